@@ -1,0 +1,3 @@
+"""matchcore: job matching and job carving for job coaches in Flanders."""
+
+__version__ = "0.1.0"
