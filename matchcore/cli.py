@@ -267,13 +267,18 @@ def demo(ctx):
     for kind in ("employers", "functions", "candidates", "scans"):
         click.echo(f"\n== {kind} ==")
         ctx.invoke(list_, kind=kind, sector=None, as_json=False)
-    for step in DEMO_STEPS:
+    for spec in DEMO_STEPS:
+        module, attr = spec.split(":")
+        try:
+            step = getattr(importlib.import_module(module), attr)
+        except (ModuleNotFoundError, AttributeError):
+            continue
         click.echo("")
         step(ctx, store)
 
 
-# Later capabilities add demo sections here (each a callable (ctx, store) -> None).
-DEMO_STEPS: list = []
+# Later capabilities add demo sections, each a callable (ctx, store) -> None, run in order.
+DEMO_STEPS: list[str] = ["matchcore.cli_match:demo_step", "matchcore.cli_carve:demo_step"]
 
 
 def run() -> None:  # console-script entry point
