@@ -14,7 +14,7 @@ from typing import Any, Iterable
 import yaml
 
 from .errors import RecordProblem, UnknownReference, ValidationFailed
-from .model import Candidate, Employer, Scan, parse_record, record_label
+from .model import Candidate, Employment, Limits, parse_record, record_label
 
 __all__ = ["load_yaml", "read_records", "import_paths", "export_store", "DATA_SUFFIXES"]
 
@@ -101,7 +101,7 @@ def _competences_cell(value: str, file: str, record: str) -> tuple[list[dict], l
 
 
 def _row_to_nested(row: dict[str, str], file: str, record: str,
-                   list_columns: set[str]) -> tuple[dict, list[RecordProblem]]:
+                   list_columns: set[str], *, task: bool = False) -> tuple[dict, list[RecordProblem]]:
     data: dict[str, Any] = {}
     problems: list[RecordProblem] = []
     for col, value in row.items():
@@ -112,17 +112,23 @@ def _row_to_nested(row: dict[str, str], file: str, record: str,
         if value is None or str(value).strip() == "":
             continue
         value = value.strip()
-        if col == "competences" and "scan" not in row:
+        if col == "competences" and not task:
             value, probs = _competences_cell(value, file, record)
             problems.extend(probs)
         elif col in list_columns or col == "competences":
             value = _split_list(value)
         parts = col.split(".")
-        if len(parts) == 1:
+        if len(parts) == 1 and not task and col not in _CANDIDATE_FIELDS:
             for prefix in _NESTED_PREFIXES:
-                if col.startswith(prefix + "_") and col not in _CANDIDATE_FIELDS:
+                if col.startswith(prefix + "_"):
                     parts = [prefix, col[len(prefix) + 1:]]
                     break
+            else:
+                # a spreadsheet column may name a nested field directly (regime_fraction)
+                for prefix, model in (("employment", Employment), ("limits", Limits)):
+                    if col in model.model_fields:
+                        parts = [prefix, col]
+                        break
         node = data
         for key in parts[:-1]:
             node = node.setdefault(key, {})
@@ -150,7 +156,7 @@ def _read_csv(path: Path) -> tuple[list[tuple[dict, str]], list[dict], list[Reco
         if is_task:
             scan_id = (row.pop("scan") or "").strip()
             row.pop("kind", None)
-            data, probs = _row_to_nested(row, str(path), f"{line}, task {row.get('id', '?')}", _LIST_COLUMNS)
+            data, probs = _row_to_nested(row, str(path), f"{line}, task {row.get('id', '?')}", _LIST_COLUMNS, task=True)
             if "frequency" in data and isinstance(data["frequency"], str):
                 times, _, per = data["frequency"].replace("/", " per ").partition(" per ")
                 data["frequency"] = {"times": times.strip(), "per": per.strip()}
@@ -237,7 +243,14 @@ def read_records(paths: Iterable[str | Path]):
         seen[key] = here
         records.append(rec)
     if problems:
-        raise ValidationFailed(problems)
+        # report in the order of the files, whatever stage found the problem
+        rank = {str(f): i for i, f in enumerate(files)}
+
+        def file_rank(problem: RecordProblem) -> int:
+            name = (problem.file or "").split("[")[0].split(", line")[0]
+            return rank.get(name, -1)
+
+        raise ValidationFailed(sorted(problems, key=file_rank))
     return records
 
 

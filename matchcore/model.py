@@ -408,7 +408,7 @@ def _where(raw: Any, loc: tuple) -> tuple[str, str]:
     while i < len(loc):
         part = loc[i]
         nxt = loc[i + 1] if i + 1 < len(loc) else None
-        if isinstance(part, str) and part in _ITEM_NAMES and isinstance(nxt, int) and i + 2 < len(loc):
+        if isinstance(part, str) and part in _ITEM_NAMES and isinstance(nxt, int):
             label, key = _ITEM_NAMES[part]
             item = node.get(part)[nxt] if isinstance(node, dict) and isinstance(node.get(part), list) and nxt < len(node.get(part)) else None
             if isinstance(item, dict) and item.get(key) is not None:

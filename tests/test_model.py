@@ -1,0 +1,145 @@
+"""Validation of records: a table of bad inputs, each with the message the user sees."""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import pytest
+
+from matchcore.model import Candidate, Scan, parse_record, task_hours_per_week
+
+EMPLOYER = {
+    "kind": "employer", "id": "brasserie-de-kaai", "name": "Brasserie De Kaai", "sector": "horeca",
+    "joint_committee": "302", "location": {"postcode": "9000"},
+    "functions": [{
+        "id": "afwasser", "title": "Afwasser", "hours_per_week": 20, "shifts": ["evening"],
+        "competences": [{"name": "afwassen", "level": 2, "required": True},
+                        {"name": "keuken reinigen", "weight": 2}],
+        "conditions": {"dutch_level": "A2", "max_lift_kg": 15},
+    }],
+}
+CANDIDATE = {
+    "kind": "candidate", "id": "K-0042", "home": {"postcode": "9050"}, "max_commute_km": 20,
+    "transport": ["bike"], "hours_per_week": 30, "shifts": ["day"], "dutch_level": "A2",
+    "birth_date": "1968-04-01", "employment": {"status": "sec_employee", "regime_fraction": 0.8},
+    "competences": [{"name": "afwassen", "level": 3}],
+}
+SCAN = {
+    "kind": "scan", "id": "haven-2025-03", "employer": "havenbedrijf-noord", "date": "2025-03-12",
+    "roles": [{"id": "dokwerker", "title": "Dokwerker", "hourly_cost_eur": 42, "headcount": 60}],
+    "tasks": [{"id": "t01", "description": "Verpakking sorteren", "role": "dokwerker",
+               "frequency": {"times": 6, "per": "day"}, "minutes": 25}],
+}
+
+
+def _with(base: dict, path: tuple, value, *, delete: bool = False) -> dict:
+    raw = copy.deepcopy(base)
+    node = raw
+    for key in path[:-1]:
+        node = node[key]
+    if delete:
+        del node[path[-1]]
+    else:
+        node[path[-1]] = value
+    return raw
+
+
+BAD = [
+    # (base, path, value, expected message)
+    (EMPLOYER, ("functions", 0, "hours_per_week"), "twintig",
+     'f.yaml: employer brasserie-de-kaai, function afwasser: hours_per_week must be a number between 1 and 50, got "twintig"'),
+    (EMPLOYER, ("functions", 0, "hours_per_week"), 60,
+     "f.yaml: employer brasserie-de-kaai, function afwasser: hours_per_week must be a number between 1 and 50, got 60"),
+    (EMPLOYER, ("functions", 0, "shifts"), ["evening", "nacht"],
+     "f.yaml: employer brasserie-de-kaai, function afwasser: shifts[2] must be one of 'day', 'early', 'late', 'evening', 'night' or 'weekend', got \"nacht\""),
+    (EMPLOYER, ("functions", 0, "competences", 0, "level"), 5,
+     "f.yaml: employer brasserie-de-kaai, function afwasser, competence afwassen: level must be a whole number between 1 and 4, got 5"),
+    (EMPLOYER, ("functions", 0, "competences", 0, "levl"), 2,
+     "f.yaml: employer brasserie-de-kaai, function afwasser, competence afwassen: levl unknown field (did you mean 'level'?); put free additions under 'extra:'"),
+    (EMPLOYER, ("location", "postcode"), "9999",
+     "f.yaml: employer brasserie-de-kaai: location.postcode must be a Belgian postcode (4 digits, e.g. '9000'), got \"9999\""),
+    (EMPLOYER, ("name",), None, "f.yaml: employer brasserie-de-kaai: name must be a non-empty text, got None"),
+    (EMPLOYER, ("id",), "brasserie de kaai",
+     "f.yaml: employer brasserie de kaai: id must be an id of letters, digits, '.', '_' or '-' (at most 80), starting with a letter or digit, got \"brasserie de kaai\""),
+    (EMPLOYER, ("functions", 0, "conditions", "dutch_level"), "B3",
+     "f.yaml: employer brasserie-de-kaai, function afwasser: conditions.dutch_level must be one of 'A1', 'A2', 'B1', 'B2', 'C1' or 'C2', got \"B3\""),
+    (CANDIDATE, ("id",), "68.04.01-123.45",
+     "f.yaml: candidate <id withheld>: id looks like a national register number; use a pseudonymous id such as 'K-0042'"),
+    (CANDIDATE, ("birth_date",), "1 april 1968",
+     'f.yaml: candidate K-0042: birth_date must be a date written YYYY-MM-DD, got "1 april 1968"'),
+    (CANDIDATE, ("transport",), ["bike", "boat"],
+     "f.yaml: candidate K-0042: transport[2] must be one of 'walk', 'bike', 'public_transport', 'car' or 'moped', got \"boat\""),
+    (CANDIDATE, ("employment", "regime_fraction"), 1.5,
+     "f.yaml: candidate K-0042: employment.regime_fraction must be a number between 0 and 1, got 1.5"),
+    (CANDIDATE, ("home",), None, "f.yaml: candidate K-0042: home must be a mapping of fields, got None"),
+    (CANDIDATE, ("age",), 57, "f.yaml: candidate K-0042: give birth_date or age, not both"),
+    (CANDIDATE, ("national_register_number",), "x",
+     "f.yaml: candidate K-0042: national_register_number unknown field; put free additions under 'extra:'"),
+    (SCAN, ("tasks", 0, "complexity"), 6,
+     "f.yaml: scan haven-2025-03, task t01: complexity must be a whole number between 1 and 5, got 6"),
+    (SCAN, ("tasks", 0, "role"), "kraanman",
+     "f.yaml: scan haven-2025-03: task t01: role 'kraanman' is not one of the scan's roles (dokwerker)"),
+    (SCAN, ("tasks", 0, "hours_per_week"), 3,
+     "f.yaml: scan haven-2025-03, task t01: give hours_per_week or frequency with minutes, not both"),
+    (SCAN, ("tasks", 0, "frequency", "per"), "hour",
+     "f.yaml: scan haven-2025-03, task t01: frequency.per must be one of 'shift', 'day', 'week', 'month' or 'year', got \"hour\""),
+    (SCAN, ("kind",), "scna", "f.yaml: record haven-2025-03: kind must be one of candidate, employer, scan, got 'scna'"),
+]
+
+
+@pytest.mark.parametrize("base,path,value,expected", BAD, ids=[str(i) for i in range(len(BAD))])
+def test_bad_input_gives_one_precise_message(base, path, value, expected):
+    _, problems = parse_record(_with(base, path, value), file="f.yaml")
+    assert [str(p) for p in problems] == [expected]
+
+
+def test_missing_required_field_is_named():
+    _, problems = parse_record(_with(EMPLOYER, ("functions", 0, "title"), None, delete=True), file="f.yaml")
+    assert [str(p) for p in problems] == [
+        "f.yaml: employer brasserie-de-kaai, function afwasser: title is required"]
+
+
+def test_task_needs_a_volume():
+    _, problems = parse_record(_with(SCAN, ("tasks", 0, "minutes"), None, delete=True), file="f.yaml")
+    assert [str(p) for p in problems] == [
+        "f.yaml: scan haven-2025-03, task t01: give frequency and minutes, or hours_per_week"]
+
+
+def test_valid_records_fill_position_from_postcode():
+    emp, problems = parse_record(EMPLOYER)
+    assert problems == []
+    assert emp.location.municipality == "Gent" and emp.location.region == "flanders"
+    assert 50.9 < emp.location.lat < 51.2
+
+
+def test_joint_committee_written_as_number_is_kept_as_text():
+    emp, _ = parse_record(_with(EMPLOYER, ("joint_committee",), 302))
+    assert emp.joint_committee == "302"
+    emp, _ = parse_record(_with(EMPLOYER, ("joint_committee",), 319.01))
+    assert emp.joint_committee == "319.01"
+
+
+def test_age_from_birth_date():
+    cand = Candidate.model_validate(CANDIDATE)
+    assert cand.age_on(dt.date(2026, 3, 31)) == 57
+    assert cand.age_on(dt.date(2026, 4, 1)) == 58
+
+
+HOURS = [
+    # (frequency, minutes, days_per_week, shifts_per_day, expected hours a week)
+    ({"times": 6, "per": "day"}, 25, 5, 1, 12.5),    # FORMATS.md example t01
+    ({"times": 2, "per": "shift"}, 30, 5, 3, 15.0),  # twice a shift, three shifts a day
+    ({"times": 3, "per": "week"}, 40, 5, 1, 2.0),
+    ({"times": 4, "per": "month"}, 60, 5, 1, 4 * 12 / 52),
+    ({"times": 26, "per": "year"}, 120, 5, 1, 1.0),
+    ({"times": 1, "per": "day"}, 60, 7, 1, 7.0),
+]
+
+
+@pytest.mark.parametrize("frequency,minutes,days,shifts,expected", HOURS)
+def test_task_hours_per_week(frequency, minutes, days, shifts, expected):
+    raw = copy.deepcopy(SCAN)
+    raw["shifts_per_day"] = shifts
+    raw["tasks"][0].update(frequency=frequency, minutes=minutes, days_per_week=days)
+    scan = Scan.model_validate(raw)
+    assert task_hours_per_week(scan.tasks[0], scan.shifts_per_day) == pytest.approx(expected)
