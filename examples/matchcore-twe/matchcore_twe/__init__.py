@@ -1,0 +1,64 @@
+"""matchcore-twe: the instrument TWE (tijdelijke werkervaring) as a matchcore plugin.
+
+The planned start is the first appointment with the TWE partner. Everything dated lives in
+``twe.yaml`` beside this module; the class reads it with ``self.p(name, ctx)``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from matchcore.hookspecs import hookimpl
+from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step
+
+__version__ = "0.1.0"
+
+
+class TWE(Instrument):
+    code = "TWE"
+    parameters_file = "twe.yaml"   # name, summary and source come from its `instruments: TWE:` entry
+
+    def eligibility(self, ctx: Context) -> list[Check]:
+        allowed = self.p("allowed_statuses", ctx)
+        status = ctx.employment.status
+        return [Check("candidate situation", status in allowed.value,
+                      f"candidate is {status}; TWE is for: {', '.join(allowed.value)} referred by VDAB",
+                      params=[allowed])]
+
+    def duration(self, ctx: Context) -> Duration:
+        weeks = self.p("max_weeks", ctx)
+        return Duration(None, weeks.value, weeks.value, text="the work-experience agreement runs 2 years",
+                        params=[weeks])
+
+    def costs(self, ctx: Context) -> list[Cost]:
+        # The partner is paid by VDAB (a tender); workplace learning within TWE (WES, IBO) is
+        # evaluated as its own instrument.
+        return [Cost("mediation and guidance by the TWE partner", "VDAB", "TWE partner", None, "month",
+                     source="twe-manual")]
+
+    def steps(self, ctx: Context) -> list[Step]:
+        sheet = self.p("first_sheet_days", ctx)
+        again = self.p("reschedule_days", ctx)
+        advice = self.p("final_advice_days", ctx)
+        weeks = ctx.duration_weeks or self.p("max_weeks", ctx).value
+        end = ctx.start + dt.timedelta(weeks=weeks)
+        return [
+            Step("first appointment: sign the work-experience agreement (WEO), start the mediation process",
+                 ctx.start, who="TWE partner, candidate", params=[sheet]),
+            Step("if the candidate missed the first appointment: a new one (registered letter the second time)",
+                 ctx.start + dt.timedelta(days=again.value), who="TWE partner", params=[again]),
+            Step("first agreement sheet (afsprakenblad) signed by partner and candidate",
+                 ctx.start + dt.timedelta(days=sheet.value), who="TWE partner, candidate", legal=True,
+                 params=[sheet]),
+            Step("final advice in Mijn Loopbaan; then the C91 certificate to the candidate",
+                 end + dt.timedelta(days=advice.value), who="TWE partner", legal=True, params=[advice]),
+        ]
+
+    def notes(self, ctx: Context) -> list[Note]:
+        return [Note("the service closes automatically after 2 months without contract days (training, stage "
+                     "or work) or after 3 times in the passive category", "twe-manual"),
+                Note("within TWE the partner itself runs an IBO", "twe-manual")]
+
+
+@hookimpl
+def register_instruments():
+    return [TWE()]

@@ -1,0 +1,109 @@
+"""BIS: beroepsinlevingsstage (from 2018-09-01), with the BIO-booster promoter pricing as variants.
+
+The employer pays the trainee an allowance of at least half the GGMMI a month, pro rata for part
+time (no RSZ; payroll tax is withheld from it). Variant ``direct``: the employer pays it itself.
+Variants ``booster-nonprofit`` and ``booster-partner``: a BIO-booster promoter hires the trainee and
+invoices the allowance, a service price and commuting [S-000] (the seed's prices are from the BIO
+era and unverified for the BIS).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from matchcore.hookspecs import hookimpl
+from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step, Variant, money
+
+from . import _booster
+from ._common import region_check, status_check
+
+DIRECT = Variant("direct", "employer pays the allowance itself",
+                 "no promoter: the employer signs the BIS contract and pays the trainee [bis]")
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    month = day.month - months
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+class BIS(Instrument):
+    code = "BIS"
+    parameters_file = "bis.yaml"
+    variants = (DIRECT, *_booster.VARIANTS)
+
+    def eligibility(self, ctx: Context) -> list[Check]:
+        return [
+            status_check(self, ctx, "allowed_statuses", "candidate situation", unclear={
+                "sec_employee": "unclear whether a SEC worker who is still employed can start one (leave or "
+                                "termination?) [rules sheet, unverified]"}),
+            region_check(self, ctx, "employer_regions", "workplace region"),
+        ]
+
+    def duration(self, ctx: Context) -> Duration:
+        limit = self.p("max_duration_weeks", ctx)
+        return Duration(None, limit.value, text="set by VDAB when approving the training plan", params=[limit])
+
+    def allowance(self, ctx: Context):
+        share = self.p("min_allowance_ggmmi_share", ctx)
+        ggmmi = self.shared("ggmmi_monthly_eur", ctx)
+        amount = money(share.value * ggmmi.value * ctx.fraction)
+        basis = (f"minimum: {share.value:g} x GGMMI {ggmmi.value:.2f} x {ctx.fraction:.3f} "
+                 f"({ctx.hours_per_week:g} h / 38 h)")
+        return amount, basis, [share, ggmmi]
+
+    def select_variant(self, ctx: Context):
+        return DIRECT.key, Note("variant 'direct' by default: the employer pays the allowance; with a "
+                                "BIO-booster promoter choose 'booster-nonprofit' (non-profit employers) or "
+                                "'booster-partner' (partner coaching), whose prices date from the BIO era", "S-000")
+
+    def costs(self, ctx: Context, variant: str | None = None) -> list[Cost]:
+        amount, basis, params = self.allowance(ctx)
+        if variant in (None, DIRECT.key):
+            return [Cost("trainee allowance (stagevergoeding), no RSZ; payroll tax withheld from it", "employer",
+                         "candidate", amount, "month", basis=basis, params=params)]
+        return _booster.costs(self, ctx, variant, amount, basis + ", passed on by the promoter", params)
+
+    def steps(self, ctx: Context) -> list[Step]:
+        deadline = self.p("plan_deadline_days_before_start", ctx)
+        ahead = self.p("plan_request_max_ahead_months", ctx)
+        booster = _booster.p("plan_days_before_start", ctx)
+        before = ctx.before_start(1)
+        out = [
+            Step("training plan in Dutch (competences, training actions, duration) to VDAB for approval",
+                 ctx.before_start(deadline.value), who="employer", legal=True,
+                 earliest=_months_before(ctx.start, ahead.value), params=[deadline, ahead]),
+            Step("training plan to VDAB when a BIO-booster promoter organises the BIS (its practice: 5 weeks ahead)",
+                 ctx.before_start(booster.value), who="BIO-coach", params=[booster]),
+            Step("BIS contract signed; mentor appointed; workplace accident and civil liability insurance", before,
+                 who="employer", legal=True, source=self.ref("bis")),
+            Step("Dimona declaration, type STG", ctx.start, who="employer", legal=True, source=self.ref("bis-dim")),
+            Step("attendance list", ctx.start, who="employer", recurring="daily", source="S-000"),
+            Step("final attest; opleidingsattest for a benefit recipient", ctx.end, who="employer",
+                 source=self.ref("bisw")),
+        ]
+        benefit = ctx.employment.unemployment_benefit
+        if benefit is not False:
+            who = "candidate" + ("" if benefit else " (if receiving unemployment benefit)")
+            out.append(Step("exemption from availability (vrijstelling) approved by VDAB before the start, to keep "
+                            "part of the benefit", before, who=who, legal=True, source=self.ref("bisw")))
+        return out
+
+    def notes(self, ctx: Context) -> list[Note]:
+        chosen = ctx.variants.get(self.code) or DIRECT.key
+        return [
+            Note("not an employment contract; no hiring obligation; no overtime", self.ref("bis")),
+            Note("excluded: training within a running employment contract, recognised education, compulsory "
+                 "diploma internships, protected titles", self.ref("bisw")),
+            *_booster.notes(ctx, chosen if chosen != DIRECT.key else None),
+        ]
+
+
+@hookimpl
+def register_instruments():
+    return [BIS()]

@@ -1,0 +1,99 @@
+"""Gelegenheidswerk: occasional work as an 'extra' in hospitality (PC 302) [S-001][ext-ss].
+
+Costs are per day worked: the wage (hourly wage x hours a day) and an estimate of the employer's
+contributions on the flat base. A month counts at most the worker's yearly quota spread over
+twelve months (50 / 12 days), as an extra cannot work more at the flat rates.
+"""
+from __future__ import annotations
+
+from matchcore.hookspecs import hookimpl
+from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step, money
+
+from ._common import pc_matches
+
+
+class Gelegenheidswerk(Instrument):
+    code = "gelegenheidswerk"
+    parameters_file = "gelegenheidswerk.yaml"
+
+    def eligibility(self, ctx: Context) -> list[Check]:
+        pcs = self.p("joint_committees", ctx)
+        quota = self.p("worker_days_per_year", ctx)
+        pc = ctx.employer.joint_committee
+        if pc is None:
+            pc_check = Check("joint committee", None, f"the employer's joint committee is unknown; extras are only "
+                             f"possible in PC {', '.join(pcs.value)} (horeca)", params=[pcs],
+                             missing=["employer.joint_committee"])
+        else:
+            ok = any(pc_matches(pc, allowed) for allowed in pcs.value)
+            pc_check = Check("joint committee", ok, f"employer is in PC {pc}; extras only in PC "
+                             f"{', '.join(pcs.value)} (horeca)", params=[pcs])
+        used = ctx.employment.occasional_days_this_year
+        if ctx.start.year > ctx.on.year:
+            quota_check = Check("worker quota", True, f"the start falls in {ctx.start.year}, a new calendar year: "
+                                f"{quota.value} days available", params=[quota])
+        elif used is None:
+            quota_check = Check("worker quota", None, f"days already worked as an extra this year are unknown "
+                                f"(at most {quota.value} a year)", params=[quota],
+                                missing=["candidate.employment.occasional_days_this_year"])
+        elif used >= quota.value:
+            quota_check = Check("worker quota", False, f"{used} of {quota.value} days used this year: further days "
+                                "are ordinary work (contributions on the real wage)", params=[quota])
+        else:
+            quota_check = Check("worker quota", True, f"{used} of {quota.value} days used this year, "
+                                f"{quota.value - used} left", params=[quota])
+        return [pc_check, quota_check]
+
+    def duration(self, ctx: Context) -> Duration:
+        days = self.p("max_consecutive_days", ctx)
+        quota = self.p("worker_days_per_year", ctx)
+        return Duration(None, None, text=f"contracts of at most {days.value} consecutive days, repeatable within "
+                        f"{quota.value} days a year", params=[days, quota],
+                        extra={"max_consecutive_days": days.value, "max_days_per_year": quota.value})
+
+    def days_per_month(self, ctx: Context) -> float:
+        quota = self.p("worker_days_per_year", ctx)
+        return min(ctx.days_per_week * 52 / 12, quota.value / 12)
+
+    def costs(self, ctx: Context) -> list[Cost]:
+        base = self.p("contribution_base", ctx)
+        uplift = self.p("manual_worker_uplift", ctx)
+        rate = self.shared("employer_rsz_rate", ctx)
+        hours = ctx.hours_per_day
+        per_day = base.value["day"] if hours >= base.value["day_threshold_hours"] else base.value["hour"] * hours
+        how = (f"day base {base.value['day']:.2f}" if hours >= base.value["day_threshold_hours"]
+               else f"hour base {base.value['hour']:.2f} x {hours:.2f} h")
+        manual = (ctx.function.extra or {}).get("worker_type") == "manual"
+        if manual:
+            per_day *= 1 + uplift.value
+            how += f" x {1 + uplift.value:g} (manual worker)"
+        wage = ctx.hourly_wage_eur
+        return [
+            Cost("wage for a day as an extra (at least the PC 302 scale)", "employer", "candidate",
+                 money(wage * hours) if wage is not None else None, "day",
+                 basis=(f"{wage:.2f} EUR/h x {hours:.2f} h" if wage is not None else "function.hourly_wage_eur unknown"),
+                 source=self.ref("ext-ss")),
+            Cost("employer contributions on the flat base (estimate)", "employer", "RSZ", money(per_day * rate.value),
+                 "day", basis=f"{rate.value:.0%} of the {how}" + ("" if manual else
+                 "; +8% for a manual worker (function extra.worker_type: manual)"), params=[base, rate, uplift]),
+        ]
+
+    def steps(self, ctx: Context) -> list[Step]:
+        return [
+            Step("the SEC employer releases the worker from SEC work for those days", ctx.before_start(1),
+                 who="SEC employer", source="S-001"),
+            Step("contract for a fixed term or task of at most 2 consecutive days (oral allowed, not for students or "
+                 "part-timers)", ctx.start, who="employer", legal=True, source=self.ref("ext-liantis")),
+            Step("Dimona EXT before each day (by the hour, or by the day with a working-time register)", ctx.start,
+                 who="employer", legal=True, recurring="each day worked", source=self.ref("ext-liantis")),
+        ]
+
+    def notes(self, ctx: Context) -> list[Note]:
+        quota = self.p("employer_days_per_year", ctx)
+        return [Note(f"the employer may use extras at most {quota.value} days a year at the flat rates", params=[quota]),
+                Note("counters of days used are in Horeca@work; any work on a day counts as a day", self.ref("ext-ss"))]
+
+
+@hookimpl
+def register_instruments():
+    return [Gelegenheidswerk()]

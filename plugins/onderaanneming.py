@@ -1,0 +1,45 @@
+"""Onderaanneming: the SEC organisation subcontracts tasks at the company's site [S-001].
+
+The price is commercial and not in any source: it is read from the function's
+``extra.subcontract_price_month_eur`` (or the fact of that name) when given, else unknown.
+"""
+from __future__ import annotations
+
+from matchcore.hookspecs import hookimpl
+from matchcore.instruments import Check, Context, Cost, Instrument, Note, Step, money
+
+from ._common import status_check
+
+
+class Onderaanneming(Instrument):
+    code = "onderaanneming"
+    parameters_file = "onderaanneming.yaml"
+
+    def eligibility(self, ctx: Context) -> list[Check]:
+        return [status_check(self, ctx, "allowed_statuses", "candidate situation")]
+
+    def costs(self, ctx: Context) -> list[Cost]:
+        vat = self.shared("vat_standard_rate", ctx)
+        price = (ctx.function.extra or {}).get("subcontract_price_month_eur", ctx.fact("subcontract_price_month_eur"))
+        price = float(price) if price is not None else None
+        return [Cost("agreed price for the described tasks", "employer", "SEC organisation", money(price), "month",
+                     vat_eur=money(price * vat.value) if price is not None else 0.0,
+                     basis=(f"plus {vat.value:.0%} VAT, assumed (not verified for maatwerkbedrijven)" if price is not None
+                            else "commercial price; give function extra.subcontract_price_month_eur"),
+                     params=[vat])]
+
+    def steps(self, ctx: Context) -> list[Step]:
+        return [Step("subcontracting agreement describing the tasks and the agreed price, signed", ctx.before_start(1),
+                     who="SEC organisation, employer", source="S-001")]
+
+    def notes(self, ctx: Context) -> list[Note]:
+        return [
+            Note("the SEC organisation chooses which workers it sends; they keep their SEC wage", "S-001"),
+            Note("to stay out of illegal lending (TBS) the company may only give instructions on well-being at work "
+                 "or instructions spelled out in the written contract", self.ref("tbs-flexius")),
+        ]
+
+
+@hookimpl
+def register_instruments():
+    return [Onderaanneming()]

@@ -1,0 +1,181 @@
+"""Flemish RSZ target-group reductions (doelgroepverminderingen) [S-001][rules sheet section 8].
+
+Three instruments: young low-skilled and older workers (2016-07-01 until 2024-07-01 for new
+hires), and people without recent, lasting work experience (from 2023-10-01). The employer's cost
+is the wage plus estimated contributions minus the reduction, per quarter.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from matchcore.errors import ParameterError
+from matchcore.hookspecs import hookimpl
+from matchcore.instruments import Check, Context, Cost, Instrument, Note, Step, money
+
+from ._common import region_check, wage_costs
+
+
+def dmfa_due(day: dt.date) -> dt.date:
+    """Last day of the month after the quarter of ``day`` (when the quarterly DmfA is due)."""
+    q_end_month = ((day.month - 1) // 3 + 1) * 3
+    year, month = (day.year, q_end_month + 1) if q_end_month < 12 else (day.year + 1, 1)
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+class _Reduction(Instrument):
+    parameters_file = "rsz.yaml"
+
+    def age_check(self, ctx: Context, rule: str, ok, text: str, params) -> Check:
+        if ctx.age is None:
+            return Check(rule, None, "the candidate's age is unknown", params=params,
+                         missing=["candidate.birth_date or candidate.age"])
+        return Check(rule, ok(ctx.age), text.format(age=ctx.age), params=params)
+
+    def steps(self, ctx: Context) -> list[Step]:
+        return [Step("declare the reduction in the quarterly DmfA for the start's quarter", dmfa_due(ctx.start),
+                     who="employer (social secretariat)", legal=True, source=self.source)]
+
+    def reduction(self, ctx: Context, label: str, amount, basis: str, params, quarters: int) -> list[Cost]:
+        return [*wage_costs(self, ctx),
+                Cost(label, "RSZ", "employer", money(amount), "quarter", basis=basis, params=params,
+                     until_week=quarters * 13)]
+
+
+class RSZYoung(_Reduction):
+    code = "RSZ-young"
+
+    def eligibility(self, ctx: Context) -> list[Check]:
+        below = self.p("young_age_below", ctx)
+        levels = self.p("young_educations", ctx)
+        edu = ctx.candidate.education
+        edu_check = (Check("education", None, "the candidate's education level is unknown", params=[levels],
+                           missing=["candidate.education"]) if edu is None else
+                     Check("education", edu in levels.value, f"education {edu}; qualifies: {', '.join(levels.value)}",
+                           params=[levels]))
+        return [self.age_check(ctx, "age", lambda a: a < below.value, f"age {{age}} at the start; under {below.value} "
+                               "needed", [below]),
+                edu_check, region_check(self, ctx, "employer_regions", "employer site")]
+
+    def costs(self, ctx: Context) -> list[Cost]:
+        amounts = self.p("young_amount_eur_q", ctx)
+        quarters = self.p("young_quarters", ctx)
+        edu = ctx.candidate.education
+        amount = amounts.value.get(edu) if edu else None
+        return self.reduction(ctx, f"reduction of employer contributions ({edu or 'education unknown'})", amount,
+                              f"{quarters.value} quarters" + ("" if amount is not None else
+                                                              "; amount for this education level not in the sources"),
+                              [amounts, quarters], quarters.value)
+
+    def steps(self, ctx: Context) -> list[Step]:
+        return [Step("the candidate registers at VDAB as a jobseeker before moving (the seed's practice)",
+                     ctx.before_start(1), who="candidate", source="S-001"), *super().steps(ctx)]
+
+
+class RSZOlder(_Reduction):
+    code = "RSZ-older"
+
+    def eligibility(self, ctx: Context) -> list[Check]:
+        min_age = self.p("older_min_age", ctx)
+        cap = self.p("older_wage_cap_eur_q", ctx)
+        status = ctx.employment.status
+        if status == "jobseeker":
+            situation = Check("non-working jobseeker", True, "a non-working jobseeker", self.ref("vl-58"))
+        elif status == "sec_employee":
+            situation = Check("non-working jobseeker", True, "a SEC worker who registers at VDAB as a jobseeker before "
+                              "the move (the seed's practice; at least one day)", "S-001")
+        else:
+            situation = Check("non-working jobseeker", None, f"the candidate is {status}: the hire must be of a "
+                              "registered non-working jobseeker", self.ref("vl-58"),
+                              missing=["whether the candidate registers as a non-working jobseeker"])
+        wage = ctx.monthly_gross_wage_eur
+        limit = cap.value["q4" if ctx.start.month >= 10 else "default"]
+        wage_check = (Check("wage cap", None, "the function's wage is unknown", params=[cap],
+                            missing=["function.hourly_wage_eur"]) if wage is None else
+                      Check("wage cap", wage * 3 < limit, f"quarterly wage {wage * 3:.2f} must stay below {limit:,}",
+                            params=[cap]))
+        return [
+            self.age_check(ctx, "age", lambda a: a >= min_age.value, f"age {{age}} at the start; at least "
+                           f"{min_age.value} needed", [min_age]),
+            situation,
+            Check("employer category", not ctx.employer.non_profit, "private profit sector (RSZ category 1) only; the "
+                  f"employer is {'non-profit' if ctx.employer.non_profit else 'profit'}", self.ref("dgv-liantis")),
+            region_check(self, ctx, "employer_regions", "employer site"),
+            wage_check,
+        ]
+
+    def costs(self, ctx: Context) -> list[Cost]:
+        quarters = self.p("older_quarters", ctx)
+        rate = self.shared("employer_rsz_rate", ctx)
+        wage = ctx.monthly_gross_wage_eur
+        try:
+            share = self.p("older_share_of_contribution", ctx)
+        except ParameterError as exc:
+            return self.reduction(ctx, "reduction of employer contributions", None, str(exc), [quarters],
+                                  quarters.value)
+        amount = None if wage is None else share.value * rate.value * wage * 3
+        return self.reduction(ctx, "reduction of employer contributions (basic contribution)", amount,
+                              f"{share.value:.0%} of the basic contribution ({rate.value:.0%} of the wage, estimate) "
+                              f"for {quarters.value} quarters", [share, rate, quarters], quarters.value)
+
+
+class RSZNoRecentWork(_Reduction):
+    code = "RSZ-no-recent-work"
+
+    def eligibility(self, ctx: Context) -> list[Check]:
+        years = self.p("nrw_inactive_years", ctx)
+        cap = self.p("nrw_wage_cap_eur_q", ctx)
+        fractions = self.p("nrw_fractions", ctx)
+        emp = ctx.employment
+        need_since = dt.date(ctx.start.year - years.value, ctx.start.month, min(ctx.start.day, 28))
+        if emp.status == "jobseeker" and emp.jobseeker_since is not None:
+            inactive = Check("inactivity", emp.jobseeker_since <= need_since,
+                             f"registered as a non-working jobseeker since {emp.jobseeker_since.isoformat()}; at "
+                             f"least {years.value} years before the start ({need_since.isoformat()}) needed",
+                             params=[years])
+        elif emp.status == "jobseeker":
+            inactive = Check("inactivity", None, "since when the candidate is registered as a jobseeker is unknown",
+                             params=[years], missing=["candidate.employment.jobseeker_since"])
+        elif emp.status == "sec_employee":
+            inactive = Check("inactivity", None, "probably not available right after SEC employment, which likely "
+                             "ends the inactivity (rules sheet, not verified)", params=[years],
+                             missing=["whether SEC employment interrupts the 2 years as a non-working jobseeker"])
+        else:
+            inactive = Check("inactivity", False, f"the candidate is {emp.status}, not a non-working jobseeker",
+                             params=[years])
+        try:
+            min_age = self.p("nrw_min_age", ctx)
+            pension = self.shared("pension_age", ctx)
+            age = self.age_check(ctx, "age", lambda a: min_age.value <= a < pension.value,
+                                 f"age {{age}} at the start; from {min_age.value} to pension age {pension.value}",
+                                 [min_age, pension])
+        except ParameterError as exc:
+            age = Check("age", None, f"the age range on this date is not in the parameters: {exc}",
+                        self.ref("dgv-new"), missing=["the age range before 2024-07-01"])
+        wage = ctx.monthly_gross_wage_eur
+        wage_check = (Check("wage cap", None, "the function's wage is unknown", params=[cap],
+                            missing=["function.hourly_wage_eur"]) if wage is None else
+                      Check("wage cap", wage * 3 <= cap.value, f"quarterly gross wage {wage * 3:.2f}; at most "
+                            f"{cap.value:,}", params=[cap]))
+        fraction = Check("work fraction", ctx.fraction >= fractions.value["none_below"],
+                         f"work fraction {ctx.fraction:.3f}; none below {fractions.value['none_below']:g}",
+                         params=[fractions])
+        return [inactive, age, region_check(self, ctx, "employer_regions", "employer site"), wage_check, fraction]
+
+    def costs(self, ctx: Context) -> list[Cost]:
+        amount = self.p("nrw_amount_eur_q", ctx)
+        quarters = self.p("nrw_quarters", ctx)
+        fractions = self.p("nrw_fractions", ctx)
+        share = min(1.0, ctx.fraction / fractions.value["full_from"])
+        return self.reduction(ctx, "reduction of employer contributions", amount.value * share,
+                              f"at most {amount.value} a quarter x {share:.3f} (full from a {fractions.value['full_from']:g} "
+                              f"work fraction, pro rata below assumed) for {quarters.value} quarters",
+                              [amount, quarters, fractions], quarters.value)
+
+    def notes(self, ctx: Context) -> list[Note]:
+        return [Note("illness, detention and gaps of at most 3 months count as inactivity", self.ref("dgv-new"))]
+
+
+@hookimpl
+def register_instruments():
+    return [RSZYoung(), RSZOlder(), RSZNoRecentWork()]

@@ -1,0 +1,67 @@
+"""TBS: terbeschikkingstelling (lending the SEC worker to the company) [S-001][tbs-fod].
+
+The user pays the difference between the function's wage and the worker's SEC wage plus
+transport [S-001]. The SEC hourly wage is not in the candidate model: it is read from the fact
+``current_hourly_wage_eur`` (``candidate.extra`` or a ``prepare_context`` plugin).
+"""
+from __future__ import annotations
+
+from matchcore.hookspecs import hookimpl
+from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step, money
+
+from ._common import status_check
+
+
+class TBS(Instrument):
+    code = "TBS"
+    parameters_file = "tbs.yaml"
+
+    def eligibility(self, ctx: Context) -> list[Check]:
+        return [status_check(self, ctx, "allowed_statuses", "candidate situation")]
+
+    def duration(self, ctx: Context) -> Duration:
+        weeks = self.p("max_duration_weeks", ctx)
+        return Duration(None, weeks.value, weeks.value, text="the seed's practice; the inspection sets the limit",
+                        params=[weeks])
+
+    def costs(self, ctx: Context) -> list[Cost]:
+        nec = ctx.hourly_wage_eur
+        sec = ctx.fact("current_hourly_wage_eur")
+        if nec is None or sec is None:
+            missing = [n for n, v in (("function.hourly_wage_eur", nec),
+                                      ("candidate.extra.current_hourly_wage_eur", sec)) if v is None]
+            amount, basis = None, "unknown: " + ", ".join(missing)
+        else:
+            diff = max(0.0, float(nec) - float(sec))
+            amount = money(diff * ctx.hours_per_week)
+            basis = f"({float(nec):.2f} - {float(sec):.2f}) EUR/h x {ctx.hours_per_week:g} h"
+        return [
+            Cost("wage difference (NEC wage for the function - SEC wage)", "employer", "SEC employer", amount,
+                 "week", basis=basis + "; plus the worker's transport costs at cost; VAT on this recharge not "
+                 "verified", source="S-001"),
+            Cost("wage (keeps running)", "SEC employer", "candidate", None, "month", source="S-001"),
+        ]
+
+    def steps(self, ctx: Context) -> list[Step]:
+        return [
+            Step("prior permission of the social inspection (Toezicht op de Sociale Wetten) requested, with proof "
+                 "that the user's union delegation or works council (else its joint committee) consents",
+                 ctx.before_start(1), who="SEC employer", legal=True, source=self.ref("tbs-fod")),
+            Step("TBS agreement in writing (duration, conditions), signed by SEC employer, user and worker",
+                 ctx.before_start(1), who="SEC employer, employer, candidate", legal=True, source=self.ref("tbs-fod")),
+        ]
+
+    def notes(self, ctx: Context) -> list[Note]:
+        notice = self.p("notice_hours_case_b", ctx)
+        return [
+            Note("lending staff without permission is prohibited: the user and the worker are then deemed bound by "
+                 "an open-ended contract from day one, with joint liability and fines", self.ref("tbs-echo")),
+            Note(f"without permission only within one economic entity or for specialised tasks, telling the "
+                 f"inspection at least {notice.value} h ahead", params=[notice]),
+            Note("in practice a difficult procedure; it can lead to an open-ended contract or an IBO", "S-001"),
+        ]
+
+
+@hookimpl
+def register_instruments():
+    return [TBS()]

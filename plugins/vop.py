@@ -1,0 +1,76 @@
+"""VOP: Vlaamse ondersteuningspremie (2008-10-01 until 2023-07-01, then IMW) [S-001][vop-werk].
+
+The employer's cost is the wage plus (estimated) contributions minus the premium: the premium
+share of the reference wage (gross + contributions), capped at 2 x GGMMI pro rata, per quarter.
+"""
+from __future__ import annotations
+
+from matchcore.hookspecs import hookimpl
+from matchcore.instruments import Check, Context, Cost, Instrument, Note, Step, money
+
+from ._common import region_check, wage_costs
+
+
+def indication_check(ctx: Context, rule: str = "work disability") -> Check:
+    ind = ctx.employment.vop_indication
+    if ind is None:
+        return Check(rule, None, "whether VDAB recognised a work disability (indication arbeidshandicap) is unknown",
+                     "S-001", missing=["candidate.employment.vop_indication"])
+    return Check(rule, bool(ind), "VDAB " + ("recognised" if ind else "did not recognise") + " a work disability",
+                 "S-001")
+
+
+def premium_items(inst: Instrument, ctx: Context, schedule, label: str, cap_param, payer: str) -> list[Cost]:
+    """Quarterly premium items from a schedule [[up to quarter, share], ...] on the capped reference wage."""
+    rate = inst.shared("employer_rsz_rate", ctx)
+    ggmmi = inst.shared("ggmmi_monthly_eur", ctx)
+    wage = ctx.monthly_gross_wage_eur
+    params = [schedule, cap_param, ggmmi, rate]
+    items, first = [], 0
+    for last, share in schedule.value:
+        if wage is None:
+            amount, basis = None, "function.hourly_wage_eur is unknown"
+        else:
+            reference = wage * (1 + rate.value)
+            cap = cap_param.value * ggmmi.value * ctx.fraction
+            amount = money(share * min(reference, cap) * 3)
+            basis = (f"{share:.0%} x min(reference wage {reference:.2f}, cap {cap_param.value:g} x GGMMI "
+                     f"{ggmmi.value:.2f} x {ctx.fraction:.3f} = {cap:.2f}) x 3 months")
+        items.append(Cost(f"{label} quarters {first + 1}-{last} ({share:.0%})", payer, "employer", amount, "quarter",
+                          basis=basis, params=params, from_week=first * 13, until_week=last * 13))
+        first = last
+    return items
+
+
+class VOP(Instrument):
+    code = "VOP"
+    parameters_file = "vop.yaml"
+
+    def eligibility(self, ctx: Context) -> list[Check]:
+        return [indication_check(ctx), region_check(self, ctx, "resident_regions", "worker's home", whose="candidate")]
+
+    def costs(self, ctx: Context) -> list[Cost]:
+        schedule = self.p("premium_schedule", ctx)
+        cap = self.p("reference_wage_cap_ggmmi", ctx)
+        return [*wage_costs(self, ctx),
+                *premium_items(self, ctx, schedule, "VOP premium", cap, "Departement WSE")]
+
+    def steps(self, ctx: Context) -> list[Step]:
+        return [
+            Step("VDAB indication of a work disability, via the 'inschattingslijst' in Mijn Loopbaan voor Partners "
+                 "or by the worker", ctx.before_start(1), who="SEC employer or candidate", source="S-001"),
+            Step("apply for the VOP at the Departement WSE (werk.be)", ctx.start, who="employer", source="S-001"),
+        ]
+
+    def notes(self, ctx: Context) -> list[Note]:
+        out = [Note("employers: private sector, schools, temp agencies, local governments; a maatwerkbedrijf only for "
+                    "a former target-group worker moved to another function; not in workplace learning",
+                    self.ref("vop-werk"))]
+        if ctx.employment.statute == "lde":
+            out.append(Note("the seed's indication route is for SW, BW and maatwerk statutes, not for LDE", "S-001"))
+        return out
+
+
+@hookimpl
+def register_instruments():
+    return [VOP()]

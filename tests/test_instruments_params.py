@@ -1,0 +1,138 @@
+"""The dated parameter files: loading, validation errors, lookup by date."""
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from matchcore.errors import ParameterError
+from matchcore.params import SHARED_FILE, load_parameters
+
+PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
+
+GOOD = """
+instruments:
+  XYZ:
+    name: test instrument
+    summary: An instrument for the tests.
+    source: own
+    valid_from: 2020-01-01
+references:
+  own: {title: "Own page", url: "https://example.org/xyz"}
+parameters:
+  rate:
+    description: A rate that changes.
+    unit: ratio
+    values:
+      2020-01-01: {value: 0.25, reference: own, last_verified: 2026-11-23}
+      2024-01-01: {value: 0.28, reference: S-001, last_verified: 2026-11-23, unverified: true, note: "from a seed"}
+  stopped:
+    description: A value that stops applying.
+    reference: own
+    values:
+      2020-01-01: {value: 5, last_verified: 2026-11-23}
+      2022-07-01: {value: null, last_verified: 2026-11-23}
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "params.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("day, value, since", [
+    (dt.date(2020, 1, 1), 0.25, dt.date(2020, 1, 1)),     # first day of the first value
+    (dt.date(2023, 12, 31), 0.25, dt.date(2020, 1, 1)),   # the day before the change
+    (dt.date(2024, 1, 1), 0.28, dt.date(2024, 1, 1)),     # the day of the change
+    (dt.date(2030, 6, 1), 0.28, dt.date(2024, 1, 1)),     # long after: the last value holds
+])
+def test_value_in_force_on_each_side_of_a_change(tmp_path, day, value, since):
+    found = load_parameters(write(tmp_path, GOOD)).get("rate", day)
+    assert (found.value, found.valid_from) == (value, since)
+
+
+def test_values_carry_reference_verification_and_flag(tmp_path):
+    params = load_parameters(write(tmp_path, GOOD))
+    old, new = params.get("rate", dt.date(2021, 1, 1)), params.get("rate", dt.date(2025, 1, 1))
+    assert old.reference.url == "https://example.org/xyz" and not old.unverified
+    assert new.reference.key == "S-001" and new.reference.seed.startswith("001_")   # shared reference
+    assert new.unverified and new.note == "from a seed" and new.last_verified == dt.date(2026, 11, 23)
+    assert params.instruments["XYZ"].valid_from == dt.date(2020, 1, 1)
+
+
+def test_asking_before_the_first_value_says_when_values_start(tmp_path):
+    with pytest.raises(ParameterError, match=r"'rate' has no value for 2019-12-31: its values start on 2020-01-01"):
+        load_parameters(write(tmp_path, GOOD)).get("rate", dt.date(2019, 12, 31))
+
+
+def test_null_value_ends_a_parameter(tmp_path):
+    params = load_parameters(write(tmp_path, GOOD))
+    assert params.get("stopped", dt.date(2022, 6, 30)).value == 5
+    with pytest.raises(ParameterError, match="stopped applying on 2022-07-01"):
+        params.get("stopped", dt.date(2022, 7, 1))
+
+
+def test_unknown_parameter_name_suggests_the_closest(tmp_path):
+    with pytest.raises(ParameterError, match="no parameter 'rte'; did you mean 'rate'"):
+        load_parameters(write(tmp_path, GOOD)).get("rte", dt.date(2024, 1, 1))
+
+
+@pytest.mark.parametrize("old, new, message", [
+    # duplicate valid-from date: a silent overwrite
+    ("      2024-01-01: {value: 0.28", "      2020-01-01: {value: 0.28", "appears twice"),
+    # not a calendar date
+    ("      2024-01-01: {value: 0.28", "      2024-13-01: {value: 0.28", "'2024-13-01' is not a valid date"),
+    ("      2024-01-01: {value: 0.28", "      2023-02-30: {value: 0.28", "'2023-02-30' is not a valid date"),
+    ("      2024-01-01: {value: 0.28", "      2024-1-1x: {value: 0.28", "must be a date written YYYY-MM-DD"),
+    ("      2024-01-01: {value: 0.28", "      2024-01-01 10:00:00: {value: 0.28", "without a time"),
+    # unknown keys at each level, with a suggestion
+    ("    unit: ratio\n", "    unti: ratio\n", "parameters.rate: unknown key 'unti'; did you mean 'unit'?"),
+    ("unverified: true", "unverifed: true", "unknown key 'unverifed'"),
+    ("  own: {title:", "  own: {titel: x, title:", "unknown key 'titel'"),
+    ("    valid_from: 2020-01-01", "    valid_form: 2020-01-01", "unknown key 'valid_form'"),
+    ("parameters:\n", "parameter:\n  {}\nparameters:\n", "unknown key 'parameter'"),
+    # missing or unresolved references, missing last_verified, missing value
+    ("reference: S-001", "reference: S-01", "reference 'S-01' is not defined"),
+    (", last_verified: 2026-11-23, unverified", ", unverified", "'last_verified' is required"),
+    ("{value: 0.28, reference", "{reference", "'value' is required"),
+    ('  own: {title: "Own page", url: "https://example.org/xyz"}', '  own: {title: "Own page"}', "give 'url' or 'seed'"),
+    ("    valid_from: 2020-01-01", "    valid_from: 2020-01-01\n    valid_until: 2019-01-01", "must be after valid_from"),
+])
+def test_loader_rejects_mistakes_naming_where(tmp_path, old, new, message):
+    assert old in GOOD
+    path = write(tmp_path, GOOD.replace(old, new, 1))
+    with pytest.raises(ParameterError) as info:
+        load_parameters(path)
+    assert message in str(info.value)
+    assert str(path) in str(info.value)
+
+
+def test_loader_caches_until_the_file_changes(tmp_path):
+    path = write(tmp_path, GOOD)
+    assert load_parameters(path) is load_parameters(path)
+    import os
+    import time
+
+    path.write_text(textwrap.dedent(GOOD.replace("0.28", "0.30")), encoding="utf-8")
+    os.utime(path, ns=(time.time_ns(), time.time_ns() + 10_000_000))
+    assert load_parameters(path).get("rate", dt.date(2025, 1, 1)).value == 0.30
+
+
+@pytest.mark.parametrize("path", sorted(PLUGINS.glob("*.yaml")), ids=lambda p: p.name)
+def test_builtin_parameter_files_are_valid(path):
+    """Every built-in file loads; every value cites a resolvable source and was verified by now."""
+    params = load_parameters(path)
+    assert params.parameters or params.references
+    for param in params.parameters.values():
+        for value in param.values:
+            assert value.reference.url or value.reference.seed
+            assert value.last_verified <= dt.date.today()
+            if value.unverified:
+                assert value.note, f"{path.name} {param.name}@{value.valid_from}: say why it is unverified"
+
+
+def test_shared_file_is_the_one_in_plugins():
+    assert SHARED_FILE == PLUGINS / "shared.yaml"
