@@ -24,6 +24,8 @@ LAZY_COMMANDS = {
     "scan": "matchcore.cli_carve:scan",
     "carve": "matchcore.cli_carve:carve",
     "advice": "matchcore.cli_carve:advice",
+    "serve": "matchcore.web.cli:serve",
+    "user": "matchcore.web.cli:user",
 }
 
 

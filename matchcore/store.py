@@ -93,7 +93,63 @@ def _m1_initial(db: sqlite_utils.Database) -> None:
     db["candidate_competences"].create_index(["name"])
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial]
+def _m2_vocabulary(db: sqlite_utils.Database) -> None:
+    """The competence vocabulary (matchcore.vocabulary) and the matcher's matrix cache.
+
+    ``vocab_labels`` keeps every way of writing a concept: ``folded`` is case- and
+    accent-folded text, ``key`` the same without stop words and with sorted tokens (what
+    rapidfuzz compares); ``priority`` orders labels shared by several concepts (lower wins).
+    ``match_cache`` holds derived matrices keyed on ``data_version``; it is never data.
+    """
+    db["vocab_concepts"].create(
+        {"id": str, "label": str, "type": str, "sectors": str, "en": str, "esco_uri": str,
+         "source": str, "description": str},
+        pk="id",
+    )
+    db["vocab_labels"].create(
+        {"concept_id": str, "label": str, "folded": str, "key": str, "kind": str, "lang": str,
+         "priority": int},
+        pk=("concept_id", "folded"),
+        foreign_keys=[("concept_id", "vocab_concepts", "id")],
+    )
+    db["vocab_concepts"].create_index(["esco_uri"])
+    db["vocab_labels"].create_index(["key"])
+    db["vocab_labels"].create_index(["folded"])
+    db["match_cache"].create({"name": str, "key": str, "blob": bytes}, pk="name")
+
+
+def _m3_web(db: sqlite_utils.Database) -> None:
+    """The web app's tables (matchcore.web): team accounts, login sessions, the contact log of
+    calls to employers and the audit log of who changed what.
+
+    ``sessions`` keeps only a hash of each cookie token; ``contact_log`` and ``audit_log`` have
+    no foreign keys on purpose: history stays when a record it mentions is deleted.
+    """
+    db["users"].create(
+        {"id": int, "name": str, "password_hash": str, "created_at": str, "last_login_at": str},
+        pk="id", not_null={"name", "password_hash"},
+    )
+    db["users"].create_index(["name"], unique=True)
+    db["sessions"].create(
+        {"token_hash": str, "user_name": str, "csrf_token": str, "created_at": str,
+         "expires_at": str, "last_seen_at": str},
+        pk="token_hash",
+    )
+    db["contact_log"].create(
+        {"id": int, "at": str, "by_user": str, "employer_id": str, "function_id": str,
+         "function_title": str, "candidate_id": str, "outcome": str, "outcome_date": str,
+         "feedback_date": str, "note": str},
+        pk="id",
+    )
+    db["contact_log"].create_index(["employer_id", "at"])
+    db["audit_log"].create(
+        {"id": int, "at": str, "user_name": str, "action": str, "target": str, "detail": str},
+        pk="id",
+    )
+    db["audit_log"].create_index(["at"])
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial, _m2_vocabulary, _m3_web]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,0 +1,202 @@
+"""Team accounts and login sessions of the web app.
+
+Passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106's second recommended
+profile); only the hash is stored. A session cookie carries a random token; the store keeps only
+its SHA-256, so a copy of the database does not let anyone log in.
+
+When the ``users`` table is empty the app runs without login for one user on loopback
+("accounts off"); as soon as one account exists every page asks for a login ("accounts on").
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+
+from ..errors import MatchcoreError
+
+__all__ = [
+    "MIN_PASSWORD_LENGTH",
+    "SESSION_HOURS",
+    "AccountError",
+    "accounts_on",
+    "add_user",
+    "end_session",
+    "list_users",
+    "load_session",
+    "new_session",
+    "purge_sessions",
+    "remove_user",
+    "set_password",
+    "verify_password",
+]
+
+MIN_PASSWORD_LENGTH = 10
+SESSION_HOURS = 12  # a working day; a session unused that long must log in again
+_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
+
+
+class AccountError(MatchcoreError):
+    """A team account could not be added, changed or removed."""
+
+
+def _hasher():
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _iso(t: dt.datetime) -> str:
+    return t.isoformat()
+
+
+def _check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not _NAME_RE.match(name):
+        raise AccountError(
+            f"user name {name!r} must be 2 to 40 lowercase letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit (e.g. 'an.peeters')")
+    return name
+
+
+def _check_password(password: str) -> None:
+    if password is None or len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def accounts_on(store) -> bool:
+    """True when at least one team account exists (then every page needs a login)."""
+    return store.db.execute("select exists(select 1 from users)").fetchone()[0] == 1
+
+
+def list_users(store) -> list[dict]:
+    return store.rows("select name, created_at, last_login_at from users order by name")
+
+
+def add_user(store, name: str, password: str) -> None:
+    """Add a team account; the name must be new."""
+    name = _check_name(name)
+    _check_password(password)
+    if store.db.execute("select 1 from users where name = ?", [name]).fetchone():
+        raise AccountError(f"user {name!r} already exists; use 'matchcore user passwd {name}' "
+                           "to change the password")
+    with store.db.atomic():
+        store.db["users"].insert({"name": name, "password_hash": _hasher().hash(password),
+                                  "created_at": _iso(_now())})
+
+
+def set_password(store, name: str, password: str) -> None:
+    """Change a password and log the account out everywhere."""
+    _check_password(password)
+    with store.db.atomic():
+        cur = store.db.execute("update users set password_hash = ? where name = ?",
+                               [_hasher().hash(password), name])
+        if cur.rowcount == 0:
+            raise AccountError(f"no such user: {name!r}")
+        store.db.execute("delete from sessions where user_name = ?", [name])
+
+
+def remove_user(store, name: str) -> None:
+    """Remove an account and end its sessions."""
+    with store.db.atomic():
+        cur = store.db.execute("delete from users where name = ?", [name])
+        if cur.rowcount == 0:
+            known = ", ".join(u["name"] for u in list_users(store)) or "none"
+            raise AccountError(f"no such user: {name!r} (users: {known})")
+        store.db.execute("delete from sessions where user_name = ?", [name])
+
+
+# A hash of a random password, verified when the user does not exist so that a login attempt
+# for an unknown name costs the same time as one for a known name.
+_DUMMY_HASH: str | None = None
+
+
+def verify_password(store, name: str, password: str) -> bool:
+    """True when ``name`` exists and ``password`` is its password."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    global _DUMMY_HASH
+    row = store.db.execute("select password_hash from users where name = ?",
+                           [(name or "").strip()]).fetchone()
+    hasher = _hasher()
+    if row is None:
+        if _DUMMY_HASH is None:
+            _DUMMY_HASH = hasher.hash(secrets.token_urlsafe(16))
+        try:
+            hasher.verify(_DUMMY_HASH, password or "")
+        except (VerificationError, InvalidHashError):
+            pass
+        return False
+    try:
+        hasher.verify(row[0], password or "")
+    except (VerificationError, InvalidHashError):
+        return False
+    if hasher.check_needs_rehash(row[0]):
+        with store.db.atomic():
+            store.db.execute("update users set password_hash = ? where name = ?",
+                             [hasher.hash(password), name])
+    return True
+
+
+# --- sessions ---------------------------------------------------------------------------
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_session(store, user_name: str | None) -> tuple[str, str]:
+    """Start a session (``user_name`` None: a visitor not logged in yet); return (token, csrf)."""
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    now = _now()
+    with store.db.atomic():
+        store.db["sessions"].insert({
+            "token_hash": _token_hash(token), "user_name": user_name, "csrf_token": csrf,
+            "created_at": _iso(now), "last_seen_at": _iso(now),
+            "expires_at": _iso(now + dt.timedelta(hours=SESSION_HOURS))})
+        if user_name:
+            store.db.execute("update users set last_login_at = ? where name = ?",
+                             [_iso(now), user_name])
+    return token, csrf
+
+
+def load_session(store, token: str | None) -> dict | None:
+    """The live session of a cookie token, or None; slides the expiry at most every 5 minutes."""
+    if not token:
+        return None
+    rows = store.rows("select * from sessions where token_hash = ?", [_token_hash(token)])
+    if not rows:
+        return None
+    sess = rows[0]
+    now = _now()
+    if dt.datetime.fromisoformat(sess["expires_at"]) <= now:
+        end_session(store, token)
+        return None
+    if sess["user_name"] and not store.db.execute(
+            "select 1 from users where name = ?", [sess["user_name"]]).fetchone():
+        end_session(store, token)  # the account was removed
+        return None
+    if now - dt.datetime.fromisoformat(sess["last_seen_at"]) > dt.timedelta(minutes=5):
+        with store.db.atomic():
+            store.db.execute(
+                "update sessions set last_seen_at = ?, expires_at = ? where token_hash = ?",
+                [_iso(now), _iso(now + dt.timedelta(hours=SESSION_HOURS)), sess["token_hash"]])
+    return sess
+
+
+def end_session(store, token: str | None) -> None:
+    if token:
+        with store.db.atomic():
+            store.db.execute("delete from sessions where token_hash = ?", [_token_hash(token)])
+
+
+def purge_sessions(store) -> int:
+    """Delete expired sessions; return how many."""
+    with store.db.atomic():
+        return store.db.execute("delete from sessions where expires_at <= ?",
+                                [_iso(_now())]).rowcount

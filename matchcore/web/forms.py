@@ -1,0 +1,286 @@
+"""Quick Scan forms: from what a consultant typed to a validated scan, with a message per field.
+
+The model (``matchcore.model``) does the validation; this module only turns form fields into the
+record shape of FORMATS.md and the model's problems back into ``{form field: message}``. What the
+user typed is always returned too, so that a failed save shows the form as it was.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Any
+
+from ..model import PER, STRAINS, WHEN, Scan, parse_record
+
+__all__ = [
+    "PER",
+    "ROLE_FIELDS",
+    "SCAN_FIELDS",
+    "STRAINS",
+    "TASK_FIELDS",
+    "WHEN",
+    "check_new_scan",
+    "check_role",
+    "check_task",
+    "next_task_id",
+    "scan_values",
+    "slug",
+    "task_from_values",
+    "task_values",
+]
+
+TASK_FIELDS = ("id", "description", "role", "volume", "times", "per", "minutes",
+               "days_per_week", "hours_per_week", "complexity", "zone", "when", "notes")
+SCAN_FIELDS = ("id", "employer", "date", "consultant", "full_time_hours", "shifts_per_day",
+               "carved_hourly_cost_eur", "notes")
+ROLE_FIELDS = ("role_id", "role_title", "role_hourly_cost_eur", "role_headcount")
+COMPETENCE_SLOTS = 4  # empty competence inputs a task form offers
+
+
+def slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60]
+
+
+def _get(form, name: str) -> str:
+    value = form.get(name)
+    return "" if value is None else str(value).strip()
+
+
+def _getlist(form, name: str) -> list[str]:
+    if hasattr(form, "getlist"):
+        return [str(v).strip() for v in form.getlist(name)]
+    value = form.get(name)
+    if value is None:
+        return []
+    return [str(v).strip() for v in (value if isinstance(value, list) else [value])]
+
+
+# --- tasks ---------------------------------------------------------------------------------
+
+def task_values(form) -> dict[str, Any]:
+    """What the user typed in a task form (strings, lists for competences and strain)."""
+    values: dict[str, Any] = {f: _get(form, f) for f in TASK_FIELDS}
+    values["volume"] = values["volume"] or ("hours" if values["hours_per_week"] and not values["minutes"] else "frequency")
+    values["competences"] = [c for c in _getlist(form, "competence") if c]
+    values["strain"] = [s for s in _getlist(form, "strain") if s]
+    values["core"] = _get(form, "core") in ("on", "true", "1", "yes")
+    values["safety_critical"] = _get(form, "safety_critical") in ("on", "true", "1", "yes")
+    return values
+
+
+def task_to_values(task) -> dict[str, Any]:
+    """A stored task as form values (for the edit form)."""
+    freq = task.frequency
+    return {
+        "id": task.id, "description": task.description, "role": task.role,
+        "volume": "hours" if task.hours_per_week is not None else "frequency",
+        "times": _fmt(freq.times) if freq else "", "per": freq.per if freq else "day",
+        "minutes": _fmt(task.minutes), "days_per_week": _fmt(task.days_per_week),
+        "hours_per_week": _fmt(task.hours_per_week), "complexity": str(task.complexity),
+        "zone": task.zone or "", "when": task.when, "notes": task.notes or "",
+        "competences": list(task.competences), "strain": list(task.strain),
+        "core": task.core, "safety_critical": task.safety_critical,
+    }
+
+
+def _fmt(x) -> str:
+    if x is None:
+        return ""
+    return f"{x:g}" if isinstance(x, (int, float)) else str(x)
+
+
+def next_task_id(scan: Scan) -> str:
+    """t01, t02, ... the first free one after the highest number used."""
+    used = {t.id for t in scan.tasks}
+    nums = [int(m.group(1)) for t in scan.tasks if (m := re.fullmatch(r"t(\d+)", t.id))]
+    n = max(nums, default=0) + 1
+    while f"t{n:02d}" in used:
+        n += 1
+    return f"t{n:02d}"
+
+
+def task_from_values(values: dict, scan: Scan) -> dict:
+    """The raw task mapping (FORMATS.md shape) of form values; blanks are left out."""
+    raw: dict[str, Any] = {"id": values["id"] or next_task_id(scan),
+                           "description": values["description"], "role": values["role"]}
+    if values["volume"] == "hours":
+        if values["hours_per_week"]:
+            raw["hours_per_week"] = values["hours_per_week"]
+    else:
+        if values["times"] or values["per"]:
+            raw["frequency"] = {"times": values["times"] or None, "per": values["per"] or None}
+        if values["minutes"]:
+            raw["minutes"] = values["minutes"]
+        if values["days_per_week"]:
+            raw["days_per_week"] = values["days_per_week"]
+    if values["complexity"]:
+        raw["complexity"] = values["complexity"]
+    for key in ("zone", "notes"):
+        if values[key]:
+            raw[key] = values[key]
+    if values["when"]:
+        raw["when"] = values["when"]
+    raw["core"] = values["core"]
+    raw["safety_critical"] = values["safety_critical"]
+    raw["competences"] = values["competences"]
+    raw["strain"] = values["strain"]
+    return raw
+
+
+_TASK_FIELD_MAP = {"frequency.times": "times", "frequency.per": "per", "frequency": "times"}
+
+
+def _task_field(field: str | None, message: str) -> str:
+    if field is None:
+        return "volume" if message.startswith("give ") else "_form"
+    field = _TASK_FIELD_MAP.get(field, field)
+    if field.startswith("competences"):
+        return "competence"
+    if field.startswith("strain"):
+        return "strain"
+    if field.startswith("frequency"):
+        return "times"
+    return field
+
+
+def check_task(scan: Scan, values: dict, *, editing: str | None = None,
+               live: bool = False) -> tuple[Scan | None, dict[str, str]]:
+    """Validate a task form against its scan.
+
+    Returns the scan with the task added (or, with ``editing``, replaced) and ``{}``, or None
+    and ``{field: message}``. ``live`` (validation while typing) leaves out "is required" for
+    fields still empty, so the form does not shout before the consultant got there.
+    """
+    errors: dict[str, str] = {}
+    required = ["description", "role"]
+    if values["volume"] == "hours":
+        required.append("hours_per_week")
+    else:
+        required += ["times", "per", "minutes"]
+    if not live:
+        for name in required:
+            if not values.get(name):
+                errors[name] = "is required"
+    roles = {r.id for r in scan.roles}
+    if values["role"] and values["role"] not in roles:
+        errors["role"] = (f"must be one of the scan's roles ({', '.join(sorted(roles))})"
+                          if roles else "add a role to the scan first")
+    raw_task = task_from_values(values, scan)
+    if values["id"] and values["id"] != editing and any(t.id == values["id"] for t in scan.tasks):
+        errors["id"] = f"task id {values['id']!r} is already used in this scan; leave it empty for the next free id"
+    doc = scan.model_dump(mode="json", exclude_defaults=True)
+    tasks = [t for t in doc.get("tasks", []) if t["id"] != editing]
+    if editing is not None:
+        pos = next((i for i, t in enumerate(doc.get("tasks", [])) if t["id"] == editing), len(tasks))
+        tasks.insert(pos, raw_task)
+    else:
+        tasks.append(raw_task)
+    doc["tasks"] = tasks
+    doc["kind"] = "scan"
+    record, problems = parse_record(doc)
+    task_label = f"task {raw_task['id']}"
+    for p in problems:
+        parts = p.record.split(", ") if p.record else []
+        if task_label in parts and any(x.startswith("competence") for x in parts):
+            name = "competence"
+        elif task_label in parts:
+            name = _task_field(p.field, p.message)
+        elif p.message.startswith(f"{task_label}: role"):
+            name = "role"
+        elif p.message.startswith("tasks: task id"):
+            name = "id"
+        else:
+            name = "_form"
+        if live and (p.message == "is required" or (name in values and values.get(name) in ("", None))):
+            continue  # while typing, say nothing about fields still empty
+        errors.setdefault(name, p.message)
+    if errors:
+        return None, errors
+    return record, {}
+
+
+# --- scans and roles -----------------------------------------------------------------------
+
+def scan_values(form, *, user: str | None = None) -> dict[str, str]:
+    values = {f: _get(form, f) for f in SCAN_FIELDS + ROLE_FIELDS}
+    return values
+
+
+def default_scan_values(user: str | None) -> dict[str, str]:
+    values = {f: "" for f in SCAN_FIELDS + ROLE_FIELDS}
+    values.update(date=dt.date.today().isoformat(), consultant=user or "",
+                  full_time_hours="38", shifts_per_day="1")
+    return values
+
+
+def _role_raw(values: dict) -> dict | None:
+    if not any(values.get(f) for f in ROLE_FIELDS):
+        return None
+    raw: dict[str, Any] = {"id": values["role_id"] or slug(values["role_title"]) or "",
+                           "title": values["role_title"]}
+    if values["role_hourly_cost_eur"]:
+        raw["hourly_cost_eur"] = values["role_hourly_cost_eur"]
+    if values["role_headcount"]:
+        raw["headcount"] = values["role_headcount"]
+    return raw
+
+
+def _scan_field(p) -> str:
+    if p.record and ", role " in p.record:
+        return "role_" + (p.field or "id").split(".")[0]
+    if p.field in SCAN_FIELDS:
+        return p.field
+    if p.field and p.field.split(".")[0].split("[")[0] in SCAN_FIELDS:
+        return p.field.split(".")[0].split("[")[0]
+    if p.message.startswith("roles: role id"):
+        return "role_id"
+    return "_form"
+
+
+def check_new_scan(store, values: dict) -> tuple[Scan | None, dict[str, str]]:
+    """Validate the new-scan form (with an optional first role)."""
+    errors: dict[str, str] = {}
+    raw: dict[str, Any] = {"kind": "scan"}
+    for f in SCAN_FIELDS:
+        if values.get(f):
+            raw[f] = values[f]
+    for f in ("id", "employer", "date"):
+        if not values.get(f):
+            errors[f] = "is required"
+    role = _role_raw(values)
+    if role is not None:
+        raw["roles"] = [role]
+        if not values["role_title"]:
+            errors["role_title"] = "is required (or leave the whole role empty)"
+    if values.get("id") and values["id"] in store.ids("scan"):
+        errors["id"] = f"a scan with id {values['id']!r} already exists; choose another id"
+    if values.get("employer") and values["employer"] not in store.ids("employer"):
+        errors["employer"] = f"no employer {values['employer']!r} in the database"
+    record, problems = parse_record(raw)
+    for p in problems:
+        errors.setdefault(_scan_field(p), p.message)
+    if errors:
+        return None, errors
+    return record, {}
+
+
+def check_role(scan: Scan, values: dict) -> tuple[Scan | None, dict[str, str]]:
+    """Validate the add-role form; return the scan with the role added."""
+    errors: dict[str, str] = {}
+    role = _role_raw(values) or {}
+    if not values.get("role_title"):
+        errors["role_title"] = "is required"
+    if role.get("id") and any(r.id == role["id"] for r in scan.roles):
+        errors["role_id"] = f"role id {role['id']!r} is already used in this scan"
+    doc = scan.model_dump(mode="json", exclude_defaults=True)
+    doc["kind"] = "scan"
+    doc["roles"] = [*doc.get("roles", []), role]
+    record, problems = parse_record(doc)
+    for p in problems:
+        errors.setdefault(_scan_field(p), p.message)
+    if errors:
+        return None, errors
+    return record, {}

@@ -1,0 +1,128 @@
+"""The web app in a real headless Chromium: a consultant enters a Quick Scan with three tasks and
+runs the carving; a jobhunter opens a candidate's matches and prints a call sheet, then records
+the call. Screenshots go to tests/e2e/screenshots/ (look at them: they are the pages as a coach
+sees them)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+TASKS = [
+    ("Lege kartonnen dozen plooien en naar de perscontainer brengen", "6", "day", "20",
+     ["karton plooien", "afval sorteren"]),
+    ("Folie en plastic van paletten verzamelen en sorteren", "4", "day", "25",
+     ["afval sorteren", "palletten stapelen"]),
+    ("Lege paletten sorteren en stapelen in de paletzone", "3", "day", "30",
+     ["palletten stapelen", "afval sorteren"]),
+]
+
+
+def test_consultant_enters_a_scan_with_three_tasks_and_runs_the_carving(live_server, page, shots):
+    base = live_server["url"]
+    page.goto(f"{base}/scans/new")
+    page.select_option("#f-employer", "magazijn-de-kempen")
+    page.fill("#f-date", "2026-03-02")
+    page.fill("#f-id", "e2e-magazijn")
+    page.fill("#f-consultant", "Jan De Smet")
+    page.fill("#f-role_title", "Magazijnier")
+    page.fill("#f-role_hourly_cost_eur", "38")
+    page.fill("#f-role_headcount", "12")
+    page.screenshot(path=shots / "01_new_scan.png", full_page=True)
+    page.click("button:has-text('Create the scan')")
+    page.wait_for_url(re.compile(r"/scans/e2e-magazijn$"))
+    assert "Quick Scan e2e-magazijn" in page.inner_text("h1")
+
+    # validation while typing: a bad number gets a message next to its field, nothing is lost
+    page.fill("#f-description", TASKS[0][0])
+    page.fill("#f-minutes", "twintig")
+    page.locator("#err-minutes").filter(has_text="must be a number").wait_for(timeout=5000)
+    # a suggestion for a misspelt competence
+    page.fill("#f-competence-0", "afval sorteeren")
+    page.locator("#hint-competence-0").filter(has_text=re.compile("did you mean|counts as|known")).wait_for(timeout=5000)
+    page.screenshot(path=shots / "02_task_validation.png", full_page=True)
+    assert page.input_value("#f-description") == TASKS[0][0]
+
+    for n, (description, times, per, minutes, competences) in enumerate(TASKS, start=1):
+        page.fill("#f-description", description)
+        page.fill("#f-times", times)
+        page.select_option("#f-per", per)
+        page.fill("#f-minutes", minutes)
+        page.check("input[name=complexity][value='1']")
+        for i, c in enumerate(competences):
+            page.fill(f"#f-competence-{i}", c)
+        page.fill("#f-zone", "magazijn")
+        page.click("#task-form button[type=submit]")
+        # saved at once: the row appears and the form is empty again for the next task
+        page.locator(f"#tasks tbody tr:has-text('t{n:02d}')").wait_for(timeout=5000)
+        page.locator("p.saved", has_text=f"Task t{n:02d} saved").wait_for(timeout=5000)
+        assert page.input_value("#f-description") == ""
+    assert page.locator("#tasks tbody tr").count() == 3
+    page.screenshot(path=shots / "03_scan_with_three_tasks.png", full_page=True)
+
+    page.click("a:has-text('Run the carving')")
+    page.wait_for_url(re.compile(r"/carve"))
+    page.select_option("select[name=max_complexity]", "2")
+    page.click("form.carve-options button:has-text('Run the carving')")
+    page.wait_for_load_state()
+    page.locator("section.carved").first.wait_for(timeout=10000)
+    text = page.inner_text("main")
+    assert "position" in text and "Hours freed per role" in text
+    for n in (1, 2, 3):
+        assert f"t0{n}" in text
+    page.screenshot(path=shots / "04_carving.png", full_page=True)
+
+    # the advice document opens from the carving page (printable HTML)
+    with page.expect_navigation():
+        page.click("a:has-text('Advice document')")
+    page.screenshot(path=shots / "05_advice.png", full_page=True)
+
+
+def test_jobhunter_opens_matches_and_prints_a_call_sheet(live_server, page, shots):
+    base = live_server["url"]
+    page.goto(f"{base}/candidates")
+    page.fill("#q", "heftruck")
+    page.locator("#candidate-rows td a", has_text="K-0002").wait_for(timeout=5000)
+    page.click("#candidate-rows a:has-text('K-0002')")
+    page.wait_for_url(re.compile(r"/candidates/K-0002"))
+    page.locator("ol.matches li.match").first.wait_for(timeout=10000)
+    assert page.locator("li.match .bar").count() >= 1
+    assert page.locator("table.components").count() >= 1
+    page.screenshot(path=shots / "06_candidate_matches.png", full_page=True)
+
+    page.locator("li.match a:has-text('Call sheet')").first.click()
+    page.wait_for_url(re.compile(r"/callsheet\?"))
+    sheet = page.inner_text("article.sheet")
+    assert "Vraag naar de juiste contactpersoon" in sheet
+    assert "Troeven" in sheet and "Vragen om te stellen" in sheet
+    assert page.locator("ol.steps > li").count() == 10
+    page.emulate_media(media="print")
+    page.screenshot(path=shots / "07_call_sheet_print.png", full_page=True)
+    page.pdf(path=str(shots / "07_call_sheet.pdf"), format="A4")
+    page.emulate_media(media="screen")
+
+    # record the outcome; the next call sheet for this employer and function warns
+    page.fill("input[name=feedback_date]", "2026-03-09")
+    page.check("input[name=outcome][value=call_back]")
+    page.fill("#outcome input[name=outcome_date]", "2026-03-05")
+    page.click("#call-outcome button:has-text('Save the call')")
+    page.locator("p.saved", has_text="Call saved").wait_for(timeout=5000)
+    page.reload()
+    assert "werd de voorbije 7 dagen al gebeld" in page.inner_text(".warning")
+    page.screenshot(path=shots / "08_call_sheet_warning.png", full_page=True)
+
+
+def test_pages_read_without_javascript(live_server, browser, shots):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    base = live_server["url"]
+    page.goto(f"{base}/candidates?q=afwas")
+    assert page.locator("#candidate-rows tbody tr").count() >= 1
+    page.goto(f"{base}/candidates/K-0001")
+    assert page.locator("li.match").count() >= 1
+    page.goto(f"{base}/scans/haven-2025-03")
+    assert page.locator("#tasks tbody tr").count() >= 3
+    page.screenshot(path=shots / "09_scan_without_js.png", full_page=True)
+    context.close()
