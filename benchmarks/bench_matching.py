@@ -1,0 +1,406 @@
+"""Matching benchmark: synthetic data of a stated size, timed on this machine.
+
+Makes ``--functions`` functions (``--per-employer`` per employer, at random Flemish postcodes)
+and ``--candidates`` candidates whose competences are drawn (Zipf-like) from the Dutch starter
+vocabulary's labels and synonyms, 10 % of them with a typing error, imports them into a fresh
+store, and reports:
+
+* import time of the functions and candidates (validation + SQLite upsert);
+* ``Matcher.fit`` cold (build from SQLite + cache) and warm (load the cached matrices);
+* single query ``match_candidate(top=10)`` over all functions, in process: p50 / p95, with the
+  explanations of the 10 results (instruments off), and the scoring part alone;
+* all candidates x all functions, top 10 each (``top_functions_all``);
+* ``matchcore match candidate ID --json`` end to end as a subprocess (median of runs);
+* peak memory (max RSS) of this process and of the CLI runs;
+* the same single query with a naive pure-Python scorer written below (same formula, a Python
+  loop over pairs), on a sample, as a ratio measured in the same run, and its agreement.
+
+Usage (from the checkout; the full size takes a few minutes, mostly the import)::
+
+    .venv/bin/python benchmarks/bench_matching.py                          # 100k x 10k
+    .venv/bin/python benchmarks/bench_matching.py --functions 2000 --candidates 500 --quick
+    .venv/bin/python benchmarks/bench_matching.py --out benchmarks/results-matching.txt
+
+``--db FILE`` keeps the database (and reuses it when it exists with the same sizes).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SHIFTS = ("day", "early", "late", "evening", "night", "weekend")
+TRANSPORTS = ("walk", "bike", "public_transport", "car", "moped")
+TITLES = ["magazijnmedewerker", "afwasser", "keukenhulp", "schoonmaker", "heftruckchauffeur",
+          "groenarbeider", "winkelbediende", "inpakker", "orderpicker", "productiemedewerker",
+          "onderhoudsmedewerker", "logistiek medewerker", "sorteerder", "kassamedewerker"]
+
+
+def rss_mb(who=resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024.0  # Linux: KiB
+
+
+# --- synthetic data -----------------------------------------------------------------------
+
+def vocabulary_names() -> list[list[str]]:
+    """For each starter concept: its label and synonyms."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "matchcore" / "data" / "vocabulary_nl.yaml").read_text(encoding="utf-8"))
+    return [[c["label"], *(c.get("alt") or [])] for c in data]
+
+
+def typo(text: str, rng: random.Random) -> str:
+    i = rng.randrange(1, max(2, len(text) - 1))
+    return text[:i] + text[i + 1:] if text[i] != " " else text
+
+
+def generate(n_functions: int, n_candidates: int, per_employer: int, seed: int):
+    from matchcore.postcodes import all_postcodes
+
+    rng = random.Random(seed)
+    concepts = vocabulary_names()
+    # Zipf-like popularity: a few competences are everywhere, most are rare
+    weights = [1.0 / (i + 1) ** 0.8 for i in range(len(concepts))]
+    rng.shuffle(weights)
+    flemish = [p.postcode for p in all_postcodes().values() if p.region == "flanders"]
+
+    def pick(k):
+        chosen = set()
+        while len(chosen) < k:
+            chosen.add(rng.choices(range(len(concepts)), weights)[0])
+        return sorted(chosen)
+
+    employers = []
+    n_emp = math.ceil(n_functions / per_employer)
+    made = 0
+    for e in range(n_emp):
+        funcs = []
+        for j in range(min(per_employer, n_functions - made)):
+            comps = []
+            for c in pick(rng.randint(5, 12)):
+                comps.append({"name": rng.choice(concepts[c]), "level": rng.randint(1, 4),
+                              "weight": rng.choice([1, 1, 1.5, 2]), "required": rng.random() < 0.3})
+            seen, unique = set(), []
+            for c in comps:
+                if c["name"].casefold() not in seen:
+                    seen.add(c["name"].casefold())
+                    unique.append(c)
+            funcs.append({"id": f"f{j}", "title": rng.choice(TITLES).capitalize(),
+                          "hours_per_week": rng.choice([19, 24, 30, 32, 38]),
+                          "shifts": sorted(rng.sample(SHIFTS, rng.randint(1, 2)), key=SHIFTS.index),
+                          "openings": rng.choice([0, 0, 1, 1, 2, 3]), "visible": rng.random() < 0.6,
+                          "competences": unique,
+                          "conditions": {"dutch_level": rng.choice([None, "A1", "A2", "B1"]),
+                                         "max_lift_kg": rng.choice([None, 10, 15, 25]),
+                                         "driving_licence": rng.choice([None] * 9 + ["B"])}})
+            made += 1
+        employers.append({"kind": "employer", "id": f"emp-{e:06d}", "name": f"Werkgever {e}",
+                          "sector": rng.choice(["horeca", "logistiek", "schoonmaak", "groen", "retail"]),
+                          "location": {"postcode": rng.choice(flemish)}, "functions": funcs})
+    candidates = []
+    for i in range(n_candidates):
+        comps, seen = [], set()
+        for c in pick(rng.randint(5, 15)):
+            name = rng.choice(concepts[c])
+            if rng.random() < 0.1:
+                name = typo(name, rng)
+            if name.casefold() not in seen:
+                seen.add(name.casefold())
+                comps.append({"name": name, "level": rng.randint(1, 4)})
+        candidates.append({
+            "kind": "candidate", "id": f"K-{i:06d}", "home": {"postcode": rng.choice(flemish)},
+            "max_commute_km": rng.choice([10, 15, 20, 30, 50]),
+            "transport": rng.sample(TRANSPORTS, rng.randint(1, 2)),
+            "driving_licences": rng.choice([[], [], ["B"]]),
+            "hours_per_week": rng.choice([19, 24, 30, 32, 38]),
+            "shifts": sorted(rng.sample(SHIFTS, rng.randint(2, 5)), key=SHIFTS.index),
+            "dutch_level": rng.choice(["A1", "A2", "B1", "B2"]),
+            "limits": {"max_lift_kg": rng.choice([None, 10, 20, 30])},
+            "job_targets": rng.sample(TITLES, rng.randint(0, 2)), "competences": comps})
+    return employers, candidates
+
+
+def do_import(db: Path, args) -> dict:
+    from matchcore.model import parse_record
+    from matchcore.store import Store
+
+    employers, candidates = generate(args.functions, args.candidates, args.per_employer, args.seed)
+    store = Store.open(db)
+    t0 = time.perf_counter()
+    records = [parse_record(r)[0] for r in employers]
+    t1 = time.perf_counter()
+    store.upsert(records)
+    t2 = time.perf_counter()
+    crecords = [parse_record(r)[0] for r in candidates]
+    store.upsert(crecords)
+    t3 = time.perf_counter()
+    store._set_meta("bench_sizes", f"{args.functions}:{args.candidates}:{args.seed}")
+    store.close()
+    return {"import_functions_s": round(t2 - t0, 1), "validate_functions_s": round(t1 - t0, 1),
+            "import_candidates_s": round(t3 - t2, 1), "import_peak_rss_mb": round(rss_mb())}
+
+
+# --- a naive scorer: the same formula, one pair at a time in plain Python ------------------
+
+def naive_prepare(m):
+    """Plain Python lists of what the naive scorer reads (not timed)."""
+    d = m.data_
+    idf = [float(x) for x in m.idf_]
+    funcs = []
+    ptr = d["fm_indptr"]
+    for i, fid in enumerate(d["f_ids"]):
+        a, b = int(ptr[i]), int(ptr[i + 1])
+        comps = [(int(c), int(lv), float(w), bool(r)) for c, lv, w, r in zip(
+            d["fm_indices"][a:b], d["fm_level"][a:b], d["fm_weight"][a:b], d["fm_required"][a:b])]
+        funcs.append({"id": fid, "comps": comps, "lat": float(d["f_lat"][i]), "lon": float(d["f_lon"][i]),
+                      "hours": float(d["f_hours"][i]), "shifts": int(d["f_shifts"][i]),
+                      "lic": int(d["f_lic"][i]), "dutch": int(d["f_dutch"][i]),
+                      "lift": float(d["f_lift"][i]), "standing": bool(d["f_standing"][i]),
+                      "own": bool(d["f_own_transport"][i]), "ref": bool(d["f_reference"][i]),
+                      "titles": [d["title_texts"][t] for t in d["f_tt_indices"][d["f_tt_indptr"][i]:d["f_tt_indptr"][i + 1]]]})
+    return idf, funcs
+
+
+def naive_query(m, idf, funcs, ci: int, top: int = 10, *, constraints_first: bool = True):
+    """Top ``top`` functions for candidate row ``ci``, one pair at a time.
+
+    ``constraints_first`` skips the scoring of excluded pairs (a naive program's natural
+    shortcut); False scores every pair first, as the vectorised engine does."""
+    from rapidfuzz import fuzz
+
+    d = m.data_
+    a, b = int(d["cm_indptr"][ci]), int(d["cm_indptr"][ci + 1])
+    held = {int(c): int(lv) for c, lv in zip(d["cm_indices"][a:b], d["cm_level"][a:b])}
+    a, b = int(d["ct_indptr"][ci]), int(d["ct_indptr"][ci + 1])
+    ev = {int(c): float(s) for c, s in zip(d["ct_indices"][a:b], d["ct_sim"][a:b])}
+    tau, pen = m.text_credit, m.required_penalty
+    presence = {**{c: tau * s for c, s in ev.items()}, **{c: 1.0 for c in held}}
+    s_use = sum(p * idf[c] for c, p in presence.items())
+    tg = d["c_targets"][int(d["c_tg_indptr"][ci]):int(d["c_tg_indptr"][ci + 1])]
+    lat, lon = float(d["c_lat"][ci]), float(d["c_lon"][ci])
+    reach, hours = float(d["c_reach"][ci]), float(d["c_hours"][ci])
+    cshifts, night_ok = int(d["c_shifts"][ci]), bool(d["c_night_ok"][ci])
+    clic, cdutch, clift = int(d["c_lic"][ci]), int(d["c_dutch"][ci]), float(d["c_lift"][ci])
+    nostand, own = bool(d["c_no_standing"][ci]), bool(d["c_own_transport"][ci])
+    title_cache: dict[str, float] = {}
+    out = []
+    for f in funcs:
+        if constraints_first and naive_excluded(f, lat, lon, reach, hours, cshifts, night_ok,
+                                                clic, cdutch, clift, nostand, own):
+            continue
+        # competences
+        s_req = s_opt = rn = on = pn = un = 0.0
+        for col, level, weight, req in f["comps"]:
+            w = weight * idf[col]
+            if col in held:
+                q, p = min(1.0, held[col] / level), 1.0
+            else:
+                q = p = tau * ev.get(col, 0.0)
+            un += presence.get(col, 0.0) * idf[col]
+            if req:
+                s_req += w
+                rn += w * q
+                pn += w * p
+            else:
+                s_opt += w
+                on += w * q
+        parts = []
+        if s_req > 0:
+            parts.append((m.required_weight, rn / s_req))
+        if s_opt > 0:
+            parts.append((m.optional_weight, on / s_opt))
+        if s_use > 0 and parts:
+            parts.append((m.use_weight, un / s_use))
+        tot = sum(w for w, _ in parts)
+        c = sum(w * v for w, v in parts) / tot if tot > 0 else 0.0
+        p_req = 1.0 - pen * (1.0 - (pn / s_req if s_req > 0 else 1.0))
+        if tg:
+            j = 0.0
+            for t in f["titles"]:
+                if t not in title_cache:
+                    best = max(math.floor(fuzz.WRatio(x, t, processor=None) + 0.5) for x in tg)
+                    title_cache[t] = max(0.0, min(1.0, (best - 50) / 50))
+                j = max(j, title_cache[t])
+            c = (1 - m.target_share) * c + m.target_share * j
+        score = max(0.0, min(1.0, p_req * c))
+        if score <= 0:
+            continue
+        if not constraints_first and naive_excluded(f, lat, lon, reach, hours, cshifts, night_ok,
+                                                    clic, cdutch, clift, nostand, own):
+            continue
+        out.append((-score, f["id"]))
+    out.sort()
+    return [(fid, -s) for s, fid in out[:top]]
+
+
+def naive_excluded(f, lat, lon, reach, hours, cshifts, night_ok, clic, cdutch, clift, nostand, own):
+    if not f["ref"] and not math.isnan(f["lat"]) and not math.isinf(reach):
+        p1, p2 = math.radians(lat), math.radians(f["lat"])
+        h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(f["lon"] - lon) / 2) ** 2
+        if 2 * 6371.0 * math.asin(math.sqrt(h)) > reach:
+            return True
+    if not f["ref"] and not math.isnan(hours) and not (0.8 * hours - 1e-9 <= f["hours"] <= 1.2 * hours + 1e-9):
+        return True
+    if cshifts and f["shifts"] & ~cshifts:
+        return True
+    if not night_ok and f["shifts"] & 16:
+        return True
+    if f["lic"] & ~clic or (cdutch and f["dutch"] > cdutch) or f["lift"] > clift:
+        return True
+    return (nostand and f["standing"]) or (f["own"] and not own)
+
+
+# --- the run ------------------------------------------------------------------------------
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--functions", type=int, default=100_000)
+    ap.add_argument("--candidates", type=int, default=10_000)
+    ap.add_argument("--per-employer", type=int, default=10)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--queries", type=int, default=50, help="single queries timed (default 50)")
+    ap.add_argument("--naive", type=int, default=3, help="candidates for the naive scorer (default 3)")
+    ap.add_argument("--cli-runs", type=int, default=5)
+    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--quick", action="store_true", help="skip the all-pairs batch")
+    ap.add_argument("--db", type=Path, help="keep the database here (reused if it matches)")
+    ap.add_argument("--out", type=Path, help="also write the report to this file")
+    ap.add_argument("--phase", choices=["import"], help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    tmp = tempfile.TemporaryDirectory()
+    db = args.db or Path(tmp.name) / "bench.db"
+    if args.phase == "import":  # the import runs in its own process, so its memory is its own
+        print(json.dumps(do_import(db, args)))
+        return 0
+    report: dict = {"functions": args.functions, "candidates": args.candidates,
+                    "cpu_count": os.cpu_count(), "python": sys.version.split()[0],
+                    "load_average_at_start": " ".join(f"{x:.2f}" for x in os.getloadavg())}
+    from matchcore.store import Store
+
+    sizes = f"{args.functions}:{args.candidates}:{args.seed}"
+    reuse = db.exists() and Store.open(db).meta("bench_sizes") == sizes
+    if not reuse:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+        cmd = [sys.executable, __file__, "--phase", "import", "--db", str(db),
+               "--functions", str(args.functions), "--candidates", str(args.candidates),
+               "--per-employer", str(args.per_employer), "--seed", str(args.seed)]
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        report.update(json.loads(out.strip().splitlines()[-1]))
+    else:
+        report["import"] = "reused " + str(db)
+
+
+    from matchcore.matching import Matcher
+
+    store = Store.open(db)
+    store.db.execute("delete from match_cache")
+    t0 = time.perf_counter()
+    m = Matcher(store).fit()
+    report["fit_cold_s"] = round(time.perf_counter() - t0, 2)
+    t0 = time.perf_counter()
+    m = Matcher(store).fit()
+    report["fit_warm_s"] = round(time.perf_counter() - t0, 3)
+    report["columns"] = m.n_columns_
+    report["function_competences"] = int(m.W_req_.nnz + m.W_opt_.nnz)
+
+    rng = random.Random(args.seed)
+    cids = list(m.data_["c_ids"])
+    sample = rng.sample(cids, min(args.queries, len(cids)))
+    m.match_candidate(sample[0], instruments=False)  # warm-up (text index, imports)
+    times = []
+    for cid in sample:
+        t0 = time.perf_counter()
+        m.match_candidate(cid, top=10, instruments=False)
+        times.append(time.perf_counter() - t0)
+    report["query_p50_ms"] = round(statistics.median(times) * 1000, 1)
+    report["query_p95_ms"] = round(sorted(times)[int(0.95 * (len(times) - 1))] * 1000, 1)
+    score_times = []
+    for cid in sample:
+        t0 = time.perf_counter()
+        m.top_functions_all(top=10, candidate_ids=[cid])
+        score_times.append(time.perf_counter() - t0)
+    report["query_scoring_only_p50_ms"] = round(statistics.median(score_times) * 1000, 1)
+    times = []
+    for cid in sample[:10]:
+        t0 = time.perf_counter()
+        m.match_candidate(cid, top=10)
+        times.append(time.perf_counter() - t0)
+    report["query_with_instruments_p50_ms"] = round(statistics.median(times) * 1000, 1)
+
+    if not args.quick:
+        t0 = time.perf_counter()
+        _, idx, sc = m.top_functions_all(top=10, batch_size=args.batch_size)
+        report["all_pairs_top10_s"] = round(time.perf_counter() - t0, 1)
+        report["all_pairs_pairs"] = len(cids) * m.n_functions_
+    report["peak_rss_engine_mb"] = round(rss_mb())  # before the naive scorer's lists
+
+    # naive pure-Python scorer, same formula, same sample candidates
+    idf, funcs = naive_prepare(m)
+    for label, first in (("naive", True), ("naive_score_all", False)):
+        naive_t, agree = [], 0
+        for cid in sample[:args.naive]:
+            ci = m.c_index_[cid]
+            t0 = time.perf_counter()
+            top_naive = naive_query(m, idf, funcs, ci, constraints_first=first)
+            naive_t.append(time.perf_counter() - t0)
+            _, idx, sc = m.top_functions_all(top=10, candidate_ids=[cid])
+            top_vec = [(m.data_["f_ids"][i], s) for i, s in zip(idx[0], sc[0]) if i >= 0]
+            agree += [f for f, _ in top_naive] == [f for f, _ in top_vec] and all(
+                abs(a - b) < 1e-9 for (_, a), (_, b) in zip(top_naive, top_vec))
+        t = statistics.median(naive_t)
+        report[f"{label}_query_s"] = round(t, 3)
+        report[f"{label}_vs_vectorised_query"] = f"{t / (report['query_scoring_only_p50_ms'] / 1000):.0f}x"
+        report[f"{label}_all_pairs_estimate_s"] = round(t * len(cids))
+        report[f"{label}_agrees_top10"] = f"{agree}/{len(naive_t)}"
+
+        if "all_pairs_top10_s" in report:
+            report[f"{label}_vs_vectorised_all_pairs"] = \
+                f"{report[f'{label}_all_pairs_estimate_s'] / report['all_pairs_top10_s']:.0f}x"
+
+    report["peak_rss_with_naive_mb"] = round(rss_mb())
+    store.close()
+
+    cli = [str(Path(sys.executable).with_name("matchcore")), "--db", str(db), "match", "candidate"]
+    # /usr/bin/time reports the CLI's own peak memory (a child forked from this big process
+    # would inherit its high-water mark)
+    timer = ["/usr/bin/time", "-f", "maxrss_kb=%M"] if Path("/usr/bin/time").exists() else []
+    times, rss = [], []
+    for cid in sample[:args.cli_runs]:
+        t0 = time.perf_counter()
+        done = subprocess.run(timer + cli + [cid, "--top", "10", "--json"], check=True,
+                              capture_output=True, text=True)
+        times.append(time.perf_counter() - t0)
+        rss += [int(line.split("=")[1]) / 1024 for line in done.stderr.splitlines()
+                if line.startswith("maxrss_kb=")]
+    report["cli_match_median_s"] = round(statistics.median(times), 2)
+    report["cli_match_max_s"] = round(max(times), 2)
+    report["cli_match_peak_rss_mb"] = round(max(rss)) if rss else "n/a"
+    t0 = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).with_name("matchcore")), "--help"], check=True, capture_output=True)
+    report["cli_help_s"] = round(time.perf_counter() - t0, 2)
+    report["load_average_at_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    report["command"] = "python benchmarks/bench_matching.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    text = "\n".join(f"{k:32} {v}" for k, v in report.items())
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
