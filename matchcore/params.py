@@ -37,6 +37,7 @@ from typing import Any
 import yaml
 
 from .errors import ParameterError
+from .io import UniqueKeyLoader as _UniqueKeyLoader
 
 __all__ = [
     "SHARED_FILE",
@@ -184,34 +185,6 @@ def _suggest(name: str, choices) -> str:
 
 
 # --- loading -----------------------------------------------------------------------------
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that refuses a key written twice in one mapping."""
-
-
-def _construct_mapping(loader, node, deep=False):
-    seen = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} appears twice in one mapping", key_node.start_mark)
-        seen.add(key)
-    return loader.construct_mapping(node, deep)
-
-
-def _construct_timestamp(loader, node):
-    try:
-        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-    except ValueError as exc:  # 2024-13-01 or 2023-02-30 look like dates but are none
-        raise yaml.constructor.ConstructorError(
-            None, None, f"{node.value!r} is not a valid date ({exc}); write dates as YYYY-MM-DD",
-            node.start_mark) from None
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-
 
 def _read_yaml(path: Path) -> Any:
     try:

@@ -277,3 +277,11 @@ def test_round_trip_property(tmp_path_factory, competences, postcode, hours):
     b = Store.open(tmp / "b.db")
     import_paths(b, [tmp / "out"])
     assert a.docs("candidate") == b.docs("candidate")
+
+
+def test_impossible_date_is_a_clean_error(store, tmp_path):
+    path = write(tmp_path, "c.yaml", "kind: candidate\nid: K-1\nhome: {postcode: '9000'}\nbirth_date: 1968-13-01\n")
+    with pytest.raises(ValidationFailed) as exc:
+        import_paths(store, [path])
+    assert str(exc.value) == (f"{path}: line 4: not valid YAML: '1968-13-01' is not a valid date "
+                              "(month must be in 1..12); write dates as YYYY-MM-DD")
