@@ -1,6 +1,7 @@
 # Two commands on a fresh machine:
 #   make demo   installs matchcore into .venv and runs the demo on the embedded SQLite store
 #   make test   installs matchcore with its test extras into .venv and runs the test suite
+#   make bench / make quality   the speed and match-quality benchmarks (figures in README.md)
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
@@ -20,6 +21,13 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python benchmarks/bench_matching.py --out benchmarks/results-matching.txt
+	$(BIN)/python benchmarks/bench_carving.py
+
+quality: install
+	$(BIN)/python benchmarks/quality.py --out benchmarks/results-quality.txt
 
 clean:
 	rm -rf $(VENV) matchcore-demo.db* *.egg-info

@@ -460,4 +460,4 @@ def demo_step(ctx, store) -> None:
     from .carving import carve as carve_scan
 
     print_carving(carve_scan(store.scan("haven-2025-03"), store=store))
-    click.echo("\nThe advice document: matchcore --db matchcore-demo.db advice haven-2025-03")
+    click.echo(f"\nThe advice document: matchcore --db {store.path} advice haven-2025-03 --out advies.html")
