@@ -217,15 +217,13 @@ def naive_query(m, idf, funcs, ci: int, top: int = 10, *, constraints_first: boo
             else:
                 s_opt += w
                 on += w * q
-        parts = []
-        if s_req > 0:
-            parts.append((m.required_weight, rn / s_req))
-        if s_opt > 0:
-            parts.append((m.optional_weight, on / s_opt))
-        if s_use > 0 and parts:
-            parts.append((m.use_weight, un / s_use))
-        tot = sum(w for w, _ in parts)
-        c = sum(w * v for w, v in parts) / tot if tot > 0 else 0.0
+        mass = m.required_weight * s_req + m.optional_weight * s_opt
+        if mass > 0:
+            cov = (m.required_weight * rn + m.optional_weight * on) / mass
+            use = un / s_use if s_use > 0 else 0.0
+            c = (cov + m.use_weight * use) / (1.0 + m.use_weight)
+        else:
+            c = 0.0
         p_req = 1.0 - pen * (1.0 - (pn / s_req if s_req > 0 else 1.0))
         if tg:
             j = 0.0

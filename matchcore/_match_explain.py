@@ -211,6 +211,7 @@ class Explainer:
         components = {
             "required": _r(comp["required"][i]) if has_req else None,
             "optional": _r(comp["optional"][i]) if has_opt else None,
+            "coverage": _r(comp["coverage"][i]) if has_req or has_opt else None,
             "use": _r(comp["use"][i]) if has_use else None,
             "competence": _r(comp["competence"][i]),
             "presence": _r(comp["presence"][i]), "penalty": _r(comp["penalty"][i]),
@@ -220,7 +221,9 @@ class Explainer:
             f"P * ({1 - self.target_share:g} C + {self.target_share:g} J)",
         }
         score = float(comp["score"][i])
-        head = self._score_lines(score, components)
+        masses = (sum(k["w"] for k in fi["competences"] if k["required"]),
+                  sum(k["w"] for k in fi["competences"] if not k["required"]))
+        head = self._score_lines(score, components, masses)
         head += [_CHECK_MARK[ok] + text for name, ok, text in checks]
         dist = None
         if fi["lat"] is not None and ci["lat"] is not None:
@@ -231,15 +234,25 @@ class Explainer:
                 "components": components, "distance_km": dist,
                 "explanation": head + lines}
 
-    def _score_lines(self, score: float, c: dict[str, Any]) -> list[str]:
-        parts = [(w, name, c[name]) for w, name in ((self.required_weight, "required"),
-                                                     (self.optional_weight, "optional"),
-                                                     (self.use_weight, "use"))
-                 if c[name] is not None and w > 0]
-        total = sum(w for w, _, _ in parts)
-        terms = " + ".join(f"{w:g} x {name} {v:.2f}" for w, name, v in parts)
-        comp = (f"competence {c['competence']:.2f} = ({terms}) / {total:g}" if parts
-                else "competence 0 (the function lists no competences)")
+    def _score_lines(self, score: float, c: dict[str, Any], masses=(0.0, 0.0)) -> list[str]:
+        """The score line, then C, the coverage A and P spelled out; ``masses``: the function's
+        weight sums (sum of w) over its required and its optional competences."""
+        sides = [(f * mass, name, c[name]) for f, mass, name in
+                 ((self.required_weight, masses[0], "required"),
+                  (self.optional_weight, masses[1], "optional"))
+                 if c[name] is not None and f * mass > 0]
+        cov_lines = []
+        if c.get("coverage") is None:
+            comp = "competence 0 (the function lists no competences)"
+        else:
+            u = self.use_weight
+            use = c["use"] if c["use"] is not None else 0.0
+            comp = (f"competence {c['competence']:.2f} = (coverage {c['coverage']:.2f} + {u:g} x use "
+                    f"{use:.2f}) / {1 + u:g}")
+            total = sum(w for w, _, _ in sides)
+            terms = " + ".join(f"{w:.1f} x {name} {v:.2f}" for w, name, v in sides)
+            cov_lines = [f"  coverage {c['coverage']:.2f} = ({terms}) / {total:.1f}"
+                         if sides else f"  coverage {c['coverage']:.2f}"]
         pen = (f"penalty {c['penalty']:.2f} = 1 - {self.required_penalty:g} x (1 - presence of "
                f"required {c['presence']:.2f})")
         if c["job_target"] is None:
@@ -248,7 +261,7 @@ class Explainer:
             a = self.target_share
             first = (f"score {score:.2f} = penalty {c['penalty']:.2f} x ({1 - a:g} x competence "
                      f"{c['competence']:.2f} + {a:g} x job target {c['job_target']:.2f})")
-        return [first, "  " + comp, "  " + pen]
+        return [first, "  " + comp, *cov_lines, "  " + pen]
 
     def _instruments(self, candidate, finfo, employers: dict, on) -> list[dict]:
         if finfo["reference"] or finfo["employer"] is None:

@@ -99,12 +99,14 @@ class Scoring:
             O = np.where(has_opt, on / np.where(has_opt, s_opt, 1.0), 0.0)
             presence = np.where(has_req, pn / np.where(has_req, s_req, 1.0), 1.0)
             U = np.where(has_use, un / np.where(has_use, s_use, 1.0), 0.0)
-        wr = np.where(has_req, self.required_weight, 0.0)
-        wo = np.where(has_opt, self.optional_weight, 0.0)
-        wu = np.where(has_use & (has_req | has_opt), self.use_weight, 0.0)
-        total = wr + wo + wu
+        # coverage A: required and optional competences together, each side weighted by its
+        # weight sum (times required_weight / optional_weight); then C = (A + u U) / (1 + u)
+        mass = self.required_weight * s_req + self.optional_weight * s_opt
+        has_cov = mass > 0
         with np.errstate(divide="ignore", invalid="ignore"):
-            C = np.where(total > 0, (wr * R + wo * O + wu * U) / np.where(total > 0, total, 1.0), 0.0)
+            A = np.where(has_cov, (self.required_weight * rn + self.optional_weight * on)
+                         / np.where(has_cov, mass, 1.0), 0.0)
+        C = np.where(has_cov, (A + self.use_weight * U) / (1.0 + self.use_weight), 0.0)
         P = 1.0 - self.required_penalty * (1.0 - presence)
         if j is None:
             base = C
@@ -112,7 +114,7 @@ class Scoring:
             with np.errstate(invalid="ignore"):
                 base = np.where(np.isnan(j), C, (1.0 - self.target_share) * C + self.target_share * j)
         score = np.clip(P * base, 0.0, 1.0)
-        return {"required": R, "optional": O, "use": U, "presence": presence, "penalty": P,
+        return {"required": R, "optional": O, "coverage": A, "use": U, "presence": presence, "penalty": P,
                 "competence": C, "job_target": j, "score": score}
 
     def _fast_scores(self, V, Pv, title_scores=None) -> np.ndarray:

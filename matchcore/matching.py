@@ -13,7 +13,9 @@ Score of a (candidate, function) pair, every part of which is in the output's ``
     U    = sum_(k held and used) idf_k / sum_(k held) idf_k
                                            use: the share of the candidate's competences the
                                            function asks for (fit seen from the candidate)
-    C    = (1 R + 1 O + 1 U) / 3           over the parts that apply
+    A    = (sum_req w q + sum_opt w q) / (sum_req w + sum_opt w)
+                                           coverage: R and O weighted by their weight sums
+    C    = (A + 1 U) / 2                   competence fit (0 when the function lists none)
     P    = 1 - 0.5 (1 - sum_req w p / sum_req w)
                                            the penalty for missing required competences: all
                                            missing halves the score (1 without required ones)
@@ -98,8 +100,10 @@ class Matcher(Scoring, Explainer):
     Parameters
     ----------
     store : matchcore.store.Store
-    required_weight, optional_weight, use_weight : float, default 1.0 each
-        Shares of required coverage ``R``, optional coverage ``O`` and use ``U`` in ``C``.
+    required_weight, optional_weight : float, default 1.0 each
+        Multipliers of the weights of required and optional competences in the coverage ``A``.
+    use_weight : float, default 1.0
+        Share of use ``U`` against coverage ``A`` in ``C = (A + use_weight U) / (1 + use_weight)``.
     target_share : float, default 0.2
         Share of the job-target fit ``J`` when the candidate has job targets.
     text_credit : float, default 0.8
@@ -207,14 +211,16 @@ class Matcher(Scoring, Explainer):
         self.s_opt_ = np.asarray(self.W_opt_.sum(axis=1)).ravel()
         self.f_xyz_ = md.unit_xyz(d["f_lat"], d["f_lon"])
         # The formula folded into two matrices, so a block of candidates needs two sparse
-        # products and a few passes: C = V @ G + (P @ H) / s_use and P = c0 + P @ K.
-        has_req, has_opt = self.s_req_ > 0, self.s_opt_ > 0
-        tot = (self.required_weight * has_req + self.optional_weight * has_opt
-               + self.use_weight * (has_req | has_opt))
+        # products and a few passes: C = V @ G + (P @ H) / s_use and P = c0 + P @ K, where
+        # C = (A + use_weight U) / (1 + use_weight) and A = (r Sreq R + o Sopt O) / (r Sreq + o Sopt).
+        has_req = self.s_req_ > 0
+        mass = self.required_weight * self.s_req_ + self.optional_weight * self.s_opt_
+        has_cov = mass > 0
+        tot = 1.0 + self.use_weight
         with np.errstate(divide="ignore", invalid="ignore"):
-            a = np.where(has_req & (tot > 0), self.required_weight / (self.s_req_ * tot), 0.0)
-            b = np.where(has_opt & (tot > 0), self.optional_weight / (self.s_opt_ * tot), 0.0)
-            u = np.where(tot > 0, self.use_weight / tot, 0.0)
+            a = np.where(has_cov, self.required_weight / (mass * tot), 0.0)
+            b = np.where(has_cov, self.optional_weight / (mass * tot), 0.0)
+            u = np.where(has_cov, self.use_weight / tot, 0.0)
             k = np.where(has_req, self.required_penalty / self.s_req_, 0.0)
         self.GT_ = (sp.diags(a) @ self.W_req_ + sp.diags(b) @ self.W_opt_).tocsr()
         self.HKT_ = sp.vstack([sp.diags(u) @ self.U_T_.T, sp.diags(k) @ self.W_req_]).tocsr()

@@ -32,14 +32,16 @@ def kitchen(store):
 
 
 # components: R, O, U, presence; with idf off the weights are those written in KITCHEN
-# (required: afwassen 1 + HACCP 1; optional: keuken reinigen 2 + samenwerken 1).
+# (required: afwassen 1 + HACCP 1; optional: keuken reinigen 2 + samenwerken 1), so the
+# coverage is A = (2 R + 3 O) / 5, C = (A + U) / 2 and P = 1 - 0.5 (1 - presence).
 SCORE_CASES = [
     ("everything at level", ALL_FOUR, (), 1.0, 1.0, 1.0, 1.0, 1.0),
-    ("level below counts half", [("afwassen", 1)] + ALL_FOUR[1:], (), 0.75, 1.0, 1.0, 1.0, 2.75 / 3),
+    ("level below counts half", [("afwassen", 1)] + ALL_FOUR[1:], (), 0.75, 1.0, 1.0, 1.0,
+     ((2 * 0.75 + 3 * 1.0) / 5 + 1.0) / 2),
     ("one of two required missing", [("afwassen", 2), ("keuken reinigen", 1)], (),
-     0.5, 2 / 3, 1.0, 0.5, 0.75 * (0.5 + 2 / 3 + 1) / 3),
+     0.5, 2 / 3, 1.0, 0.5, 0.75 * ((2 * 0.5 + 3 * 2 / 3) / 5 + 1.0) / 2),
     ("an unrelated extra lowers use", ALL_FOUR + [("orderpicken", 1)], (),
-     1.0, 1.0, 0.8, 1.0, (1 + 1 + 0.8) / 3),
+     1.0, 1.0, 0.8, 1.0, (1.0 + 0.8) / 2),
     ("synonyms and typos count as the concept",
      [("afwas doen", 2), ("hygiëneregels toepassen", 2), ("keuken kuissen", 2), ("in team werken", 2)],
      (), 1.0, 1.0, 1.0, 1.0, 1.0),
@@ -200,11 +202,8 @@ def test_vectorised_constraints_and_scores_agree_with_the_pair_rules(store, seed
 
 
 def _reference_score(c: dict) -> float:
-    """The documented formula, from the components: P * C (or P * (0.8 C + 0.2 J))."""
-    parts = [v for v in (c["required"], c["optional"]) if v is not None]
-    if parts and c["use"] is not None:
-        parts.append(c["use"])
-    comp = sum(parts) / len(parts) if parts else 0.0
+    """The documented formula, from the components: C = (A + U) / 2, P * C (or P * (0.8 C + 0.2 J))."""
+    comp = 0.0 if c["coverage"] is None else (c["coverage"] + (c["use"] or 0.0)) / 2
     assert comp == pytest.approx(c["competence"], abs=2e-3)
     penalty = 1 - 0.5 * (1 - c["presence"])
     assert penalty == pytest.approx(c["penalty"], abs=1e-3)
