@@ -280,7 +280,11 @@ def demo(ctx):
 
 
 # Later capabilities add demo sections, each a callable (ctx, store) -> None, run in order.
-DEMO_STEPS: list[str] = ["matchcore.cli_match:demo_step", "matchcore.cli_carve:demo_step"]
+DEMO_STEPS: list[str] = [
+    "matchcore.cli_match:demo_step",
+    "matchcore.cli_instruments:demo_step",
+    "matchcore.cli_carve:demo_step",
+]
 
 
 def run() -> None:  # console-script entry point

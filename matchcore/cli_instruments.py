@@ -266,19 +266,21 @@ def _detail(r: dict) -> None:
 
 
 def demo_step(ctx, store) -> None:
-    """Demo section: the instruments for the first candidate at the first function."""
+    """Demo section: every instrument, with its reason, for the best pair of the sample match."""
     from .instruments import evaluate_all
+    from .matching import Matcher
 
-    candidates = store.ids("candidate")
-    employers = list(store.employers())
-    pair = next(((e, f) for e in employers for f in e.functions), None)
-    if not candidates or pair is None:
+    matcher = Matcher(store).fit()
+    cids, index, scores = matcher.top_functions_all(top=1)
+    if not len(cids) or not (index[:, 0] >= 0).any():
         return
-    candidate = store.candidate(candidates[0])
-    employer, function = pair
-    on = dt.date.today()
-    click.echo(f"== instruments: {candidate.id} at {employer.id}/{function.id} ==")
-    results = evaluate_all(candidate, employer, function, on=on)
+    best = int(scores[:, 0].argmax())  # the same pair as the sample match (ties: first id)
+    result = matcher.match_candidate(cids[best], top=1)["results"][0]
+    employer, function = store.function(result["function"])
+    candidate = store.candidate(cids[best])
+    click.echo(f"== instruments: {candidate.id} at {employer.id}/{function.id} "
+               f"(matchcore instruments check --candidate {candidate.id} --function {result['function']}) ==")
+    results = evaluate_all(candidate, employer, function, on=dt.date.today())
     table([{"code": r["code"], "eligible": _eligible(r["eligible"]),
-            "EUR/month": _eur(r["employer_cost_per_month_eur"]), "why": _why(r, 60)} for r in results],
+            "EUR/month": _eur(r["employer_cost_per_month_eur"]), "why": _why(r, 70)} for r in results],
           ["code", "eligible", "EUR/month", "why"])

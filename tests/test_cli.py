@@ -100,6 +100,10 @@ def test_demo_builds_from_bundled_data(tmp_path):
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "demo.db"), "demo"], obj={})
     assert result.exit_code == 0, result.output
     assert "== functions ==" in result.output and "haven-2025-03" in result.output
+    # the tour: a sample match, the instruments of its best pair, and ends with the port carving
+    out = result.output
+    assert out.index("== sample match ==") < out.index("== instruments: ") < out.index("== job carving")
+    assert "Onderhoudsmedewerker bedrijfsterreinen" in out.split("== job carving")[1]
     from matchcore.store import Store
 
     store = Store.open(tmp_path / "demo.db")
