@@ -109,24 +109,9 @@ def match_function(store, function_id: str, **options: Any) -> dict:
 
 
 def match_pair(store, candidate_id: str, function_id: str, *, on=None) -> dict | None:
-    """The match result of one candidate and one function (excluded or not), or None.
-
-    Ranks all functions for the candidate without instruments (cheap), takes the one asked
-    for, then evaluates the instruments for that pair only.
-    """
-    matching = _module("matching")
-    m = _matcher(store)
-    n = int(getattr(m, "n_functions_", 0) or store.count("function") or 1)
-    result = m.match_candidate(candidate_id, **_accepts(
-        m.match_candidate, top=max(n, 1), include_excluded=True, instruments=False))
-    row = next((r for r in result.get("results", []) if r.get("function") == function_id), None)
-    if row is None:
-        return None
-    instruments_for = getattr(matching, "instruments_for", None)
-    if callable(instruments_for) and not row.get("instruments"):
-        emp, fn = store.function(function_id)
-        row["instruments"] = instruments_for(store.candidate(candidate_id), emp, fn, on=on)
-    return row
+    """The match result of one candidate and one function (excluded or not), with its
+    instruments, or None when the two have nothing in common."""
+    return _matcher(store).match_pair(candidate_id, function_id, on=on)
 
 
 def run_assignment(store, *, progress=None, **options: Any) -> dict:
