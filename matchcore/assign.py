@@ -82,7 +82,7 @@ def solve(scores: np.ndarray, allowed: np.ndarray, capacity: Sequence[int]) -> l
 
 
 def assign(store_or_matcher, *, candidate_ids=None, function_ids=None,
-           min_score: float = 0.5) -> dict[str, Any]:
+           min_score: float = 0.5, progress=None) -> dict[str, Any]:
     """Assign candidates to functions with openings, maximising the total score.
 
     Parameters
@@ -94,6 +94,9 @@ def assign(store_or_matcher, *, candidate_ids=None, function_ids=None,
         Default: every function with openings > 0 (reference profiles have none).
     min_score : float, default 0.5
         Pairs scoring below this are not made.
+    progress : callable, optional
+        Called as ``progress(done, total, phase)`` after each of the three phases
+        ("scored", "solved", "explained"), for a progress indicator.
 
     Returns
     -------
@@ -107,6 +110,7 @@ def assign(store_or_matcher, *, candidate_ids=None, function_ids=None,
     if not isinstance(min_score, (int, float)) or not 0 <= min_score <= 1:
         raise ValueError(f"The 'min_score' parameter of assign must be a number in [0, 1]. "
                          f"Got {min_score!r} instead.")
+    report = progress or (lambda done, total, phase: None)
     matcher = store_or_matcher if isinstance(store_or_matcher, Matcher) else Matcher(store_or_matcher).fit()
     matcher._current()
     d = matcher.data_
@@ -115,8 +119,10 @@ def assign(store_or_matcher, *, candidate_ids=None, function_ids=None,
                         if o > 0 and not r]
     cids, fids, scores, excluded = matcher.score_matrix(candidate_ids, function_ids)
     capacity = [int(d["f_openings"][matcher.f_index_[f]]) for f in fids]
+    report(1, 3, "scored")
     allowed = ~excluded & (scores >= min_score - 1e-12)
     pairs = solve(scores, allowed, capacity) if len(cids) and len(fids) else []
+    report(2, 3, "solved")
     taken = {i: j for i, j in pairs}
     holders: dict[int, list[int]] = {}
     for i, j in pairs:
@@ -152,6 +158,7 @@ def assign(store_or_matcher, *, candidate_ids=None, function_ids=None,
                       + (" ..." if len(elsewhere) > 5 else ""))
         unfilled.append({"function": fid, "openings": capacity[j], "filled": filled,
                          "reason": reason})
+    report(3, 3, "explained")
     return {"min_score": min_score, "candidates": len(cids), "functions": len(fids),
             "openings": int(sum(capacity)),
             "total_score": round(float(sum(scores[i, j] for i, j in pairs)), 3),

@@ -131,3 +131,12 @@ def test_assign_random_stores_respect_capacity_and_minimum(store):
     assert all(n <= openings[f] for f, n in per_f.items())
     assert len(out["assignments"]) + len(out["unassigned"]) == 20
     assert random  # the module is used by the helpers
+
+
+def test_progress_is_reported_per_phase(store):
+    """The web app's progress bar follows these calls."""
+    from matchcore.assign import assign
+
+    seen = []
+    assign(store, min_score=0.0, progress=lambda done, total, phase: seen.append((done, total, phase)))
+    assert seen == [(1, 3, "scored"), (2, 3, "solved"), (3, 3, "explained")]
