@@ -5,9 +5,12 @@ in the same order whatever Python's string hash seed: same input, same bundles.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
+import weakref
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from .model import WHEN, Task, task_hours_per_week
@@ -44,6 +47,69 @@ def time_compatibility(a: str, b: str) -> float:
     return _TIME.get((a, b), _TIME.get((b, a), 0.0))
 
 
+# --- competences compared by concept ------------------------------------------------------------
+
+FREE_PREFIX = "free:"   # key of a competence text the vocabulary does not resolve
+_STORE_VOCABULARIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+@functools.lru_cache(maxsize=1)
+def starter_vocabulary():
+    """The bundled Dutch starter vocabulary, fitted once per process in an in-memory store
+    (for carving without a store); None when the vocabulary file is absent."""
+    from .store import Store
+    from .vocabulary import Vocabulary, seed_starter
+
+    store = Store(":memory:")
+    if not seed_starter(store):
+        return None
+    return Vocabulary(store, seed=False).fit()
+
+
+def carving_vocabulary(store=None):
+    """The vocabulary competences are resolved against: the store's (starter concepts, coach
+    aliases, ESCO labels), else the bundled starter vocabulary when there is no store or the
+    store holds no concepts yet. Never writes to the store. Fitted once per store and
+    ``data_version``."""
+    if store is None:
+        return starter_vocabulary()
+    from .vocabulary import Vocabulary
+
+    version = store.data_version
+    cached = _STORE_VOCABULARIES.get(store)
+    if cached is None or cached[0] != version:
+        vocab = Vocabulary(store, seed=False).fit()
+        cached = (version, vocab if vocab.concepts_ else None)
+        _STORE_VOCABULARIES[store] = cached
+    return cached[1] if cached[1] is not None else starter_vocabulary()
+
+
+def competence_keys(tasks: Iterable[Task], vocabulary=None) -> dict[str, str]:
+    """Each competence text of ``tasks`` -> the key carving compares it by: the concept id the
+    vocabulary resolves it to (:meth:`Vocabulary.resolve_many`: exact, then rapidfuzz >= 85), else
+    ``free:`` + its folded text. ``vocabulary`` None: the bundled starter vocabulary.
+
+    So "vloeren schoonmaken" and "vloeren reinigen" share the key ``vloeren-reinigen``.
+    """
+    from .vocabulary import fold
+
+    texts = sorted({c for t in tasks for c in t.competences})
+    vocab = starter_vocabulary() if vocabulary is None else vocabulary
+    found = vocab.resolve_many(texts) if vocab is not None and texts else [None] * len(texts)
+    return {text: res.concept if res is not None and res.resolved else FREE_PREFIX + fold(text)
+            for text, res in zip(texts, found)}
+
+
+def competence_key(keys: Mapping[str, str], competence: str) -> str:
+    """The key of one competence text: from ``keys``, else its folded text."""
+    found = keys.get(competence)
+    if found is None:
+        from .vocabulary import fold
+
+        found = FREE_PREFIX + fold(competence)
+    return found
+
+
 def _words(task: Task) -> set[str]:
     """Word stems of a task's description and competences: folded, stop words out, cut to 6
     letters (a crude stemmer that joins "reinigen" and "reiniging")."""
@@ -69,19 +135,24 @@ def _bag(tasks: list[Task], corpus: list[Task], items) -> tuple:
     return member, np.log1p(len(corpus) / np.maximum(df, 1.0))
 
 
-def _similarity(tasks: list[Task], corpus: list[Task] | None = None):
+def _similarity(tasks: list[Task], corpus: list[Task] | None = None,
+                keys: Mapping[str, str] | None = None):
     """Dense matrix of link weights between tasks (numpy), zero on the diagonal.
 
-    ``(0.5 x competences + 0.2 x words + 0.3 x same zone) x time compatibility``. Competences:
-    Jaccard with each competence weighing ``log(1 + N / df)``, ``df`` the number of tasks of the
-    whole scan (``corpus``) needing it, so what every role does ("veiligheidsvoorschriften
-    naleven") links little. Words: cosine of TF-IDF word stems of descriptions and competences,
-    which links "tafels reinigen" and "sanitair reinigen" that share no competence name.
+    ``(0.5 x competences + 0.2 x words + 0.3 x same zone) x time compatibility``. Competences are
+    compared by concept (``keys``, see :func:`competence_keys`; default: resolved against the
+    starter vocabulary), so synonyms count as the same competence. Jaccard with each concept
+    weighing ``log(1 + N / df)``, ``df`` the number of tasks of the whole scan (``corpus``) needing
+    it, so what every role does ("veiligheidsvoorschriften naleven") links little. Words: cosine of
+    TF-IDF word stems of descriptions and competences, which links "tafels reinigen" and
+    "sanitair reinigen" that share no competence.
     """
     import numpy as np
 
     corpus = tasks if corpus is None else corpus
-    member, idf = _bag(tasks, corpus, lambda t: {c.casefold() for c in t.competences})
+    if keys is None:
+        keys = competence_keys([*corpus, *tasks])
+    member, idf = _bag(tasks, corpus, lambda t: {competence_key(keys, c) for c in t.competences})
     weights = (member * idf) @ member.T              # weighted intersection ...
     size = member @ idf
     union = size[:, None] + size[None, :]

@@ -5,8 +5,9 @@ the coherent ones into functions of enough hours to be a real job, and show what
 
 1. *Selection*: a task is carvable unless it is core work, above the complexity threshold,
    safety-critical (unless allowed), or of an excluded role or zone; each other task gets its reasons.
-2. *Task graph*: carvable tasks are nodes; an edge weighs shared competences (IDF-weighted Jaccard,
-   so generic competences such as "instructies opvolgen" count little), shared words of the
+2. *Task graph*: carvable tasks are nodes; an edge weighs shared competences (IDF-weighted Jaccard
+   over vocabulary concepts, so "vloeren schoonmaken" and "vloeren reinigen" are one competence and
+   generic ones such as "instructies opvolgen" count little), shared words of the
    descriptions, the same zone, times a factor for compatible time windows. Each task keeps its strongest links (a k-nearest-neighbour
    graph), so large scans stay sparse.
 3. *Bundling*: Louvain communities with a fixed seed on integer nodes (deterministic, also across
@@ -27,6 +28,7 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
@@ -41,6 +43,9 @@ from ._carving_graph import (
     LEFTOVER_STRAINS,
     _similarity,
     bundle_tasks,
+    carving_vocabulary,
+    competence_key,
+    competence_keys,
     positions,
     task_graph,
     time_compatibility,
@@ -63,6 +68,7 @@ __all__ = [
     "bundle_tasks",
     "business_case",
     "carve",
+    "competence_keys",
     "find_candidates",
     "function_profile",
     "instruments_for",
@@ -209,12 +215,15 @@ def _not_carved(task: Task, scan: Scan, reasons: list[tuple[str, dict]], stage: 
 #        candidates: _carving_case) ------------------------------------------------------------
 
 
-def job_quality(tasks: list[Task], hours: list[float]) -> dict:
+def job_quality(tasks: list[Task], hours: list[float], keys: Mapping[str, str] | None = None) -> dict:
     """The job-quality guard: is this function only heavy, dirty or isolated leftovers?
 
     Flags: at least 80 % of the hours heavy/dirty/isolated; at least half the hours isolated
-    (prefer tasks done alongside colleagues); at least 80 % repetitive; a single task or competence.
+    (prefer tasks done alongside colleagues); at least 80 % repetitive; a single task or competence
+    (competences counted by concept, ``keys`` of :func:`competence_keys`; default: resolved against
+    the starter vocabulary).
     """
+    keys = competence_keys(tasks) if keys is None else keys
     total = sum(hours) or 1.0
 
     def share(pred) -> float:
@@ -223,7 +232,7 @@ def job_quality(tasks: list[Task], hours: list[float]) -> dict:
     leftover = share(lambda t: bool(set(t.strain) & set(LEFTOVER_STRAINS)))
     isolated = share(lambda t: "isolated" in t.strain)
     repetitive = share(lambda t: "repetitive" in t.strain)
-    competences = {c.casefold() for t in tasks for c in t.competences}
+    competences = {competence_key(keys, c) for t in tasks for c in t.competences}
     zones = {t.zone.casefold() for t in tasks if t.zone}
     codes = []
     if leftover >= 0.8:
@@ -241,22 +250,32 @@ def job_quality(tasks: list[Task], hours: list[float]) -> dict:
             "variety": {"tasks": len(tasks), "competences": len(competences), "zones": len(zones)}}
 
 
-def function_profile(tasks: list[Task], hours: list[float]) -> list[FunctionCompetence]:
-    """The carved function's competences: the union of its tasks' competences.
+def function_profile(tasks: list[Task], hours: list[float],
+                     keys: Mapping[str, str] | None = None) -> list[FunctionCompetence]:
+    """The carved function's competences: the union of its tasks' competences, one per concept.
 
-    Required when the tasks needing it are at least half the hours; when none is, the one with
-    most hours (a job-specific one before a generic one) is, so that every function has a core.
-    Level = the highest complexity of those tasks (capped at 4); weight = 1 + 2 x its share of
-    the hours.
+    Competences are grouped by ``keys`` (:func:`competence_keys`; default: resolved against the
+    starter vocabulary), so synonyms ("vloeren schoonmaken", "vloeren reinigen") are one row,
+    named in the tasks' own wording: the wording with most hours in the function (ties:
+    alphabetical). Required when the tasks needing it are at least half the hours; when none
+    is, the one with most hours (a job-specific one before a generic one) is, so that every
+    function has a core. Level = the highest complexity of those tasks (capped at 4); weight =
+    1 + 2 x its share of the hours.
     """
+    keys = competence_keys(tasks) if keys is None else keys
     total = sum(hours) or 1.0
     found: dict[str, list] = {}
     for t, h in zip(tasks, hours):
-        for c in t.competences:
-            entry = found.setdefault(c.casefold(), [c, 0.0, 1])
+        for c in dict.fromkeys(competence_key(keys, c) for c in t.competences):
+            entry = found.setdefault(c, [None, 0.0, 1, {}])
             entry[1] += h
             entry[2] = max(entry[2], t.complexity)
-    rows = sorted(found.values(), key=lambda e: (-e[1], e[0].casefold()))
+        for c in t.competences:
+            wordings = found[competence_key(keys, c)][3]
+            wordings.setdefault(c.casefold(), [c, 0.0])[1] += h
+    for entry in found.values():
+        entry[0] = min(entry[3].values(), key=lambda w: (-w[1], w[0].casefold(), w[0]))[0]
+    rows = sorted((e[:3] for e in found.values()), key=lambda e: (-e[1], e[0].casefold()))
     required = {name for name, h, _ in rows if h / total >= 0.5}
     if rows and not required:
         required = {min(rows, key=lambda e: (is_generic(e[0]), -e[1], e[0].casefold()))[0]}
@@ -292,7 +311,8 @@ def carve(scan: Scan, *, options: CarveOptions | None = None, store=None,
     opts = (options or CarveOptions.for_scan(scan)).resolved(scan)
     carvable, not_carved = select_tasks(scan, opts)
     hours = [task_hours_per_week(t, scan.shifts_per_day) for t in carvable]
-    weights = _similarity(carvable, scan.tasks) if carvable else None
+    keys = competence_keys(scan.tasks, carving_vocabulary(store)) if carvable else {}
+    weights = _similarity(carvable, scan.tasks, keys) if carvable else None
     bundles, dropped = bundle_tasks(carvable, hours, opts, weights)
     for idx, params in dropped:
         not_carved += [_not_carved(carvable[i], scan, [("too_few_hours", params)], "bundling")
@@ -312,7 +332,7 @@ def carve(scan: Scan, *, options: CarveOptions | None = None, store=None,
         tasks = [carvable[i] for i in idx]
         h = [hours[i] for i in idx]
         functions.append(_function(f"F{n}", scan, tasks, h, opts, weights, carvable, hours, idx,
-                                   titles, cost, cost_source))
+                                   titles, cost, cost_source, keys))
     for fn in functions:
         profile = [FunctionCompetence(**c) for c in fn["profile"]]
         found, note = [], None
@@ -353,18 +373,19 @@ def carve(scan: Scan, *, options: CarveOptions | None = None, store=None,
     }
 
 
-def _function(fid, scan, tasks, h, opts, weights, carvable, hours, idx, titles, cost, cost_source) -> dict:
+def _function(fid, scan, tasks, h, opts, weights, carvable, hours, idx, titles, cost, cost_source,
+              keys) -> dict:
     total = sum(h)
     pos = positions(total, opts.full_time_hours, opts.min_hours)
-    profile = function_profile(tasks, h)
-    quality = job_quality(tasks, h)
+    profile = function_profile(tasks, h, keys)
+    quality = job_quality(tasks, h, keys)
     if quality["flagged"]:
         quality["suggested_additions"] = _variety_suggestions(weights, carvable, hours, idx)
     case = business_case(scan, tasks, h, carved_hourly_cost_eur=cost, weeks_per_year=opts.weeks_per_year)
     given = next((titles[t.id] for t in tasks if t.id in titles), None)
     when = _by_hours([t.when for t in tasks], h)
     zones = _by_hours([t.zone for t in tasks], h)
-    title = given or function_title(tasks, h, scan.tasks)
+    title = given or function_title(tasks, h, scan.tasks, keys)
     return {
         "id": fid, "title": title, "title_source": "scan" if given else "generated",
         "description": function_description(title, tasks, h, scan, pos, profile, opts.full_time_hours),

@@ -397,7 +397,9 @@ def load_starter(path: Path | None = None) -> tuple[list[Concept], list[tuple]]:
     import yaml
 
     path = Path(path or STARTER_PATH)
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    # libyaml's loader when present: the same result, about ten times faster than pure Python
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or []
     if isinstance(data, dict):
         data = data.get("concepts", [])
     concepts, labels, seen = [], [], set()

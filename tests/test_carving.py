@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import os
 import random
 import subprocess
@@ -18,6 +19,7 @@ from matchcore.carving import (
     CarveOptions,
     CarvingError,
     carve,
+    competence_keys,
     find_candidates,
     instruments_for,
     positions,
@@ -262,6 +264,80 @@ def test_function_description_lists_tasks_place_time_and_competences():
     assert "dokwerker (100 u/week), heftruckchauffeur (13,75 u/week)" in text
     assert "3 functies: 2 × 38 uur (voltijds) + 1 × 37,75 uur (deeltijds)" in text
     assert "Vereiste competenties: afval sorteren." in text
+
+
+# --- competences compared by concept ------------------------------------------------------------
+
+def forklift_scan(second: str = "vorkheftruck besturen") -> Scan:
+    """Two forklift tasks worded differently (different zones, no shared word) and two unrelated
+    tasks; each task alone is below the minimum hours (12.67 h), so only linked tasks make a
+    function."""
+    return scan_of([
+        {"id": "t1", "description": "Paletten verplaatsen", "role": "magazijnier", "hours_per_week": 10,
+         "competences": ["heftruck rijden"], "zone": "loods"},
+        {"id": "t2", "description": "Goederen wegzetten", "role": "magazijnier", "hours_per_week": 8,
+         "competences": [second], "zone": "magazijn"},
+        {"id": "t3", "description": "Bloemen water geven", "role": "onthaal", "hours_per_week": 10,
+         "competences": ["planten water geven"], "zone": "serre"},
+        {"id": "t4", "description": "Brieven ronddragen", "role": "onthaal", "hours_per_week": 8,
+         "competences": ["interne post rondbrengen"], "zone": "kantoor"},
+    ])
+
+
+def test_competences_are_keyed_by_their_vocabulary_concept():
+    scan = scan_of([task("a", 5, competences=["vloeren schoonmaken", "Vorkheftruck besturen"]),
+                    task("b", 5, competences=["vloeren reinigen", "heftruck rijden", "Klompen Poetsen!"])])
+    keys = competence_keys(scan.tasks)   # no store: the bundled starter vocabulary
+    assert keys["vloeren schoonmaken"] == keys["vloeren reinigen"] == "vloeren-reinigen"
+    assert keys["Vorkheftruck besturen"] == keys["heftruck rijden"] == "heftruck-besturen"
+    assert keys["Klompen Poetsen!"] == "free:klompen poetsen"   # unresolved: its folded text
+
+
+def test_synonym_competences_link_tasks_and_unrelated_ones_do_not():
+    scan = forklift_scan()
+    carvable, _ = select_tasks(scan, CarveOptions().resolved(scan))
+    graph = task_graph(carvable)
+    edges = {tuple(sorted((graph.nodes[a]["task"], graph.nodes[b]["task"]))): w
+             for a, b, w in graph.edges(data="weight")}
+    # different strings, one concept: a full competence link (0.5), nothing else in common
+    assert edges == {("t1", "t2"): pytest.approx(0.5)}
+    result = carve(scan)
+    (fn,) = result["functions"]
+    assert fn["tasks"] == ["t1", "t2"] and fn["hours_per_week"] == 18
+    # one concept, one profile row, in the tasks' own wording with most hours
+    assert fn["profile"] == [{"name": "heftruck rijden", "level": 1, "required": True, "weight": 3.0}]
+    assert fn["quality"]["variety"]["competences"] == 1
+    assert [r["task"] for r in result["not_carved"]] == ["t3", "t4"]
+    assert {c for r in result["not_carved"] for c in r["codes"]} == {"too_few_hours"}
+
+
+def test_a_competence_every_task_needs_weighs_little_whatever_its_wording(monkeypatch):
+    # IDF by concept: "veilig werken" and "veiligheidsvoorschriften naleven" are one concept that
+    # every task needs, so it weighs log(2) whether the scan words it one way or two
+    monkeypatch.setattr("matchcore._carving_graph.WORD_WEIGHT", 0.0)   # competences and zones only
+
+    def link(wordings: list[str]) -> float:
+        tasks = [task(f"{c}{i}", 5, competences=[specific, wordings[i % 2]], zone=zone)
+                 for c, specific, zone in (("k", "afwassen", "keuken"), ("g", "gras maaien", "park"))
+                 for i in range(4)]
+        graph = task_graph(select_tasks(scan_of(tasks), CarveOptions())[0])
+        ids = {d["task"]: n for n, d in graph.nodes(data=True)}
+        return graph.edges[ids["k1"], ids["g1"]]["weight"]
+
+    expected = 0.5 * math.log(2) / (2 * math.log(3) + math.log(2))
+    assert link(["veilig werken", "veilig werken"]) == pytest.approx(expected)
+    assert link(["veiligheidsvoorschriften naleven", "veilig werken"]) == pytest.approx(expected)
+
+
+def test_with_a_store_coach_aliases_link_competences_too(store):
+    from matchcore.vocabulary import Vocabulary
+
+    scan = forklift_scan(second="clark besturen")   # not in the starter vocabulary
+    assert carve(scan, store=store, candidates=False)["functions"] == []
+    Vocabulary(store).fit().add_alias("heftruck-besturen", "clark besturen")
+    (fn,) = carve(scan, store=store, candidates=False)["functions"]
+    assert fn["tasks"] == ["t1", "t2"]
+    assert carve(scan, candidates=False)["functions"] == []   # without the store: no alias
 
 
 # --- job quality ---------------------------------------------------------------------------------
