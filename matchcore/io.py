@@ -82,7 +82,7 @@ def _expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[RecordProblem
 
 
 # --- CSV --------------------------------------------------------------------------------
-_LIST_COLUMNS = {"transport", "driving_licences", "shifts", "job_targets", "strain"}
+_LIST_COLUMNS = {"transport", "driving_licences", "shifts", "job_targets", "strain", "previous_employers"}
 _NESTED_PREFIXES = ("home", "employment", "limits", "frequency")
 _CANDIDATE_FIELDS = set(Candidate.model_fields)
 
@@ -123,11 +123,6 @@ def _row_to_nested(row: dict[str, str], file: str, record: str,
         if value is None or str(value).strip() == "":
             continue
         value = value.strip()
-        if col == "competences" and not task:
-            value, probs = _competences_cell(value, file, record)
-            problems.extend(probs)
-        elif col in list_columns or col == "competences":
-            value = _split_list(value)
         parts = col.split(".")
         if len(parts) == 1 and not task and col not in _CANDIDATE_FIELDS:
             for prefix in _NESTED_PREFIXES:
@@ -140,6 +135,11 @@ def _row_to_nested(row: dict[str, str], file: str, record: str,
                     if col in model.model_fields:
                         parts = [prefix, col]
                         break
+        if col == "competences" and not task:
+            value, probs = _competences_cell(value, file, record)
+            problems.extend(probs)
+        elif parts[-1] in list_columns or col == "competences":
+            value = _split_list(value)
         node = data
         for key in parts[:-1]:
             node = node.setdefault(key, {})

@@ -115,6 +115,11 @@ Hours = Annotated[float, _number(1, 50)]
 Km = Annotated[float, _number(0, 500)]
 Euro = Annotated[float, _number(0, 100_000)]
 Fraction = Annotated[float, _number(0, 1)]
+HourlyWage = Annotated[float, _number(0, 500)]
+DaysInYear = Annotated[int, _number(0, 366, whole=True)]
+
+WORKER_TYPES = ("manual", "white_collar")
+EMPLOYER_CATEGORIES = ("private", "non_profit", "public")
 
 
 class _Record(BaseModel):
@@ -178,7 +183,11 @@ class Function(_Record):
     shifts: list[Shift] = Field(default_factory=list)
     openings: Annotated[int, _number(0, 1000, whole=True)] = 1
     visible: bool = True
-    hourly_wage_eur: Annotated[float, _number(0, 500)] | None = None
+    hourly_wage_eur: HourlyWage | None = None
+    # arbeider (manual) or bediende (white-collar): gelegenheidswerk adds 8 % to a manual worker's base
+    worker_type: Literal["manual", "white_collar"] | None = None
+    # the agreed monthly price (excl. VAT) when the SEC organisation does the work as a subcontractor
+    subcontract_price_month_eur: Euro | None = None
     description: str | None = None
     competences: list[FunctionCompetence] = Field(default_factory=list)
     conditions: Conditions = Field(default_factory=Conditions)
@@ -197,6 +206,11 @@ class Employer(_Record):
     sector: Text
     joint_committee: str | None = None
     non_profit: bool = False
+    # private (profit), non_profit (private non-profit, vzw) or public; None: not given. With
+    # category non_profit, non_profit becomes true; a non_profit that disagrees is an error.
+    category: Literal["private", "non_profit", "public"] | None = None
+    # days this calendar year the employer already used extras (gelegenheidswerk, employer quota)
+    occasional_days_used_this_year: DaysInYear | None = None
     location: Location
     contact: Contact | None = None
     functions: list[Function] = Field(default_factory=list)
@@ -214,6 +228,26 @@ class Employer(_Record):
     def _unique_functions(self) -> "Employer":
         _no_duplicates([f.id for f in self.functions], "functions", "function id")
         return self
+
+    @model_validator(mode="after")
+    def _category_agrees_with_non_profit(self) -> "Employer":
+        if self.category is None:
+            return self
+        given = "non_profit" in self.model_fields_set
+        if self.category == "non_profit":
+            if given and not self.non_profit:
+                raise ValueError("non_profit: false contradicts category 'non_profit'; "
+                                 "leave out non_profit or make the two agree")
+            self.non_profit = True
+        elif self.non_profit:
+            raise ValueError(f"non_profit: true contradicts category {self.category!r}; "
+                             "use category 'non_profit' or leave out non_profit")
+        return self
+
+    @property
+    def sector_category(self) -> str | None:
+        """``category`` if given, else 'non_profit' when ``non_profit`` is true, else None (unknown)."""
+        return self.category or ("non_profit" if self.non_profit else None)
 
 
 class CandidateCompetence(_Record):
@@ -234,7 +268,22 @@ class Employment(_Record):
     jobseeker_since: dt.date | None = None
     vop_indication: bool | None = None
     support_need: Literal["low", "medium", "high"] | None = None
-    occasional_days_this_year: Annotated[int, _number(0, 366, whole=True)] | None = None
+    occasional_days_this_year: DaysInYear | None = None
+    # gross hourly wage in the current job (the SEC wage, for TBS)
+    current_hourly_wage_eur: HourlyWage | None = None
+    pensioner: bool | None = None
+    # a sickness or invalidity benefit (RIZIV / ziekte- of invaliditeitsuitkering)
+    sickness_benefit: bool | None = None
+    # ids of employers the candidate worked for before (an IBO is not possible there)
+    previous_employers: list[Ident] = Field(default_factory=list)
+
+    @field_validator("previous_employers", mode="after")
+    @classmethod
+    def _unique_previous_employers(cls, value: list[str]) -> list[str]:
+        twice = next((v for i, v in enumerate(value) if v in value[:i]), None)
+        if twice is not None:
+            raise ValueError(f"lists employer {twice!r} twice")
+        return value
 
 
 class Limits(_Record):

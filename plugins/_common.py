@@ -1,6 +1,8 @@
 """Rule helpers the built-in instruments share (not a plugin: no entry point, no hooks)."""
 from __future__ import annotations
 
+from typing import Any
+
 from matchcore.instruments import Check, Context, Cost, Instrument, money
 
 STATUS_WORDS = {
@@ -30,6 +32,22 @@ def status_check(inst: Instrument, ctx: Context, param: str, rule: str, *,
     return Check(rule, ok, f"candidate is {words}; {inst.code} is for: {listed}", params=[allowed])
 
 
+def field_or_fact(ctx: Context, value: Any, name: str, *, extra_of: Any = None) -> Any:
+    """A record field's value; when it is not given (None), the old place of the fact.
+
+    Before these facts had fields they were read from ``extra:``: ``extra_of`` (a function or
+    employer) is looked up first, then ``ctx.fact(name)`` (the candidate's ``extra`` or a
+    ``prepare_context`` plugin). Existing files keep working; the field wins when both are given.
+    """
+    if value is not None:
+        return value
+    if extra_of is not None:
+        old = (getattr(extra_of, "extra", None) or {}).get(name)
+        if old is not None:
+            return old
+    return ctx.fact(name)
+
+
 def region_check(inst: Instrument, ctx: Context, param: str, rule: str, whose: str = "employer") -> Check:
     """The employer's site (or the candidate's home) must lie in one of the listed regions."""
     allowed = inst.p(param, ctx)
@@ -40,6 +58,22 @@ def region_check(inst: Instrument, ctx: Context, param: str, rule: str, whose: s
         return Check(rule, None, f"the {place} region is unknown", params=[allowed], missing=[field])
     return Check(rule, region in allowed.value,
                  f"{place} is in {region}; allowed: {', '.join(allowed.value)}", params=[allowed])
+
+
+CATEGORY_WORDS = {"private": "a private (profit) employer", "non_profit": "a private non-profit employer",
+                  "public": "a public employer"}
+
+
+def private_or_local_public_check(ctx: Context, source, rule: str = "employer category") -> Check | None:
+    """VOP and IMW: private employers (vzw included) qualify; of the public ones only local governments
+    and schools. None (no check) when the employer's category is unknown: only a note tells it."""
+    category = ctx.employer.sector_category
+    if category is None:
+        return None
+    if category == "public":
+        return Check(rule, None, "a public employer: only local governments and schools qualify", source,
+                     missing=["whether the public employer is a local government or a school"])
+    return Check(rule, True, f"{CATEGORY_WORDS[category]} qualifies", source)
 
 
 def wage_costs(inst: Instrument, ctx: Context, *, what: str = "gross wage") -> list[Cost]:

@@ -13,7 +13,7 @@ from matchcore.errors import ParameterError
 from matchcore.hookspecs import hookimpl
 from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step, money
 
-from ._common import pc_matches
+from ._common import field_or_fact, pc_matches
 
 
 def quarter_label(day: dt.date, back: int = 0) -> str:
@@ -33,7 +33,7 @@ class Flexijob(Instrument):
         need = self.p("t3_min_fraction", ctx)
         pension = self.p("pensioners_exempt_from_t3", ctx)
         t3 = quarter_label(ctx.start, 3)
-        if ctx.fact("pensioner") and pension.value:
+        if field_or_fact(ctx, ctx.employment.pensioner, "pensioner") and pension.value:
             return Check("T-3 employment", True, "pensioner: no T-3 condition", params=[pension])
         fraction = ctx.employment.regime_fraction_t3
         if fraction is None:

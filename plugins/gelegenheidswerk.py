@@ -42,7 +42,24 @@ class Gelegenheidswerk(Instrument):
         else:
             quota_check = Check("worker quota", True, f"{used} of {quota.value} days used this year, "
                                 f"{quota.value - used} left", params=[quota])
-        return [pc_check, quota_check]
+        out = [pc_check, quota_check]
+        employer_check = self._employer_quota(ctx)
+        return out + [employer_check] if employer_check is not None else out
+
+    def _employer_quota(self, ctx: Context) -> Check | None:
+        """The employer's days with extras this year, when known (else only a note tells the quota)."""
+        quota = self.p("employer_days_per_year", ctx)
+        used = ctx.employer.occasional_days_used_this_year
+        if used is None:
+            return None
+        if ctx.start.year > ctx.on.year:
+            return Check("employer quota", True, f"the start falls in {ctx.start.year}, a new calendar year: the "
+                         f"employer has {quota.value} days available", params=[quota])
+        if used >= quota.value:
+            return Check("employer quota", False, f"the employer used {used} of {quota.value} days with extras this "
+                         "year: further days are ordinary work (contributions on the real wage)", params=[quota])
+        return Check("employer quota", True, f"the employer used {used} of {quota.value} days with extras this "
+                     f"year, {quota.value - used} left", params=[quota])
 
     def duration(self, ctx: Context) -> Duration:
         days = self.p("max_consecutive_days", ctx)
@@ -63,7 +80,9 @@ class Gelegenheidswerk(Instrument):
         per_day = base.value["day"] if hours >= base.value["day_threshold_hours"] else base.value["hour"] * hours
         how = (f"day base {base.value['day']:.2f}" if hours >= base.value["day_threshold_hours"]
                else f"hour base {base.value['hour']:.2f} x {hours:.2f} h")
-        manual = (ctx.function.extra or {}).get("worker_type") == "manual"
+        # the field, else the old function extra key (not a candidate fact: it is the function's)
+        worker_type = ctx.function.worker_type or (ctx.function.extra or {}).get("worker_type")
+        manual = worker_type == "manual"
         if manual:
             per_day *= 1 + uplift.value
             how += f" x {1 + uplift.value:g} (manual worker)"
@@ -74,8 +93,8 @@ class Gelegenheidswerk(Instrument):
                  basis=(f"{wage:.2f} EUR/h x {hours:.2f} h" if wage is not None else "function.hourly_wage_eur unknown"),
                  source=self.ref("ext-ss")),
             Cost("employer contributions on the flat base (estimate)", "employer", "RSZ", money(per_day * rate.value),
-                 "day", basis=f"{rate.value:.0%} of the {how}" + ("" if manual else
-                 "; +8% for a manual worker (function extra.worker_type: manual)"), params=[base, rate, uplift]),
+                 "day", basis=f"{rate.value:.0%} of the {how}" + ("" if worker_type is not None else
+                 "; +8% for a manual worker (function.worker_type: manual)"), params=[base, rate, uplift]),
         ]
 
     def steps(self, ctx: Context) -> list[Step]:
@@ -90,7 +109,10 @@ class Gelegenheidswerk(Instrument):
 
     def notes(self, ctx: Context) -> list[Note]:
         quota = self.p("employer_days_per_year", ctx)
-        return [Note(f"the employer may use extras at most {quota.value} days a year at the flat rates", params=[quota]),
+        unknown = ("" if ctx.employer.occasional_days_used_this_year is not None else
+                   "; the days it used this year are unknown (employer.occasional_days_used_this_year)")
+        return [Note(f"the employer may use extras at most {quota.value} days a year at the flat rates{unknown}",
+                     params=[quota]),
                 Note("counters of days used are in Horeca@work; any work on a day counts as a day", self.ref("ext-ss"))]
 
 

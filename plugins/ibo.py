@@ -10,7 +10,7 @@ from matchcore.hookspecs import hookimpl
 from matchcore.instruments import (FULL_TIME_HOURS, Check, Context, Cost, Duration, Instrument, Note, Step,
                                    money)
 
-from ._common import STATUS_WORDS, region_check
+from ._common import STATUS_WORDS, field_or_fact, region_check
 
 
 class IBO(Instrument):
@@ -18,8 +18,22 @@ class IBO(Instrument):
     parameters_file = "ibo.yaml"
 
     def eligibility(self, ctx: Context) -> list[Check]:
-        return [self._situation(ctx), region_check(self, ctx, "employer_regions", "employer site"),
-                self._sector(ctx)]
+        out = [self._situation(ctx), region_check(self, ctx, "employer_regions", "employer site"),
+               self._sector(ctx)]
+        previous = self._previous_employment(ctx)
+        return out + [previous] if previous is not None else out
+
+    def _previous_employment(self, ctx: Context) -> Check | None:
+        """Not with an employer the candidate worked for [ibo-faq]; no check when none are listed."""
+        listed = ctx.employment.previous_employers
+        if not listed:
+            return None
+        if ctx.employer.id in listed:
+            return Check("previous employment", False, f"the candidate worked for {ctx.employer.id} before "
+                         "(candidate.employment.previous_employers); unless that was at most 20 days as a temp or "
+                         "as a student, an IBO there is not possible", self.ref("ibo-faq"))
+        return Check("previous employment", True, f"{ctx.employer.id} is not among the candidate's previous "
+                     "employers", self.ref("ibo-faq"))
 
     def _situation(self, ctx: Context) -> Check:
         allowed = self.p("allowed_statuses", ctx)
@@ -104,7 +118,7 @@ class KIBO(IBO):
         emp = ctx.employment
         if emp.vop_indication:
             return Check("vulnerable jobseeker", True, "VDAB indication of a work disability", params=[months])
-        if ctx.fact("riziv"):
+        if field_or_fact(ctx, emp.sickness_benefit, "riziv"):
             return Check("vulnerable jobseeker", True, "on sickness benefit (RIZIV), taking steps to work",
                          params=[months])
         age = ctx.age

@@ -11,7 +11,7 @@ from dataclasses import replace
 from matchcore.hookspecs import hookimpl
 from matchcore.instruments import Check, Context, Cost, Instrument, Note, Step, Variant
 
-from ._common import wage_costs
+from ._common import private_or_local_public_check, wage_costs
 from .vop import indication_check, premium_items
 
 PACKAGES = (
@@ -28,7 +28,9 @@ class IMW(Instrument):
     variants = PACKAGES
 
     def eligibility(self, ctx: Context) -> list[Check]:
-        return [indication_check(ctx, "disability and support need attested by VDAB")]
+        out = [indication_check(ctx, "disability and support need attested by VDAB")]
+        category = private_or_local_public_check(ctx, self.ref("imw-sodalis"))
+        return out + [category] if category is not None else out
 
     def select_variant(self, ctx: Context):
         if ctx.employment.support_need == "high":

@@ -1,14 +1,14 @@
 """Onderaanneming: the SEC organisation subcontracts tasks at the company's site [S-001].
 
-The price is commercial and not in any source: it is read from the function's
-``extra.subcontract_price_month_eur`` (or the fact of that name) when given, else unknown.
+The price is commercial and not in any source: it is the function's ``subcontract_price_month_eur``
+(else the old ``extra.subcontract_price_month_eur``, or the fact of that name) when given, else unknown.
 """
 from __future__ import annotations
 
 from matchcore.hookspecs import hookimpl
 from matchcore.instruments import Check, Context, Cost, Instrument, Note, Step, money
 
-from ._common import status_check
+from ._common import field_or_fact, status_check
 
 
 class Onderaanneming(Instrument):
@@ -20,12 +20,13 @@ class Onderaanneming(Instrument):
 
     def costs(self, ctx: Context) -> list[Cost]:
         vat = self.shared("vat_standard_rate", ctx)
-        price = (ctx.function.extra or {}).get("subcontract_price_month_eur", ctx.fact("subcontract_price_month_eur"))
+        price = field_or_fact(ctx, ctx.function.subcontract_price_month_eur, "subcontract_price_month_eur",
+                              extra_of=ctx.function)
         price = float(price) if price is not None else None
         return [Cost("agreed price for the described tasks", "employer", "SEC organisation", money(price), "month",
                      vat_eur=money(price * vat.value) if price is not None else 0.0,
                      basis=(f"plus {vat.value:.0%} VAT, assumed (not verified for maatwerkbedrijven)" if price is not None
-                            else "commercial price; give function extra.subcontract_price_month_eur"),
+                            else "commercial price; give function.subcontract_price_month_eur"),
                      params=[vat])]
 
     def steps(self, ctx: Context) -> list[Step]:

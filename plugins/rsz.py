@@ -12,7 +12,7 @@ from matchcore.errors import ParameterError
 from matchcore.hookspecs import hookimpl
 from matchcore.instruments import Check, Context, Cost, Instrument, Note, Step, money
 
-from ._common import region_check, wage_costs
+from ._common import CATEGORY_WORDS, region_check, wage_costs
 
 
 def dmfa_due(day: dt.date) -> dt.date:
@@ -98,11 +98,18 @@ class RSZOlder(_Reduction):
             self.age_check(ctx, "age", lambda a: a >= min_age.value, f"age {{age}} at the start; at least "
                            f"{min_age.value} needed", [min_age]),
             situation,
-            Check("employer category", not ctx.employer.non_profit, "private profit sector (RSZ category 1) only; the "
-                  f"employer is {'non-profit' if ctx.employer.non_profit else 'profit'}", self.ref("dgv-liantis")),
+            self._category(ctx),
             region_check(self, ctx, "employer_regions", "employer site"),
             wage_check,
         ]
+
+    def _category(self, ctx: Context) -> Check:
+        category = ctx.employer.sector_category
+        if category is None:   # non_profit false and no category: taken as private (profit), as before
+            return Check("employer category", True, "private profit sector (RSZ category 1) only; the employer is "
+                         "not non-profit (employer.category not given: taken as private)", self.ref("dgv-liantis"))
+        return Check("employer category", category == "private", "private profit sector (RSZ category 1) only; "
+                     f"the employer is {CATEGORY_WORDS[category]}", self.ref("dgv-liantis"))
 
     def costs(self, ctx: Context) -> list[Cost]:
         quarters = self.p("older_quarters", ctx)

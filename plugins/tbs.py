@@ -1,15 +1,16 @@
 """TBS: terbeschikkingstelling (lending the SEC worker to the company) [S-001][tbs-fod].
 
 The user pays the difference between the function's wage and the worker's SEC wage plus
-transport [S-001]. The SEC hourly wage is not in the candidate model: it is read from the fact
-``current_hourly_wage_eur`` (``candidate.extra`` or a ``prepare_context`` plugin).
+transport [S-001]. The SEC hourly wage is ``candidate.employment.current_hourly_wage_eur``; when
+that is not given, the fact ``current_hourly_wage_eur`` (the old ``candidate.extra`` key, or a
+``prepare_context`` plugin).
 """
 from __future__ import annotations
 
 from matchcore.hookspecs import hookimpl
 from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step, money
 
-from ._common import status_check
+from ._common import field_or_fact, status_check
 
 
 class TBS(Instrument):
@@ -26,10 +27,10 @@ class TBS(Instrument):
 
     def costs(self, ctx: Context) -> list[Cost]:
         nec = ctx.hourly_wage_eur
-        sec = ctx.fact("current_hourly_wage_eur")
+        sec = field_or_fact(ctx, ctx.employment.current_hourly_wage_eur, "current_hourly_wage_eur")
         if nec is None or sec is None:
             missing = [n for n, v in (("function.hourly_wage_eur", nec),
-                                      ("candidate.extra.current_hourly_wage_eur", sec)) if v is None]
+                                      ("candidate.employment.current_hourly_wage_eur", sec)) if v is None]
             amount, basis = None, "unknown: " + ", ".join(missing)
         else:
             diff = max(0.0, float(nec) - float(sec))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from matchcore.hookspecs import hookimpl
 from matchcore.instruments import Check, Context, Cost, Instrument, Note, Step, money
 
-from ._common import region_check, wage_costs
+from ._common import private_or_local_public_check, region_check, wage_costs
 
 
 def indication_check(ctx: Context, rule: str = "work disability") -> Check:
@@ -47,7 +47,9 @@ class VOP(Instrument):
     parameters_file = "vop.yaml"
 
     def eligibility(self, ctx: Context) -> list[Check]:
-        return [indication_check(ctx), region_check(self, ctx, "resident_regions", "worker's home", whose="candidate")]
+        out = [indication_check(ctx), region_check(self, ctx, "resident_regions", "worker's home", whose="candidate")]
+        category = private_or_local_public_check(ctx, self.ref("vop-werk"))
+        return out + [category] if category is not None else out
 
     def costs(self, ctx: Context) -> list[Cost]:
         schedule = self.p("premium_schedule", ctx)

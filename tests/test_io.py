@@ -285,3 +285,57 @@ def test_impossible_date_is_a_clean_error(store, tmp_path):
         import_paths(store, [path])
     assert str(exc.value) == (f"{path}: line 4: not valid YAML: '1968-13-01' is not a valid date "
                               "(month must be in 1..12); write dates as YYYY-MM-DD")
+
+
+INSTRUMENT_FACTS_YAML = """\
+- kind: employer
+  id: vzw-de-brug
+  name: vzw De Brug
+  sector: zorg
+  category: non_profit            # non_profit becomes true
+  occasional_days_used_this_year: 40
+  location: {postcode: "9000"}
+  functions:
+    - {id: onderhoud, title: Onderhoud, hours_per_week: 19, worker_type: manual, subcontract_price_month_eur: 1850.5}
+    - {id: onthaal, title: Onthaal, hours_per_week: 19, worker_type: white_collar, extra: {worker_type: manual}}
+- kind: candidate
+  id: K-0200
+  home: {postcode: "9050"}
+  employment:
+    status: sec_employee
+    current_hourly_wage_eur: 13.25
+    pensioner: false
+    sickness_benefit: true
+    previous_employers: [vzw-de-brug, "4711"]
+  extra: {current_hourly_wage_eur: 12.0, riziv: true}   # the old keys stay as written
+"""
+
+
+def test_instrument_fact_fields_round_trip(store, tmp_path):
+    path = write(tmp_path / "in", "facts.yaml", INSTRUMENT_FACTS_YAML)
+    import_paths(store, [path])
+    export_store(store, tmp_path / "out")
+    copy = Store.open(tmp_path / "copy.db")
+    import_paths(copy, [tmp_path / "out"])
+    for kind in ("employer", "candidate"):
+        assert store.docs(kind) == copy.docs(kind)
+    emp = copy.employer("vzw-de-brug")
+    assert (emp.category, emp.non_profit, emp.occasional_days_used_this_year) == ("non_profit", True, 40)
+    assert copy.rows("select non_profit from employers")[0]["non_profit"] == 1
+    assert [(f.worker_type, f.subcontract_price_month_eur, f.extra) for f in emp.functions] == [
+        ("manual", 1850.5, {}), ("white_collar", None, {"worker_type": "manual"})]
+    emp_ = copy.candidate("K-0200").employment
+    assert (emp_.current_hourly_wage_eur, emp_.pensioner, emp_.sickness_benefit, emp_.previous_employers) == (
+        13.25, False, True, ["vzw-de-brug", "4711"])
+    assert copy.candidate("K-0200").extra == {"current_hourly_wage_eur": 12.0, "riziv": True}
+
+
+def test_csv_candidates_with_instrument_fact_columns(store, tmp_path):
+    path = write(tmp_path, "c.csv", """\
+        id,home_postcode,employment_status,current_hourly_wage_eur,pensioner,sickness_benefit,previous_employers
+        K-0101,9000,sec_employee,"12,40",no,yes,brasserie-de-kaai; bakkerij-goudkorst
+        """)
+    import_paths(store, [path])
+    emp = store.candidate("K-0101").employment
+    assert (emp.current_hourly_wage_eur, emp.pensioner, emp.sickness_benefit) == (12.4, False, True)
+    assert emp.previous_employers == ["brasserie-de-kaai", "bakkerij-goudkorst"]

@@ -75,6 +75,29 @@ BAD = [
     (CANDIDATE, ("age",), 57, "f.yaml: candidate K-0042: give birth_date or age, not both"),
     (CANDIDATE, ("national_register_number",), "x",
      "f.yaml: candidate K-0042: national_register_number unknown field; put free additions under 'extra:'"),
+    # the facts instruments need (they were read from extra: before)
+    (EMPLOYER, ("functions", 0, "worker_type"), "arbeider",
+     "f.yaml: employer brasserie-de-kaai, function afwasser: worker_type must be one of 'manual' or 'white_collar', got \"arbeider\""),
+    (EMPLOYER, ("functions", 0, "subcontract_price_month_eur"), -5,
+     "f.yaml: employer brasserie-de-kaai, function afwasser: subcontract_price_month_eur must be a number between 0 and 100000, got -5"),
+    (EMPLOYER, ("category",), "profit",
+     "f.yaml: employer brasserie-de-kaai: category must be one of 'private', 'non_profit' or 'public', got \"profit\""),
+    ({**EMPLOYER, "non_profit": False}, ("category",), "non_profit",
+     "f.yaml: employer brasserie-de-kaai: non_profit: false contradicts category 'non_profit'; leave out non_profit or make the two agree"),
+    ({**EMPLOYER, "non_profit": True}, ("category",), "public",
+     "f.yaml: employer brasserie-de-kaai: non_profit: true contradicts category 'public'; use category 'non_profit' or leave out non_profit"),
+    (EMPLOYER, ("occasional_days_used_this_year",), 12.5,
+     "f.yaml: employer brasserie-de-kaai: occasional_days_used_this_year must be a whole number between 0 and 366, got 12.5"),
+    (CANDIDATE, ("employment", "current_hourly_wage_eur"), "twaalf",
+     'f.yaml: candidate K-0042: employment.current_hourly_wage_eur must be a number between 0 and 500, got "twaalf"'),
+    (CANDIDATE, ("employment", "pensioner"), "ja",
+     'f.yaml: candidate K-0042: employment.pensioner must be true or false, got "ja"'),
+    (CANDIDATE, ("employment", "sickness_benefit"), "riziv",
+     'f.yaml: candidate K-0042: employment.sickness_benefit must be true or false, got "riziv"'),
+    (CANDIDATE, ("employment", "previous_employers"), ["brasserie de kaai"],
+     "f.yaml: candidate K-0042: employment.previous_employers[1] must be an id of letters, digits, '.', '_' or '-' (at most 80), starting with a letter or digit, got \"brasserie de kaai\""),
+    (CANDIDATE, ("employment", "previous_employers"), ["nec", "nec"],
+     "f.yaml: candidate K-0042: employment.previous_employers lists employer 'nec' twice"),
     (SCAN, ("tasks", 0, "complexity"), 6,
      "f.yaml: scan haven-2025-03, task t01: complexity must be a whole number between 1 and 5, got 6"),
     (SCAN, ("tasks", 0, "role"), "kraanman",
@@ -117,6 +140,19 @@ def test_joint_committee_written_as_number_is_kept_as_text():
     assert emp.joint_committee == "302"
     emp, _ = parse_record(_with(EMPLOYER, ("joint_committee",), 319.01))
     assert emp.joint_committee == "319.01"
+
+
+def test_employer_category_and_non_profit_agree():
+    emp, _ = parse_record(_with(EMPLOYER, ("category",), "non_profit"))
+    assert emp.non_profit is True and emp.sector_category == "non_profit"
+    emp, _ = parse_record(_with({**EMPLOYER, "non_profit": True}, ("category",), "non_profit"))
+    assert emp.non_profit is True
+    emp, _ = parse_record(_with({**EMPLOYER, "non_profit": False}, ("category",), "public"))
+    assert emp.non_profit is False and emp.sector_category == "public"
+    emp, _ = parse_record({**EMPLOYER, "non_profit": True})          # the old field alone still works
+    assert emp.category is None and emp.sector_category == "non_profit"
+    emp, _ = parse_record(EMPLOYER)
+    assert emp.sector_category is None                                # not non-profit, but private or public?
 
 
 def test_age_from_birth_date():
