@@ -46,9 +46,11 @@ from typing import Any
 import numpy as np
 
 from . import _match_data as md
+from ._match_batch import Batch
 from ._match_explain import Explainer, _cand_doc
-from ._match_score import Scoring, top_rows
-from .errors import MatchcoreError, NotFound
+from ._match_fit import Fitting, _check_param, _check_top
+from ._match_score import Scoring
+from .errors import NotFound
 from .vocabulary import Vocabulary, fold
 
 __all__ = [
@@ -89,12 +91,7 @@ def instruments_for(candidate, employer, function, *, on=None) -> list[dict]:
             for r in evaluate_all(candidate, employer, function, on=on)]
 
 
-def _check_param(name, value, ok, expected):
-    if not ok:
-        raise ValueError(f"The {name!r} parameter of Matcher must be {expected}. Got {value!r} instead.")
-
-
-class Matcher(Scoring, Explainer):
+class Matcher(Fitting, Scoring, Explainer, Batch):
     """Scores candidates against functions, in both directions, with explanations.
 
     Parameters
@@ -170,72 +167,6 @@ class Matcher(Scoring, Explainer):
                     pass
         self._prepare(data)
         return self
-
-    def _current(self) -> None:
-        if not hasattr(self, "data_"):
-            raise MatchcoreError("Matcher is not fitted yet; call fit() first")
-        if self.store.data_version != self.version_:
-            self.fit()
-
-    def _prepare(self, data: dict[str, Any]) -> None:
-        import scipy.sparse as sp
-
-        self.data_ = d = data
-        self.version_ = self.store.data_version
-        self.columns_ = d["columns"]
-        self.col_index_ = {c: i for i, c in enumerate(self.columns_)}
-        m, f = len(self.columns_), len(d["f_ids"])
-        self.n_functions_, self.n_columns_ = f, m
-        self.f_index_ = {fid: i for i, fid in enumerate(d["f_ids"])}
-        self.c_index_ = {cid: i for i, cid in enumerate(d["c_ids"])}
-        idf = d["idf"].astype(np.float64) if self.idf else np.ones(m)
-        self.idf_ = idf
-        self.max_idf_ = float(np.log(1.0 + f) + 1.0) if self.idf else 1.0
-        cols = d["fm_indices"].astype(np.int64)
-        w = d["fm_weight"].astype(np.float64) * idf[cols]
-        stacked = cols * 4 + d["fm_level"].astype(np.int64) - 1
-        req = d["fm_required"]
-        self.W_req_ = sp.csr_matrix((np.where(req, w, 0.0), stacked, d["fm_indptr"]), shape=(f, 4 * m))
-        self.W_opt_ = sp.csr_matrix((np.where(req, 0.0, w), stacked, d["fm_indptr"]), shape=(f, 4 * m))
-        self.W_req_.eliminate_zeros()
-        self.W_opt_.eliminate_zeros()
-        self.W_reqT_ = self.W_req_.T.tocsr()
-        self.W_optT_ = self.W_opt_.T.tocsr()
-        # the candidate's side: which of its competences (idf-weighted, level-1 slot) a function uses
-        slot0 = cols * 4
-        self.U_T_ = sp.csr_matrix((idf[cols], (slot0, np.repeat(np.arange(f), np.diff(d["fm_indptr"])))),
-                                  shape=(4 * m, f))
-        self.idf4_ = np.zeros(4 * m)
-        self.idf4_[np.arange(m) * 4] = idf
-        self.s_req_ = np.asarray(self.W_req_.sum(axis=1)).ravel()
-        self.s_opt_ = np.asarray(self.W_opt_.sum(axis=1)).ravel()
-        self.f_xyz_ = md.unit_xyz(d["f_lat"], d["f_lon"])
-        # The formula folded into two matrices, so a block of candidates needs two sparse
-        # products and a few passes: C = V @ G + (P @ H) / s_use and P = c0 + P @ K, where
-        # C = (A + use_weight U) / (1 + use_weight) and A = (r Sreq R + o Sopt O) / (r Sreq + o Sopt).
-        has_req = self.s_req_ > 0
-        mass = self.required_weight * self.s_req_ + self.optional_weight * self.s_opt_
-        has_cov = mass > 0
-        tot = 1.0 + self.use_weight
-        with np.errstate(divide="ignore", invalid="ignore"):
-            a = np.where(has_cov, self.required_weight / (mass * tot), 0.0)
-            b = np.where(has_cov, self.optional_weight / (mass * tot), 0.0)
-            u = np.where(has_cov, self.use_weight / tot, 0.0)
-            k = np.where(has_req, self.required_penalty / self.s_req_, 0.0)
-        self.GT_ = (sp.diags(a) @ self.W_req_ + sp.diags(b) @ self.W_opt_).tocsr()
-        self.HKT_ = sp.vstack([sp.diags(u) @ self.U_T_.T, sp.diags(k) @ self.W_req_]).tocsr()
-        self.c0_ = np.where(has_req, 1.0 - self.required_penalty, 1.0)
-        tt = d["f_tt_indptr"]
-        self._one_title = bool(np.all(np.diff(tt) == 1))
-        self._cand_stack = None
-
-    def _candidate_arrays(self, candidate, stored: bool) -> dict[str, Any]:
-        """Arrays for one candidate: its cached row when stored, else built now."""
-        doc = _cand_doc(candidate)
-        if stored and doc["id"] in self.c_index_:
-            return _candidate_row(self.data_, self.c_index_[doc["id"]])
-        return md.candidate_arrays([doc], self.data_, vocab=self.vocabulary_, text_index=None,
-                                   store=self.store)
 
     # --- queries: candidate -> functions --------------------------------------------------
     def match_candidate(self, candidate_id, *, top: int = 10, include_excluded: bool = False,
@@ -451,107 +382,6 @@ class Matcher(Scoring, Explainer):
                             **self._explain(cinfo, finfo, comp, int(i), masks, int(i))})
         return {"considered": considered, "excluded_count": n_excluded, "results": results}
 
-    # --- many at once ---------------------------------------------------------------------
-    def score_matrix(self, candidate_ids=None, function_ids=None):
-        """Scores and exclusions of stored candidates x functions (dense; for moderate sizes).
-
-        Returns
-        -------
-        (candidate_ids, function_ids, scores, excluded) with ``scores`` and ``excluded`` of
-        shape (len(candidate_ids), len(function_ids)).
-        """
-        self._current()
-        d = self.data_
-        cids = list(d["c_ids"]) if candidate_ids is None else list(candidate_ids)
-        fids = list(d["f_ids"]) if function_ids is None else list(function_ids)
-        rows = np.array([self._row_of("candidate", x) for x in cids], np.int64)
-        f_idx = np.array([self._row_of("function", x) for x in fids], np.int64)
-        scores, excluded = self._block(rows, f_idx)
-        return cids, fids, scores, excluded
-
-    def top_functions_all(self, *, top: int = 10, batch_size: int = 64, candidate_ids=None,
-                          include_excluded: bool = False, workers: int | None = None):
-        """Top ``top`` functions of every stored candidate, in batches (no explanations).
-
-        Blocks of ``batch_size`` candidates are scored on ``workers`` threads (default: all
-        cores; numpy and scipy release the GIL in the heavy parts).
-
-        Returns
-        -------
-        (candidate_ids, index, scores): ``index[i, r]`` is the function row (in
-        ``data_['f_ids']``) ranked r for candidate i, -1 where fewer were valid.
-        """
-        import os
-        from concurrent.futures import ThreadPoolExecutor
-
-        self._current()
-        _check_top(top)
-        d = self.data_
-        cids = list(d["c_ids"]) if candidate_ids is None else list(candidate_ids)
-        rows = np.array([self._row_of("candidate", x) for x in cids], np.int64)
-        out_idx = np.full((len(rows), top), -1, np.int64)
-        out_sc = np.zeros((len(rows), top))
-        k = min(top, self.n_functions_)
-        self._stored_stack()
-
-        def run(lo):
-            block = rows[lo:lo + batch_size]
-            scores, excluded = self._block(block, None)
-            if not include_excluded:
-                scores[excluded] = -1.0
-            idx, sc = top_rows(scores, k)
-            out_idx[lo:lo + len(block), :k] = idx
-            out_sc[lo:lo + len(block), :k] = sc
-
-        if k:
-            starts = range(0, len(rows), batch_size)
-            n = workers or min(os.cpu_count() or 1, max(1, len(starts)))
-            if n == 1:
-                for lo in starts:
-                    run(lo)
-            else:
-                with ThreadPoolExecutor(n) as pool:
-                    list(pool.map(run, starts))
-        return cids, out_idx, out_sc
-
-    def score_functions(self, candidates, *, batch_size: int = 256) -> np.ndarray:
-        """Scores of candidate records (stored or not) against every stored function.
-
-        No constraints and no filters: the competence score alone, for research such as
-        ``benchmarks/quality.py``. Columns follow ``data_['f_ids']``.
-
-        Parameters
-        ----------
-        candidates : list of matchcore.model.Candidate (or dicts shaped as stored documents)
-
-        Returns
-        -------
-        ndarray of shape (len(candidates), n_functions)
-        """
-        self._current()
-        docs = [_cand_doc(c) for c in candidates]
-        c = md.candidate_arrays(docs, self.data_, vocab=self.vocabulary_, text_index=None,
-                                store=self.store)
-        out = np.zeros((len(docs), self.n_functions_))
-        V, Pv = self._stack(c)
-        ptr = c["c_tg_indptr"]
-        for lo in range(0, len(docs), batch_size):
-            rows = np.arange(lo, min(lo + batch_size, len(docs)))
-            ts = self._block_title_scores([c["c_targets"][ptr[r]:ptr[r + 1]] for r in rows])
-            out[rows] = self._fast_scores(V[rows], Pv[rows], ts)
-        return out
-
-    def _block(self, rows, f_idx):
-        """Scores and exclusion of stored candidate ``rows`` x functions (all or ``f_idx``)."""
-        d = self.data_
-        V, Pv = self._stored_stack()
-        ptr = d["c_tg_indptr"]
-        ts = self._block_title_scores([d["c_targets"][ptr[r]:ptr[r + 1]] for r in rows])
-        score = self._fast_scores(V[rows], Pv[rows], ts)
-        if f_idx is not None:
-            score = score[:, f_idx]
-        return score, self._excluded_block(rows, f_idx)
-
     def _row_of(self, kind: str, ident: str) -> int:
         index = self.c_index_ if kind == "candidate" else self.f_index_
         if ident not in index:
@@ -566,26 +396,3 @@ class Matcher(Scoring, Explainer):
 
         hit = process.extractOne(fold(sector), sectors, score_cutoff=60)
         raise NotFound("sector", sector, hit[0] if hit else None)
-
-
-def _check_top(top) -> None:
-    if not isinstance(top, int) or isinstance(top, bool) or top < 1:
-        raise ValueError(f"The 'top' parameter of Matcher must be an int >= 1. Got {top!r} instead.")
-
-
-def _candidate_row(data: dict[str, Any], i: int) -> dict[str, Any]:
-    out: dict[str, Any] = {"c_ids": [data["c_ids"][i]]}
-    for k in ("c_lat", "c_lon", "c_reach", "c_hours", "c_shifts", "c_night_ok", "c_lift",
-              "c_no_standing", "c_lic", "c_dutch", "c_own_transport"):
-        out[k] = data[k][i:i + 1]
-    for prefix, parts in (("cm", ("indices", "level")), ("ct", ("indices", "sim", "src"))):
-        ptr = data[f"{prefix}_indptr"]
-        a, b = int(ptr[i]), int(ptr[i + 1])
-        out[f"{prefix}_indptr"] = np.array([0, b - a], np.int64)
-        for p in parts:
-            out[f"{prefix}_{p}"] = data[f"{prefix}_{p}"][a:b]
-    ptr = data["c_tg_indptr"]
-    out["c_targets"] = data["c_targets"][int(ptr[i]):int(ptr[i + 1])]
-    out["c_tg_indptr"] = np.array([0, len(out["c_targets"])], np.int64)
-    out["c_free"] = [data["c_free"][i]]
-    return out
