@@ -68,7 +68,7 @@ def main() -> int:
     args = parser.parse_args()
 
     t0 = time.perf_counter()
-    from matchcore.carving import carve
+    from matchcore.carving.carve import carve
     import_s = time.perf_counter() - t0
     slowest = 0.0
     print(f"matchcore carving benchmark: {args.tasks} tasks, {args.runs} runs per scan, "

@@ -135,7 +135,7 @@ def generate(n_functions: int, n_candidates: int, per_employer: int, seed: int):
 
 def do_import(db: Path, args) -> dict:
     from matchcore.model import parse_record
-    from matchcore.store import Store
+    from matchcore.store.db import Store
 
     employers, candidates = generate(args.functions, args.candidates, args.per_employer, args.seed)
     store = Store.open(db)
@@ -287,7 +287,7 @@ def main(argv=None) -> int:
     report: dict = {"functions": args.functions, "candidates": args.candidates,
                     "cpu_count": os.cpu_count(), "python": sys.version.split()[0],
                     "load_average_at_start": " ".join(f"{x:.2f}" for x in os.getloadavg())}
-    from matchcore.store import Store
+    from matchcore.store.db import Store
 
     sizes = f"{args.functions}:{args.candidates}:{args.seed}"
     reuse = db.exists() and Store.open(db).meta("bench_sizes") == sizes
@@ -303,7 +303,7 @@ def main(argv=None) -> int:
         report["import"] = "reused " + str(db)
 
 
-    from matchcore.matching import Matcher
+    from matchcore.matching.matcher import Matcher
 
     store = Store.open(db)
     store.db.execute("delete from match_cache")

@@ -33,10 +33,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from matchcore.io import import_paths
-from matchcore.matching import Matcher
-from matchcore.store import Store
-from matchcore.vocabulary import fold, import_esco
+from matchcore.store.io import import_paths
+from matchcore.matching.matcher import Matcher
+from matchcore.store.db import Store
+from matchcore.vocabulary.concepts import fold, import_esco
 
 DEFAULT_ESCO = ROOT.parent / "shared" / "data" / "esco-1.1.1-en"
 KEYBOARD_NEIGHBOURS = dict(zip("abcdefghijklmnopqrstuvwxyz", [

@@ -1,3 +1,3 @@
-from .cli import run
+from matchcore.cli.root import run
 
 run()

@@ -23,8 +23,8 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import RecordProblem
-from .postcodes import lookup as lookup_postcode
+from matchcore.errors import RecordProblem
+from matchcore.postcodes import lookup as lookup_postcode
 
 __all__ = [
     "SHIFTS",

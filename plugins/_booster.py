@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from matchcore.instruments import Context, Cost, Instrument, Note, Step, Variant, money
-from matchcore.params import ParamValue, load_parameters
+from matchcore.instruments import ParamValue, load_parameters
 
 from ._common import province_of
 

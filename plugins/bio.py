@@ -6,7 +6,7 @@ prices of the seed are two variants (see ``_booster``). From 2018-09-01 the BIO 
 """
 from __future__ import annotations
 
-from matchcore.hookspecs import hookimpl
+from matchcore.instruments import hookimpl
 from matchcore.instruments import Check, Context, Duration, Instrument, Note
 
 from . import _booster

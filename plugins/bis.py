@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from matchcore.hookspecs import hookimpl
+from matchcore.instruments import hookimpl
 from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step, Variant, money
 
 from . import _booster

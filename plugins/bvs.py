@@ -1,7 +1,7 @@
 """BVS: beroepsverkennende stage, 2017-01-01 until 2023-01-01 (then WES) [S-001][S-002]."""
 from __future__ import annotations
 
-from matchcore.hookspecs import hookimpl
+from matchcore.instruments import hookimpl
 from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step
 
 from ._common import status_check

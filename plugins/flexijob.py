@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from matchcore.errors import ParameterError
-from matchcore.hookspecs import hookimpl
+from matchcore.instruments import hookimpl
 from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step, money
 
 from ._common import field_or_fact, pc_matches

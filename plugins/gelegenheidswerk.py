@@ -6,7 +6,7 @@ twelve months (50 / 12 days), as an extra cannot work more at the flat rates.
 """
 from __future__ import annotations
 
-from matchcore.hookspecs import hookimpl
+from matchcore.instruments import hookimpl
 from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step, money
 
 from ._common import pc_matches

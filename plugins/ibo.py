@@ -6,7 +6,7 @@ the employer must hire: an open-ended contract or one of at least the IBO's dura
 """
 from __future__ import annotations
 
-from matchcore.hookspecs import hookimpl
+from matchcore.instruments import hookimpl
 from matchcore.instruments import (FULL_TIME_HOURS, Check, Context, Cost, Duration, Instrument, Note, Step,
                                    money)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from matchcore.hookspecs import hookimpl
+from matchcore.instruments import hookimpl
 from matchcore.instruments import Check, Context, Cost, Instrument, Note, Step, Variant
 
 from ._common import private_or_local_public_check, wage_costs

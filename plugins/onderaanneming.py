@@ -5,7 +5,7 @@ The price is commercial and not in any source: it is the function's ``subcontrac
 """
 from __future__ import annotations
 
-from matchcore.hookspecs import hookimpl
+from matchcore.instruments import hookimpl
 from matchcore.instruments import Check, Context, Cost, Instrument, Note, Step, money
 
 from ._common import field_or_fact, status_check

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from matchcore.errors import ParameterError
-from matchcore.hookspecs import hookimpl
+from matchcore.instruments import hookimpl
 from matchcore.instruments import Check, Context, Cost, Instrument, Note, Step, money
 
 from ._common import CATEGORY_WORDS, region_check, wage_costs

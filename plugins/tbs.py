@@ -7,7 +7,7 @@ that is not given, the fact ``current_hourly_wage_eur`` (the old ``candidate.ext
 """
 from __future__ import annotations
 
-from matchcore.hookspecs import hookimpl
+from matchcore.instruments import hookimpl
 from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step, money
 
 from ._common import field_or_fact, status_check

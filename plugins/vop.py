@@ -5,7 +5,7 @@ share of the reference wage (gross + contributions), capped at 2 x GGMMI pro rat
 """
 from __future__ import annotations
 
-from matchcore.hookspecs import hookimpl
+from matchcore.instruments import hookimpl
 from matchcore.instruments import Check, Context, Cost, Instrument, Note, Step, money
 
 from ._common import private_or_local_public_check, region_check, wage_costs

@@ -1,7 +1,7 @@
 """WES: werkervaringsstage. Two dated rule sets: 2017 (only within VDAB tenders) and 2023 (widened)."""
 from __future__ import annotations
 
-from matchcore.hookspecs import hookimpl
+from matchcore.instruments import hookimpl
 from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step
 
 from ._common import status_check

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from matchcore.store import Store
+from matchcore.store.db import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -22,7 +22,7 @@ def store(tmp_path):
 @pytest.fixture
 def bundled_store(tmp_path):
     """A store holding the bundled profiles/ and scans/."""
-    from matchcore.io import import_paths
+    from matchcore.store.io import import_paths
 
     s = Store.open(tmp_path / "bundled.db")
     import_paths(s, [ROOT / "profiles", ROOT / "scans"])

@@ -16,7 +16,7 @@ ESCO_SMALL = FIXTURES / "esco_small" / "en"
 @pytest.fixture
 def small_vocab(monkeypatch):
     """Use tests/fixtures/vocab_small.yaml as the starter vocabulary."""
-    monkeypatch.setattr("matchcore.vocabulary.STARTER_PATH", SMALL_VOCAB)
+    monkeypatch.setattr("matchcore.vocabulary.concepts.STARTER_PATH", SMALL_VOCAB)
     return SMALL_VOCAB
 
 

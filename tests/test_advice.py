@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from matchcore.advice import eur, freed_hours_chart, render_advice
-from matchcore.carving import carve
+from matchcore.reports.advice import eur, freed_hours_chart, render_advice
+from matchcore.carving.carve import carve
 from matchcore.model import Scan
 
 from .carving_data import port_employer, port_scan, two_cluster_scan

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matchcore.assign import assign, solve
-from matchcore.matching import Matcher
+from matchcore.matching.assign import assign, solve
+from matchcore.matching.matcher import Matcher
 from tests.match_data import KITCHEN, candidate, comp, employer, function, small_vocab  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("small_vocab")  # tests/fixtures/vocab_small.yaml
@@ -135,7 +135,7 @@ def test_assign_random_stores_respect_capacity_and_minimum(store):
 
 def test_progress_is_reported_per_phase(store):
     """The web app's progress bar follows these calls."""
-    from matchcore.assign import assign
+    from matchcore.matching.assign import assign
 
     seen = []
     assign(store, min_score=0.0, progress=lambda done, total, phase: seen.append((done, total, phase)))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from matchcore.carving import (
+from matchcore.carving.carve import (
     DEFAULT_CARVED_HOURLY_COST_EUR,
     WEEKS_PER_YEAR,
     CarveOptions,
@@ -314,7 +314,7 @@ def test_synonym_competences_link_tasks_and_unrelated_ones_do_not():
 def test_a_competence_every_task_needs_weighs_little_whatever_its_wording(monkeypatch):
     # IDF by concept: "veilig werken" and "veiligheidsvoorschriften naleven" are one concept that
     # every task needs, so it weighs log(2) whether the scan words it one way or two
-    monkeypatch.setattr("matchcore._carving_graph.WORD_WEIGHT", 0.0)   # competences and zones only
+    monkeypatch.setattr("matchcore.carving.graph.WORD_WEIGHT", 0.0)   # competences and zones only
 
     def link(wordings: list[str]) -> float:
         tasks = [task(f"{c}{i}", 5, competences=[specific, wordings[i % 2]], zone=zone)
@@ -330,7 +330,7 @@ def test_a_competence_every_task_needs_weighs_little_whatever_its_wording(monkey
 
 
 def test_with_a_store_coach_aliases_link_competences_too(store):
-    from matchcore.vocabulary import Vocabulary
+    from matchcore.vocabulary.concepts import Vocabulary
 
     scan = forklift_scan(second="clark besturen")   # not in the starter vocabulary
     assert carve(scan, store=store, candidates=False)["functions"] == []
@@ -401,9 +401,9 @@ def test_roles_without_hourly_cost_are_noted():
 # --- candidates -----------------------------------------------------------------------------------
 
 def test_candidates_are_an_empty_list_with_a_note_without_the_matching_engine(monkeypatch, store):
-    monkeypatch.setitem(sys.modules, "matchcore.matching", None)
+    monkeypatch.setitem(sys.modules, "matchcore.matching.matcher", None)
     assert find_candidates(store, [], cache={}) == ([], ("candidates not ranked: the matching engine "
-                                                        "(matchcore.matching) is not installed yet"))
+                                                        "(matchcore.matching.matcher) is not installed yet"))
     store.upsert([port_employer(), port_scan()])
     result = carve(store.scan("haven-test"), store=store)
     assert result["candidates_status"] == "unavailable" and result["notes"]
@@ -411,13 +411,13 @@ def test_candidates_are_an_empty_list_with_a_note_without_the_matching_engine(mo
 
 
 def test_instruments_are_skipped_with_a_note_without_their_module(monkeypatch, store):
-    monkeypatch.setitem(sys.modules, "matchcore.instruments", None)
+    monkeypatch.setitem(sys.modules, "matchcore.instruments.base", None)
     assert instruments_for(store, None, None, ["K-1"]) == (
-        {}, "instruments not evaluated: matchcore.instruments is not installed yet")
+        {}, "instruments not evaluated: matchcore.instruments.base is not installed yet")
 
 
 def test_candidates_come_from_the_matching_engine(store):
-    pytest.importorskip("matchcore.matching")
+    pytest.importorskip("matchcore.matching.matcher")
     from matchcore.model import Candidate
 
     fits = Candidate.model_validate({
@@ -430,7 +430,7 @@ def test_candidates_come_from_the_matching_engine(store):
     (fn,) = result["functions"]
     assert [c["candidate"] for c in fn["candidates"]] == ["K-9001"]
     assert 0 < fn["candidates"][0]["score"] <= 1 and "missing_required" in fn["candidates"][0]
-    if importlib.util.find_spec("matchcore.instruments"):
+    if importlib.util.find_spec("matchcore.instruments.base"):
         codes = [i["code"] for i in fn["candidates"][0]["instruments"]]
         assert codes and all(set(i) >= {"code", "eligible", "employer_cost_per_month_eur"}
                              for i in fn["candidates"][0]["instruments"])
@@ -449,7 +449,7 @@ def test_same_input_same_output_whatever_the_task_order():
 
 
 def test_same_output_under_another_python_hash_seed():
-    code = ("import json; from tests.carving_data import synthetic_scan; from matchcore.carving import carve; "
+    code = ("import json; from tests.carving_data import synthetic_scan; from matchcore.carving.carve import carve; "
             "print(json.dumps(carve(synthetic_scan(300, seed=3)), sort_keys=True))")
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,

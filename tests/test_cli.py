@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from matchcore.cli import main
+from matchcore.cli.root import main
 
 from .test_io import CANDIDATES_YAML, EMPLOYER_YAML, SCAN_YAML, write
 
@@ -104,7 +104,7 @@ def test_demo_builds_from_bundled_data(tmp_path):
     out = result.output
     assert out.index("== sample match ==") < out.index("== instruments: ") < out.index("== job carving")
     assert "Onderhoudsmedewerker bedrijfsterreinen" in out.split("== job carving")[1]
-    from matchcore.store import Store
+    from matchcore.store.db import Store
 
     store = Store.open(tmp_path / "demo.db")
     assert store.count("employer") >= 25 and store.count("candidate") >= 40 and store.count("scan") >= 3

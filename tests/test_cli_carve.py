@@ -7,10 +7,10 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from matchcore import _carving_text
-from matchcore.cli import main
-from matchcore.cli_carve import demo_step
-from matchcore.store import Store
+from matchcore.carving import texts as _carving_text
+from matchcore.cli.root import main
+from matchcore.cli.carve import demo_step
+from matchcore.store.db import Store
 
 from .carving_data import port_employer, port_scan
 

@@ -7,8 +7,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from matchcore.cli import main
-from matchcore.store import Store
+from matchcore.cli.root import main
+from matchcore.store.db import Store
 from tests.match_data import (  # noqa: F401
     ESCO_SMALL,
     KITCHEN,
@@ -109,7 +109,7 @@ def test_vocab_import_esco(db):
 
 
 def test_demo_step_prints_a_sample_match(db, capsys):
-    from matchcore.cli_match import demo_step
+    from matchcore.cli.match import demo_step
 
     s = Store.open(db)
     demo_step(click.Context(main, obj={}), s)

@@ -6,7 +6,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from matchcore.cli import main
+from matchcore.cli.root import main
 from matchcore.model import Candidate, Employer
 
 

@@ -7,11 +7,11 @@ import time
 import pytest
 
 from matchcore.errors import MatchcoreError, NotFound
-from matchcore.hookspecs import hookimpl
-from matchcore.instruments import (DEFAULT_LEAD_DAYS, Check, Context, Cost, Duration, Instrument, Note, Step,
+from matchcore.instruments.hookspecs import hookimpl
+from matchcore.instruments.base import (DEFAULT_LEAD_DAYS, Check, Context, Cost, Duration, Instrument, Note, Step,
                                    brief, evaluate_all, money)
 from matchcore.model import Candidate, Employer
-from matchcore.plugins import make_plugin_manager
+from matchcore.instruments.registry import make_plugin_manager
 
 D = dt.date
 

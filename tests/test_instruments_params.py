@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from matchcore.errors import ParameterError
-from matchcore.params import SHARED_FILE, load_parameters
+from matchcore.instruments.params import SHARED_FILE, load_parameters
 
 PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
 

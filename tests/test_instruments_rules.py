@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from matchcore.instruments import DEFAULT_LEAD_DAYS, evaluate_all
+from matchcore.instruments.base import DEFAULT_LEAD_DAYS, evaluate_all
 from matchcore.model import Candidate, Employer
-from matchcore.plugins import get_registry
+from matchcore.instruments.registry import get_registry
 
 CASES = Path(__file__).parent / "instrument_cases"
 
@@ -148,7 +148,7 @@ def test_reasons_cite_a_source_and_the_parameter_date():
 
 def _change_dates():
     """(file, parameter, date) for every dated change after a parameter's first value."""
-    from matchcore.params import load_parameters
+    from matchcore.instruments.params import load_parameters
 
     for path in sorted((Path(__file__).resolve().parent.parent / "plugins").glob("*.yaml")):
         params = load_parameters(path)

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matchcore.errors import ValidationFailed
-from matchcore.io import export_store, import_paths, read_records
-from matchcore.store import SCHEMA_VERSION, Store
+from matchcore.store.io import export_store, import_paths, read_records
+from matchcore.store.db import SCHEMA_VERSION, Store
 
 EMPLOYER_YAML = """\
 kind: employer

@@ -1,4 +1,4 @@
-"""Scores, constraints, queries and their explanations (matchcore.matching)."""
+"""Scores, constraints, queries and their explanations (matchcore.matching.matcher)."""
 from __future__ import annotations
 
 import math
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from matchcore.errors import NotFound
-from matchcore.matching import Matcher, instruments_for
+from matchcore.matching.matcher import Matcher, instruments_for
 from matchcore.model import FunctionCompetence
 from tests.match_data import (  # noqa: F401
     KITCHEN,
@@ -168,7 +168,7 @@ def test_constraint_cases(store, name, fkw, ckw, excluded, text):
 
 
 def test_reference_profiles_skip_place_and_hours(store):
-    from matchcore.vocabulary import import_esco
+    from matchcore.vocabulary.concepts import import_esco
     from tests.match_data import ESCO_SMALL
 
     import_esco(store, ESCO_SMALL)
@@ -181,7 +181,7 @@ def test_reference_profiles_skip_place_and_hours(store):
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_vectorised_constraints_and_scores_agree_with_the_pair_rules(store, seed):
-    from matchcore._match_explain import pair_constraints
+    from matchcore.matching.explain import pair_constraints
 
     employers, candidates = random_world(seed)
     store.upsert(employers + candidates)
@@ -309,7 +309,7 @@ def test_instruments_helper_is_empty_without_the_module(monkeypatch, town):
 
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "matchcore.instruments" else real(name, *a))
+                        lambda name, *a: None if name == "matchcore.instruments.base" else real(name, *a))
     emp = town.employer("kaai")
     assert instruments_for(town.candidate("K-1"), emp, emp.functions[0]) == []
 

@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from matchcore import hookspecs, plugins
-from matchcore.cli import main
-from matchcore.hookspecs import hookimpl
-from matchcore.instruments import Check, Cost, Instrument, evaluate_all
+from matchcore.instruments import hookspecs
+from matchcore.instruments import registry as plugins
+from matchcore.cli.root import main
+from matchcore.instruments.hookspecs import hookimpl
+from matchcore.instruments.base import Check, Cost, Instrument, evaluate_all
 from matchcore.model import Candidate, Employer
-from matchcore.plugins import BUILTIN_PLUGINS, get_registry, make_plugin_manager
+from matchcore.instruments.registry import BUILTIN_PLUGINS, get_registry, make_plugin_manager
 
 ROOT = Path(__file__).resolve().parent.parent
 START = dt.date(2026, 2, 2)
@@ -192,7 +193,7 @@ def test_broken_plugins_are_skipped_and_the_rest_still_evaluates(broken_pm):
 
 def test_a_failure_is_logged_once_however_often_it_happens(caplog):
     pm = make_plugin_manager(entry_points=False, builtins=False, plugins=[MixedRegistration()])
-    with caplog.at_level("WARNING", logger="matchcore.plugins"):
+    with caplog.at_level("WARNING", logger="matchcore.instruments.registry"):
         for _ in range(3):
             problems: list = []
             evaluate_all(*records(), start=START, plugin_manager=pm, problems=problems)

@@ -45,7 +45,7 @@ def twe_installed(tmp_path_factory):
         yield
     finally:
         pip("uninstall", "-y", "matchcore-twe")
-        from matchcore import plugins
+        from matchcore.instruments import registry as plugins
 
         plugins.reset()
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from matchcore.errors import NotFound
-from matchcore.vocabulary import (
+from matchcore.vocabulary.concepts import (
     RESOLVE_THRESHOLD,
     STARTER_PATH,
     TextIndex,
@@ -75,7 +75,7 @@ def test_resolve_many_agrees_with_resolve(vocab):
 @pytest.mark.usefixtures("small_vocab")
 def test_resolution_by_esco_uri(store):
     v = Vocabulary(store).fit()
-    from matchcore.vocabulary import Concept
+    from matchcore.vocabulary.concepts import Concept
 
     v.add_concepts([Concept("x-skill", "iets heel anders", esco_uri="http://esco/x")],
                    [("x-skill", "iets heel anders", "pref", "nl")])
@@ -183,7 +183,7 @@ def test_esco_import_is_idempotent_and_links_starter_concepts(store, tmp_path, m
     starter = tmp_path / "v.yaml"
     starter.write_text(f"- {{id: afval-sorteren, label: afval sorteren, esco_uri: '{uri}'}}\n",
                        encoding="utf-8")
-    monkeypatch.setattr("matchcore.vocabulary.STARTER_PATH", starter)
+    monkeypatch.setattr("matchcore.vocabulary.concepts.STARTER_PATH", starter)
     Vocabulary(store).fit()
     first = import_esco(store, ESCO_SMALL)
     second = import_esco(store, ESCO_SMALL)
@@ -195,7 +195,7 @@ def test_esco_import_is_idempotent_and_links_starter_concepts(store, tmp_path, m
 
 
 def test_esco_import_errors(store, tmp_path):
-    from matchcore._esco import EscoError
+    from matchcore.vocabulary.esco import EscoError
 
     with pytest.raises(EscoError, match="no skills_xx.csv"):
         import_esco(store, tmp_path)
@@ -214,13 +214,13 @@ def test_fixture_has_the_real_esco_columns(shared_dir):
 def test_starter_loaded_after_esco_absorbs_the_twin(store, tmp_path, monkeypatch):
     with ESCO_SMALL.joinpath("skills_en.csv").open(encoding="utf-8") as fh:
         uri = next(r["conceptUri"] for r in csv.DictReader(fh) if r["preferredLabel"] == "sort waste")
-    monkeypatch.setattr("matchcore.vocabulary.STARTER_PATH", tmp_path / "absent.yaml")
+    monkeypatch.setattr("matchcore.vocabulary.concepts.STARTER_PATH", tmp_path / "absent.yaml")
     import_esco(store, ESCO_SMALL)
     assert store.db.execute("select count(*) from vocab_concepts where esco_uri = ?", [uri]).fetchone()[0] == 1
     starter = tmp_path / "v.yaml"
     starter.write_text(f"- {{id: afval-sorteren, label: afval sorteren, esco_uri: '{uri}'}}\n",
                        encoding="utf-8")
-    monkeypatch.setattr("matchcore.vocabulary.STARTER_PATH", starter)
+    monkeypatch.setattr("matchcore.vocabulary.concepts.STARTER_PATH", starter)
     v = Vocabulary(store).fit()
     assert store.db.execute("select id from vocab_concepts where esco_uri = ?", [uri]).fetchall() == [("afval-sorteren",)]
     assert v.resolve("sort waste").concept == "afval-sorteren"

@@ -12,7 +12,7 @@ pytest.importorskip("argon2")
 
 from starlette.testclient import TestClient  # noqa: E402
 
-from matchcore.store import Store  # noqa: E402
+from matchcore.store.db import Store  # noqa: E402
 from matchcore.web import contacts  # noqa: E402
 from matchcore.web.app import create_app  # noqa: E402
 
@@ -26,7 +26,7 @@ SCAN = "haven-2025-03"
 @pytest.fixture(scope="module")
 def web_db(tmp_path_factory):
     """A database with the bundled profiles and scans, shared by a module's tests."""
-    from matchcore.io import import_paths
+    from matchcore.store.io import import_paths
 
     path = tmp_path_factory.mktemp("web") / "web.db"
     store = Store.open(path)
@@ -170,7 +170,7 @@ def test_a_missing_engine_module_is_a_message_on_the_page(client, monkeypatch):
 
     def fake(feature):
         if feature == "matching":
-            raise engine.EngineUnavailable("matching", "No module named 'matchcore.matching'")
+            raise engine.EngineUnavailable("matching", "No module named 'matchcore.matching.matcher'")
         return real(feature)
 
     monkeypatch.setattr(engine, "_module", fake)

@@ -13,7 +13,7 @@ from click.testing import CliRunner  # noqa: E402
 from starlette.routing import Mount, Route  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
-from matchcore.store import Store  # noqa: E402
+from matchcore.store.db import Store  # noqa: E402
 from matchcore.web import accounts  # noqa: E402
 from matchcore.web.app import create_app  # noqa: E402
 
@@ -27,7 +27,7 @@ PUBLIC = {"/login", "/favicon.ico"}
 
 @pytest.fixture(scope="module")
 def team_template(tmp_path_factory):
-    from matchcore.io import import_paths
+    from matchcore.store.io import import_paths
 
     from .test_web import ROOT
 
@@ -212,10 +212,10 @@ def test_without_accounts_only_loopback_clients_are_served(tmp_path):
 
 
 def _cli(monkeypatch):
-    from matchcore import cli
+    from matchcore.cli import root as cli
 
-    monkeypatch.setitem(cli.LAZY_COMMANDS, "serve", "matchcore.web.cli:serve")
-    monkeypatch.setitem(cli.LAZY_COMMANDS, "user", "matchcore.web.cli:user")
+    monkeypatch.setitem(cli.LAZY_COMMANDS, "serve", "matchcore.cli.web:serve")
+    monkeypatch.setitem(cli.LAZY_COMMANDS, "user", "matchcore.cli.web:user")
     return cli.main
 
 

@@ -9,6 +9,6 @@ __all__ = ["create_app"]
 
 
 def create_app(db_path: str, **kwargs):
-    from .app import create_app as _create_app
+    from matchcore.web.app import create_app as _create_app
 
     return _create_app(db_path, **kwargs)

@@ -14,7 +14,7 @@ import hashlib
 import re
 import secrets
 
-from ..errors import MatchcoreError
+from matchcore.errors import MatchcoreError
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",

@@ -21,10 +21,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from ..errors import MatchcoreError, NotFound
-from . import accounts, audit
-from .engine import EngineUnavailable
-from .security import Guard, StorePool
+from matchcore.errors import MatchcoreError, NotFound
+from matchcore.web import accounts, audit
+from matchcore.web.engine import EngineUnavailable
+from matchcore.web.security import Guard, StorePool
 
 __all__ = ["create_app", "render", "store_of", "user_of"]
 
@@ -117,7 +117,7 @@ def is_htmx(request: Request) -> bool:
 # --- common pages --------------------------------------------------------------------------
 
 def home(request: Request):
-    from .engine import module_status
+    from matchcore.web.engine import module_status
 
     store = store_of(request)
     counts = {k: store.count(k) for k in ("candidate", "employer", "function", "scan")}
@@ -244,8 +244,8 @@ def server_error(request: Request, exc: Exception):
 
 def create_app(db_path: str, *, debug: bool = False) -> Starlette:
     """The web app on the store at ``db_path`` (created and migrated when needed)."""
-    from ..store import Store
-    from . import views_consultant, views_jobhunter
+    from matchcore.store.db import Store
+    from matchcore.web import views_consultant, views_jobhunter
 
     Store.open(db_path).close()  # create / migrate once, before any thread opens it
     routes = [

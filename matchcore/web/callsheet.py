@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from . import contacts, engine
+from matchcore.web import contacts, engine
 
 __all__ = ["STANDARD_QUESTIONS", "STEPS", "build_call_sheet", "pick_instrument"]
 
@@ -127,7 +127,7 @@ def _instruments(store, cand, emp, fn, result: dict, on: dt.date | None) -> tupl
         return [], str(exc)
     evaluate = getattr(module, "evaluate_all", None)
     if evaluate is None:
-        return [], "matchcore.instruments has no evaluate_all()"
+        return [], "matchcore.instruments.base has no evaluate_all()"
     return list(evaluate(cand, emp, fn, **engine._accepts(evaluate, on=on))), None
 
 

@@ -81,7 +81,7 @@ def record_call(store, *, user: str, employer_id: str, function_id: str | None,
                 outcome_date: str | None = None, feedback_date: str | None = None,
                 note: str | None = None, at: dt.datetime | None = None) -> int:
     """Store one call outcome with its audit line, in one transaction; return its id."""
-    from . import audit
+    from matchcore.web import audit
 
     at = at or dt.datetime.now(dt.UTC)
     row = {"at": at.replace(microsecond=0).isoformat(), "by_user": user,

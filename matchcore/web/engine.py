@@ -14,7 +14,7 @@ import inspect
 import threading
 from typing import Any
 
-from ..errors import MatchcoreError
+from matchcore.errors import MatchcoreError
 
 __all__ = [
     "EngineUnavailable",
@@ -32,11 +32,11 @@ __all__ = [
 ]
 
 FEATURES = {
-    "matching": ("matchcore.matching", "matching candidates and functions"),
-    "assign": ("matchcore.assign", "team assignment"),
-    "instruments": ("matchcore.instruments", "employment instruments"),
-    "carving": ("matchcore.carving", "job carving"),
-    "advice": ("matchcore.advice", "the advice document"),
+    "matching": ("matchcore.matching.matcher", "matching candidates and functions"),
+    "assign": ("matchcore.matching.assign", "team assignment"),
+    "instruments": ("matchcore.instruments.base", "employment instruments"),
+    "carving": ("matchcore.carving.carve", "job carving"),
+    "advice": ("matchcore.reports.advice", "the advice document"),
 }
 
 
@@ -140,7 +140,7 @@ def carve_scan(store, scan_id: str, **overrides: Any) -> dict:
 
 def advice_html(store, scan_id: str, **overrides: Any) -> str:
     """The advice document (bedrijfsadvies tot functiecreatie) as a whole HTML page."""
-    from ..errors import NotFound
+    from matchcore.errors import NotFound
 
     advice = _module("advice")
     render = getattr(advice, "render_advice", None)
@@ -179,7 +179,7 @@ def competence_names(store, *, limit: int = 3000) -> list[str]:
 def _vocabulary(store):
     """The fitted vocabulary (never seeding: a read must not write), or None."""
     try:
-        from ..vocabulary import Vocabulary
+        from matchcore.vocabulary.concepts import Vocabulary
     except ImportError:
         return None
     version = (store.path, store.data_version)

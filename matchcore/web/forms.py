@@ -11,7 +11,7 @@ import re
 import unicodedata
 from typing import Any
 
-from ..model import PER, STRAINS, WHEN, Scan, parse_record
+from matchcore.model import PER, STRAINS, WHEN, Scan, parse_record
 
 __all__ = [
     "PER",

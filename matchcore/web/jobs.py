@@ -33,9 +33,9 @@ def start_assignment(app, *, user: str | None, options: dict[str, Any]) -> str:
 
 
 def _run(job: dict, path: str) -> None:
-    from ..errors import MatchcoreError
-    from ..store import Store
-    from . import engine
+    from matchcore.errors import MatchcoreError
+    from matchcore.store.db import Store
+    from matchcore.web import engine
 
     def progress(done=None, total=None, phase=None, *args, **kwargs):
         if done is not None:

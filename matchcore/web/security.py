@@ -26,7 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from . import accounts
+from matchcore.web import accounts
 
 __all__ = ["COOKIE", "LOCAL_USER", "PUBLIC_PATHS", "Guard", "StorePool", "is_loopback"]
 
@@ -50,7 +50,7 @@ def is_loopback(host: str | None) -> bool:
 
 
 class StorePool:
-    """One :class:`~matchcore.store.Store` per thread (a SQLite connection belongs to its thread)."""
+    """One :class:`~matchcore.store.db.Store` per thread (a SQLite connection belongs to its thread)."""
 
     def __init__(self, path: str):
         self.path = str(path)
@@ -59,7 +59,7 @@ class StorePool:
     def get(self):
         store = getattr(self._local, "store", None)
         if store is None:
-            from ..store import Store
+            from matchcore.store.db import Store
 
             store = self._local.store = Store.open(self.path)
         return store

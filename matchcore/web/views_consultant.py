@@ -7,9 +7,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 from starlette.routing import Route
 
-from ..model import task_hours_per_week
-from . import audit, engine, forms
-from .app import is_htmx, render, store_of, user_of
+from matchcore.model import task_hours_per_week
+from matchcore.web import audit, engine, forms
+from matchcore.web.app import is_htmx, render, store_of, user_of
 
 
 def _scan_rows(store) -> list[dict]:
@@ -135,7 +135,7 @@ def _task_save(request: Request, form):
     with store.db.atomic():
         scan = store.scan(sid)
         if editing is not None and not any(t.id == editing for t in scan.tasks):
-            from ..errors import NotFound
+            from matchcore.errors import NotFound
 
             raise NotFound("task", f"{sid}/{editing}")
         new, errors = forms.check_task(scan, values, editing=editing)
@@ -173,7 +173,7 @@ def _task_check(request: Request, form):
     if not errors:
         try:
             raw = forms.task_from_values(values, scan)
-            from ..model import Task
+            from matchcore.model import Task
 
             hours = task_hours_per_week(Task.model_validate(raw), scan.shifts_per_day)
         except Exception:  # incomplete: no hours to show yet
@@ -188,7 +188,7 @@ def task_edit_page(request: Request):
     tid = request.path_params["tid"]
     task = next((t for t in scan.tasks if t.id == tid), None)
     if task is None:
-        from ..errors import NotFound
+        from matchcore.errors import NotFound
 
         raise NotFound("task", f"{scan.id}/{tid}")
     return render(request, "task_edit.html", _scan_context(
@@ -276,7 +276,7 @@ def carve_page(request: Request):
         except engine.EngineUnavailable as exc:
             unavailable = str(exc)
         except Exception as exc:
-            from ..carving import CarvingError
+            from matchcore.carving.carve import CarvingError
 
             if not isinstance(exc, CarvingError):
                 raise

@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from . import callsheet, contacts, engine, jobs
-from .app import is_htmx, render, store_of, user_of
+from matchcore.web import callsheet, contacts, engine, jobs
+from matchcore.web.app import is_htmx, render, store_of, user_of
 
 # --- candidates ----------------------------------------------------------------------------
 
@@ -300,7 +300,7 @@ async def assign_start(request: Request):
 def assign_job(request: Request):
     job = request.app.state.jobs.get(request.path_params["job"])
     if job is None:
-        from ..errors import NotFound
+        from matchcore.errors import NotFound
 
         raise NotFound("assignment run", request.path_params["job"])
     ctx = {"job": job, "elapsed": (job["finished"] or time.time()) - job["started"]}

@@ -44,8 +44,8 @@ def browser():
 def live_server(tmp_path_factory):
     """The app on the bundled data, served by uvicorn in a thread; yields its base URL."""
     uvicorn = pytest.importorskip("uvicorn")
-    from matchcore.io import import_paths
-    from matchcore.store import Store
+    from matchcore.store.io import import_paths
+    from matchcore.store.db import Store
     from matchcore.web.app import create_app
 
     db = tmp_path_factory.mktemp("e2e") / "e2e.db"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from matchcore.hookspecs import hookimpl
+from matchcore.instruments import hookimpl
 from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step
 
 __version__ = "0.1.0"

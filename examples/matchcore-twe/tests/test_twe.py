@@ -4,9 +4,9 @@ import datetime as dt
 import pytest
 
 import matchcore_twe
-from matchcore.instruments import evaluate_all
+from matchcore.instruments.base import evaluate_all
 from matchcore.model import Candidate, Employer
-from matchcore.plugins import make_plugin_manager
+from matchcore.instruments.registry import make_plugin_manager
 
 EMPLOYER = Employer.model_validate({
     "id": "partner-werkplek", "name": "Werkplek", "sector": "logistiek", "location": {"postcode": "3000"},

@@ -1,0 +1,286 @@
+"""``matchcore instruments``: list the employment instruments, show one, check a candidate at a function.
+
+The commands mirror :func:`matchcore.instruments.base.evaluate_all` and the plugin registry.
+Rules are those in force on the planned start date; ``--on`` is the evaluation date (default
+today) and the start defaults to ``--on`` + 42 days.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from matchcore.cli.root import emit_json, get_store, table
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _day(value) -> dt.date | None:
+    return value.date() if value is not None else None
+
+
+def _warn(problems) -> None:
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+
+
+def _keys(source: str | None) -> str:
+    """'S-001: title <url>; bis: ...' -> 'S-001, bis' for tables."""
+    if not source:
+        return ""
+    return ", ".join(part.split(":", 1)[0] for part in source.split("; "))
+
+
+def _eligible(value) -> str:
+    return {True: "yes", False: "no", None: "unknown"}[value]
+
+
+def _eur(value) -> str:
+    return "?" if value is None else f"{value:,.2f}"
+
+
+@click.group()
+def instruments():
+    """Employment instruments (BIS, IBO, flexijob, ...) from the built-in and installed plugins.
+
+    \b
+    Example:
+        matchcore instruments list
+        matchcore instruments show BIS
+        matchcore instruments check --candidate K-0042 --function brasserie-de-kaai/afwasser
+    """
+
+
+@instruments.command(name="list")
+@click.option("--on", type=DATE, help="Show which existed on this date [default: today].")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def list_(on, as_json):
+    """List the registered instruments, their validity and the plugin that adds each.
+
+    \b
+    Example:
+        matchcore instruments list --on 2018-03-01
+    """
+    from matchcore.instruments.registry import get_registry
+
+    on = _day(on) or dt.date.today()
+    registry = get_registry()
+    _warn(registry.problems)
+    rows = []
+    for code, (inst, plugin) in sorted(registry.instruments.items(), key=lambda kv: (kv[0].casefold(), kv[0])):
+        status = "current" if inst.exists_on(on) else (
+            f"ended {inst.valid_until.isoformat()}" + (f" -> {inst.successor}" if inst.successor else "")
+            if inst.valid_until and on >= inst.valid_until else f"from {inst.valid_from.isoformat()}")
+        rows.append({"code": code, "name": inst.name, "valid_from": _iso(inst.valid_from),
+                     "valid_until": _iso(inst.valid_until), "successor": inst.successor,
+                     "status": status, "plugin": plugin, "distribution": registry.distribution(plugin),
+                     "summary": inst.summary})
+    if as_json:
+        emit_json(rows)
+    else:
+        table(rows, ["code", "name", "status", "valid_from", "valid_until", "plugin"])
+
+
+def _iso(day):
+    return day.isoformat() if day else None
+
+
+@instruments.command()
+@click.argument("code")
+@click.option("--on", type=DATE, help="Mark the values in force on this date [default: today].")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def show(code, on, as_json):
+    """Show one instrument: what it is, its validity, and its dated parameters with sources.
+
+    Values in force on --on are marked '*'; unverified ones '!'.
+
+    \b
+    Example:
+        matchcore instruments show flexijob --on 2024-03-01
+    """
+    from matchcore.instruments.base import Reference
+    from matchcore.instruments.registry import get_registry
+
+    on = _day(on) or dt.date.today()
+    registry = get_registry()
+    _warn(registry.problems)
+    inst = registry.lookup(code)
+    plugin = registry.plugin_of(inst.code)
+    params = inst.parameters.parameters if inst.parameters else {}
+    doc = {
+        "code": inst.code, "name": inst.name, "summary": inst.summary,
+        "source": inst.source.cite() if isinstance(inst.source, Reference) else inst.source,
+        "valid_from": _iso(inst.valid_from), "valid_until": _iso(inst.valid_until),
+        "predecessor": inst.predecessor, "successor": inst.successor, "exists_on": inst.exists_on(on),
+        "plugin": plugin, "distribution": registry.distribution(plugin),
+        "parameter_file": str(inst.parameters.path) if inst.parameters else None,
+        "notes": list(inst.meta_notes),
+        "variants": [{"variant": v.key, "label": v.label, "condition": v.condition} for v in inst.variants],
+        "parameters": {name: {"description": p.description, "unit": p.unit,
+                              "in_force": _in_force(p, on),
+                              "values": [v.as_dict() for v in p.values]} for name, p in params.items()},
+    }
+    if as_json:
+        emit_json(doc)
+        return
+    click.echo(f"{inst.code}: {inst.name}  [{plugin}]")
+    click.echo(inst.summary)
+    valid = f"{doc['valid_from'] or '...'} until {doc['valid_until'] or '...'}"
+    click.echo(f"valid: {valid}" + (f"; predecessor {inst.predecessor}" if inst.predecessor else "")
+               + (f"; successor {inst.successor}" if inst.successor else "")
+               + ("" if inst.exists_on(on) else f"  (not on {on.isoformat()})"))
+    click.echo(f"source: {doc['source']}")
+    for note in inst.meta_notes:
+        click.echo(f"note: {note}")
+    for v in inst.variants:
+        click.echo(f"variant {v.key}: {v.label} - when {v.condition}")
+    rows = []
+    for name, p in params.items():
+        current = _in_force(p, on)
+        for v in p.values:
+            mark = ("*" if current == v.valid_from.isoformat() else "") + ("!" if v.unverified else "")
+            rows.append({"parameter": name, "from": v.valid_from.isoformat(), "value": _short(v.value),
+                         "unit": p.unit, "ref": v.reference.key, "verified": v.last_verified.isoformat(),
+                         " ": mark})
+    click.echo("")
+    table(rows, ["parameter", "from", "value", "unit", "ref", "verified", " "])
+    click.echo(f"\n* in force on {on.isoformat()}   ! unverified")
+
+
+def _in_force(param, on: dt.date) -> str | None:
+    found = [v for v in param.values if v.valid_from <= on]
+    return found[-1].valid_from.isoformat() if found and found[-1].value is not None else None
+
+
+def _short(value, width: int = 60) -> str:
+    text = str(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+@instruments.command()
+@click.option("--candidate", "candidate_id", required=True, help="Candidate id, e.g. K-0042.")
+@click.option("--function", "function_id", required=True, help="EMPLOYER/FUNCTION, e.g. brasserie-de-kaai/afwasser.")
+@click.option("--start", type=DATE, help="Planned start; its rules apply [default: --on + 42 days].")
+@click.option("--on", type=DATE, help="Evaluation date [default: today]; steps due before it are overdue.")
+@click.option("--weeks", type=click.FloatRange(min=0.1), help="Planned duration in weeks (gives a total cost).")
+@click.option("--code", "codes", multiple=True, help="Only this instrument (repeatable).")
+@click.option("--variant", "variants", multiple=True, metavar="CODE=VARIANT",
+              help="Choose a variant, e.g. BIS=booster-nonprofit (repeatable).")
+@click.option("--brief", is_flag=True, help="Only the summary table.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (FORMATS.md).")
+@click.pass_context
+def check(ctx, candidate_id, function_id, start, on, weeks, codes, variants, brief, as_json):
+    """Check every instrument for a candidate at a function: eligibility with reasons, costs, steps.
+
+    \b
+    Example:
+        matchcore instruments check --candidate K-0042 --function brasserie-de-kaai/afwasser \\
+            --start 2026-02-02 --weeks 12
+        matchcore instruments check --candidate K-0042 --function brasserie-de-kaai/afwasser \\
+            --on 2018-03-01 --code BIO --json
+    """
+    from matchcore.errors import MatchcoreError
+    from matchcore.instruments.base import DEFAULT_LEAD_DAYS, evaluate_all
+    from matchcore.instruments.registry import get_registry
+
+    chosen = {}
+    for item in variants:
+        if "=" not in item:
+            raise click.BadParameter(f"expected CODE=VARIANT, got {item!r}", param_hint="--variant")
+        code, key = item.split("=", 1)
+        chosen[code.strip()] = key.strip()
+    store = get_store(ctx)
+    candidate = store.candidate(candidate_id)
+    employer, function = store.function(function_id)
+    on = _day(on) or dt.date.today()
+    start = _day(start) or on + dt.timedelta(days=DEFAULT_LEAD_DAYS)
+    registry = get_registry()
+    for code in chosen:
+        registry.lookup(code)
+    problems = list(registry.problems)
+    results = evaluate_all(candidate, employer, function, start=start, on=on, duration_weeks=weeks,
+                           codes=codes or None, variants=chosen, problems=problems)
+    _warn(problems)
+    if as_json:
+        emit_json(results)
+        return
+    if not results:
+        raise MatchcoreError("no instruments are registered; is matchcore installed (pip install -e .)?")
+    click.echo(f"{candidate.id} at {employer.id}/{function.id}: start {start.isoformat()} (rules of that date), "
+               f"asked on {on.isoformat()}" + (f", {weeks:g} weeks" if weeks else ""))
+    rows = [{"code": r["code"], "eligible": _eligible(r["eligible"]),
+             "EUR/month": _eur(r["employer_cost_per_month_eur"]),
+             "EUR total": "" if weeks is None else _eur(r["employer_cost_total_eur"]),
+             "variant": r["variant"] or "", "why": _why(r)} for r in results]
+    table(rows, ["code", "eligible", "EUR/month", "EUR total", "variant", "why"])
+    if brief:
+        return
+    for r in results:
+        _detail(r)
+
+
+def _why(result: dict, width: int = 70) -> str:
+    if result["eligible"] is True:
+        return ""
+    bad = [x for x in result["reasons"] if x["ok"] is (False if result["eligible"] is False else None)]
+    return _short(bad[0]["text"], width) if bad else ""
+
+
+def _detail(r: dict) -> None:
+    click.echo(f"\n== {r['code']} {r['name']}: eligible {_eligible(r['eligible'])} ==")
+    for reason in r["reasons"]:
+        mark = {True: "+", False: "x", None: "?"}[reason["ok"]]
+        cite = _keys(reason["source"]) + (f" @{reason['parameter_date']}" if reason["parameter_date"] else "")
+        click.echo(f"  {mark} {reason['rule']}: {reason['text']} [{cite}]" + (" (unverified)" if reason["unverified"] else ""))
+    if r["missing"]:
+        click.echo(f"  missing: {', '.join(r['missing'])}")
+    d = r["duration"]
+    if d.get("min_weeks") is not None or d.get("max_weeks") is not None or d.get("text"):
+        span = f"{d.get('min_weeks') or '-'} to {d.get('max_weeks') or '-'} weeks"
+        click.echo(f"  duration: {span}" + (f" ({d['text']})" if d.get("text") else ""))
+    if r["costs"]:
+        click.echo("  costs" + (f" (variant {r['variant']})" if r["variant"] else "") + ":")
+        for c in r["costs"]:
+            vat = f" + VAT {_eur(c['vat_eur'])}" if c["vat_eur"] else ""
+            click.echo(f"    {c['item']}: {c['payer']} -> {c['payee']}, {_eur(c['amount_eur'])}{vat} per {c['per']}"
+                       + (f"  ({c['basis']})" if c.get("basis") else "") + (" (unverified)" if c["unverified"] else ""))
+        click.echo(f"    employer per month: {_eur(r['employer_cost_per_month_eur'])} "
+                   f"(excl. VAT {_eur(r['employer_cost_per_month_excl_vat_eur'])})"
+                   + (f"; total {_eur(r['employer_cost_total_eur'])}" if r["employer_cost_total_eur"] is not None else ""))
+        if r["employer_cost_unknown"]:
+            click.echo(f"    unknown: {', '.join(r['employer_cost_unknown'])}")
+    for v in r["variants"]:
+        if not v["selected"]:
+            click.echo(f"  other variant {v['variant']} ({v['label']}): {_eur(v['employer_cost_per_month_eur'])} a month"
+                       f" - when {v['condition']}")
+    for s in r["steps"]:
+        flags = " ".join(f for f, on in (("legal", s["legal"]), ("OVERDUE", s["overdue"])) if on)
+        due = s["due"] or "at the end"
+        click.echo(f"  {due}: {s['what']}" + (f" ({s['who']})" if s["who"] else "")
+                   + (f", {s['recurring']}" if s["recurring"] else "") + (f" [{flags}]" if flags else ""))
+    for n in r["notes"]:
+        click.echo(f"  note: {n['text']}")
+    for u in r["unverified"]:
+        click.echo(f"  ! unverified: {u['parameter']} from {u['valid_from']} = {_short(u['value'], 40)}"
+                   + (f" ({u['note']})" if u.get("note") else ""))
+
+
+def demo_step(ctx, store) -> None:
+    """Demo section: every instrument, with its reason, for the best pair of the sample match."""
+    from matchcore.instruments.base import evaluate_all
+    from matchcore.matching.matcher import Matcher
+
+    matcher = Matcher(store).fit()
+    cids, index, scores = matcher.top_functions_all(top=1)
+    if not len(cids) or not (index[:, 0] >= 0).any():
+        return
+    best = int(scores[:, 0].argmax())  # the same pair as the sample match (ties: first id)
+    result = matcher.match_candidate(cids[best], top=1)["results"][0]
+    employer, function = store.function(result["function"])
+    candidate = store.candidate(cids[best])
+    click.echo(f"== instruments: {candidate.id} at {employer.id}/{function.id} "
+               f"(matchcore instruments check --candidate {candidate.id} --function {result['function']}) ==")
+    results = evaluate_all(candidate, employer, function, on=dt.date.today())
+    table([{"code": r["code"], "eligible": _eligible(r["eligible"]),
+            "EUR/month": _eur(r["employer_cost_per_month_eur"]), "why": _why(r, 70)} for r in results],
+          ["code", "eligible", "EUR/month", "why"])

@@ -1,0 +1,370 @@
+"""``matchcore match``, ``matchcore assign`` and ``matchcore vocab``: the matching commands.
+
+They mirror :class:`matchcore.matching.matcher.Matcher`, :func:`matchcore.matching.assign.assign` and
+:class:`matchcore.vocabulary.concepts.Vocabulary`. Heavy libraries are imported inside the commands.
+"""
+from __future__ import annotations
+
+import click
+
+from matchcore.cli.root import emit_json, get_store, table
+
+__all__ = ["assign", "demo_step", "match", "print_match", "vocab"]
+
+
+def _matcher(ctx):
+    from matchcore.matching.matcher import Matcher
+
+    root = ctx.find_root()
+    if root.obj.get("matcher") is None:
+        root.obj["matcher"] = Matcher(get_store(ctx)).fit()
+    return root.obj["matcher"]
+
+
+def _instrument_text(inst: dict) -> str:
+    ok = {True: "yes", False: "no", None: "?"}[inst.get("eligible")]
+    cost = inst.get("employer_cost_per_month_eur")
+    return f"{inst['code']} {ok}" + ("" if cost is None or inst.get("eligible") is False
+                                     else f" {cost:g} EUR/month")
+
+
+def print_match(result: dict, *, explain: bool = True) -> None:
+    """The human form of a match result (either direction)."""
+    if "candidate" in result and "function" not in result:
+        head = f"candidate {result['candidate']}: functions"
+        what = "functions"
+    else:
+        head = f"function {result['function']} ({result.get('title', '')}): candidates"
+        what = "candidates"
+    shown = len(result["results"])
+    click.echo(f"{head}: {shown} shown of {result['considered']} {what}, "
+               f"{result['excluded_count']} excluded by hard constraints")
+    for n, r in enumerate(result["results"], start=1):
+        who = r.get("function") or r.get("candidate")
+        title = f"  {r['title']}" if r.get("title") else ""
+        dist = "" if r.get("distance_km") is None else f"  {r['distance_km']:g} km"
+        flag = "  EXCLUDED" if r["excluded"] else ""
+        click.echo(f"\n{n}. {who}{title}  score {r['score']:.2f}{dist}{flag}")
+        lines = r["explanation"] if explain else [r["explanation"][0]] + [
+            f"   missing required: {', '.join(r['missing_required'])}"] * bool(r["missing_required"])
+        for line in lines:
+            click.echo(f"   {line}")
+        if r.get("instruments"):
+            click.echo("   instruments: " + "; ".join(_instrument_text(i) for i in r["instruments"]))
+    if not result["results"]:
+        click.echo("(no results; --include-excluded shows excluded ones with the reasons)")
+
+
+_COMMON = [
+    click.option("--top", default=10, show_default=True, type=click.IntRange(min=1),
+                 help="How many results."),
+    click.option("--include-excluded", is_flag=True,
+                 help="Also show pairs a hard constraint excludes, with the reasons."),
+    click.option("--max-distance", "max_distance_km", type=click.FloatRange(min=0),
+                 help="Only within this many km of the candidate's home."),
+    click.option("--on", type=click.DateTime(formats=["%Y-%m-%d"]),
+                 help="Evaluation date for the instruments (YYYY-MM-DD; default today)."),
+    click.option("--no-instruments", is_flag=True, help="Skip the instrument check (faster)."),
+    click.option("--brief", is_flag=True, help="One score line per result instead of the explanation."),
+    click.option("--json", "as_json", is_flag=True, help="Machine-readable output (FORMATS.md)."),
+]
+
+
+def _common(f):
+    for option in reversed(_COMMON):
+        f = option(f)
+    return f
+
+
+@click.group()
+def match():
+    """Match a candidate to functions, or a function to candidates.
+
+    \b
+    Example:
+        matchcore match candidate K-0042 --top 5
+        matchcore match function brasserie-de-kaai/afwasser --json
+    """
+
+
+@match.command("candidate")
+@click.argument("candidate_id")
+@_common
+@click.option("--sector", help="Only functions of this sector.")
+@click.option("--visible/--invisible", default=None,
+              help="Only published vacancies, or only invisible ones (default both).")
+@click.option("--openings-only", is_flag=True, help="Only functions with openings.")
+@click.pass_context
+def match_candidate(ctx, candidate_id, top, include_excluded, max_distance_km, on,
+                    no_instruments, brief, as_json, sector, visible, openings_only):
+    """Which functions fit candidate CANDIDATE_ID, what is missing, and why excluded.
+
+    \b
+    Example:
+        matchcore match candidate K-0042 --top 5 --sector horeca --openings-only
+    """
+    result = _matcher(ctx).match_candidate(
+        candidate_id, top=top, include_excluded=include_excluded, sector=sector,
+        max_distance_km=max_distance_km, visible=visible, openings_only=openings_only,
+        on=on.date() if on else None, instruments=not no_instruments)
+    emit_json(result) if as_json else print_match(result, explain=not brief)
+
+
+@match.command("function")
+@click.argument("function_id")
+@_common
+@click.pass_context
+def match_function(ctx, function_id, top, include_excluded, max_distance_km, on, no_instruments,
+                   brief, as_json):
+    """Which candidates fit function FUNCTION_ID (employer/function).
+
+    \b
+    Example:
+        matchcore match function brasserie-de-kaai/afwasser --top 5
+    """
+    result = _matcher(ctx).match_function(
+        function_id, top=top, include_excluded=include_excluded, max_distance_km=max_distance_km,
+        on=on.date() if on else None, instruments=not no_instruments)
+    emit_json(result) if as_json else print_match(result, explain=not brief)
+
+
+@click.command()
+@click.option("--candidate", "candidates", multiple=True, help="Only these candidates (repeatable).")
+@click.option("--function", "functions", multiple=True,
+              help="Only these functions (repeatable; default all with openings).")
+@click.option("--min-score", default=0.5, show_default=True, type=click.FloatRange(0, 1),
+              help="Pairs below this score are not made.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def assign(ctx, candidates, functions, min_score, as_json):
+    """Assign candidates to open functions, maximising the total score.
+
+    Each candidate gets at most one function, each function at most its openings; pairs that
+    a hard constraint excludes or that score below --min-score are never made.
+
+    \b
+    Example:
+        matchcore assign --min-score 0.4
+    """
+    from matchcore.matching.assign import assign as run
+
+    result = run(_matcher(ctx), candidate_ids=list(candidates) or None,
+                 function_ids=list(functions) or None, min_score=min_score)
+    if as_json:
+        emit_json(result)
+        return
+    click.echo(f"{len(result['assignments'])} assigned of {result['candidates']} candidates over "
+               f"{result['openings']} openings; total score {result['total_score']:.2f}")
+    table(result["assignments"], ["candidate", "function", "title", "score"])
+    if result["unassigned"]:
+        click.echo("\nunassigned:")
+        for u in result["unassigned"]:
+            click.echo(f"  {u['candidate']}: {u['reason']}")
+    if result["unfilled"]:
+        click.echo("\nunfilled openings:")
+        for u in result["unfilled"]:
+            click.echo(f"  {u['function']} ({u['filled']}/{u['openings']}): {u['reason']}")
+
+
+# --- vocabulary ---------------------------------------------------------------------------
+
+@click.group()
+def vocab():
+    """The competence vocabulary: look up, suggest synonyms, add aliases, import ESCO.
+
+    \b
+    Example:
+        matchcore vocab suggest
+        matchcore vocab alias heftruck-besturen "met de clark rijden"
+    """
+
+
+def _vocabulary(ctx):
+    from matchcore.vocabulary.concepts import Vocabulary
+
+    return Vocabulary(get_store(ctx)).fit()
+
+
+@vocab.command("suggest")
+@click.option("--limit", default=30, show_default=True, type=click.IntRange(min=1))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def vocab_suggest(ctx, limit, as_json):
+    """List competence texts that resolve to no concept, with the nearest concepts.
+
+    Add the right one with `matchcore vocab alias CONCEPT TEXT`.
+
+    \b
+    Example:
+        matchcore vocab suggest --limit 10
+    """
+    rows = _vocabulary(ctx).unresolved(limit=limit)
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("every competence resolves to a concept")
+    for r in rows:
+        near = "; ".join(f"{n['concept']} ({n['label']}, {n['score']:g})" for n in r["nearest"])
+        click.echo(f"{r['text']!r} x{r['count']} ({r['candidates']} candidates, "
+                   f"{r['functions']} functions) -> {near or 'no near concept'}")
+
+
+@vocab.command("alias")
+@click.argument("concept")
+@click.argument("aliases", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def vocab_alias(ctx, concept, aliases, as_json):
+    """Add ALIASES as synonyms of CONCEPT (an id or a label).
+
+    \b
+    Example:
+        matchcore vocab alias heftruck-besturen "met de clark rijden" "clarkrijden"
+    """
+    v = _vocabulary(ctx)
+    done = [v.add_alias(concept, a) for a in aliases]
+    if as_json:
+        emit_json(done)
+        return
+    for d in done:
+        was = d["before"]
+        before = f"was {was['method']}" + (f" to {was['concept']}" if was["concept"] else "")
+        click.echo(f"{d['alias']!r} -> {d['concept']} ({d['label']}); {before}")
+
+
+@vocab.command("resolve")
+@click.argument("texts", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def vocab_resolve(ctx, texts, as_json):
+    """Show what each of TEXTS resolves to, and how.
+
+    \b
+    Example:
+        matchcore vocab resolve "heftruk rijden" "vorkheftruck besturen"
+    """
+    v = _vocabulary(ctx)
+    rows = [r.as_dict() | ({"nearest": v.nearest(r.text)} if not r.resolved else {})
+            for r in v.resolve_many(texts)]
+    if as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        if r["concept"]:
+            click.echo(f"{r['text']!r} -> {r['concept']} ({r['label']}) by {r['method']} {r['score']:g}")
+        else:
+            near = ", ".join(f"{n['concept']} {n['score']:g}" for n in r["nearest"])
+            click.echo(f"{r['text']!r} -> unresolved (nearest: {near or 'none'})")
+
+
+@vocab.command("list")
+@click.option("--type", "ctype", type=click.Choice(["technical", "generic"]))
+@click.option("--sector", help="Only concepts of this sector.")
+@click.option("--source", type=click.Choice(["starter", "esco", "user"]))
+@click.option("--search", help="Only concepts with a label containing this text.")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def vocab_list(ctx, ctype, sector, source, search, limit, as_json):
+    """List concepts.
+
+    \b
+    Example:
+        matchcore vocab list --sector horeca --type technical
+    """
+    from matchcore.vocabulary.concepts import fold
+
+    v = _vocabulary(ctx)
+    rows = []
+    for c in v.concepts_.values():
+        if ctype and c.type != ctype or source and c.source != source:
+            continue
+        if sector and fold(sector) not in {fold(s) for s in c.sectors}:
+            continue
+        labels = v.labels_.get(c.id, [])
+        if search and not any(fold(search) in fold(lab) for lab in labels):
+            continue
+        rows.append({"id": c.id, "label": c.label, "type": c.type, "sectors": ", ".join(c.sectors),
+                     "labels": len(labels), "esco_uri": c.esco_uri or ""})
+    total = len(rows)
+    rows = rows[:limit]
+    if as_json:
+        emit_json(rows)
+    else:
+        table(rows, ["id", "label", "type", "sectors", "labels"])
+        if total > limit:
+            click.echo(f"... {total - limit} more (--limit)")
+
+
+@vocab.command("show")
+@click.argument("concept")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def vocab_show(ctx, concept, as_json):
+    """Show one concept (by id or label) with all its labels.
+
+    \b
+    Example:
+        matchcore vocab show afwassen
+    """
+    v = _vocabulary(ctx)
+    c = v.concept(concept)
+    doc = {"id": c.id, "label": c.label, "type": c.type, "sectors": list(c.sectors), "en": c.en,
+           "esco_uri": c.esco_uri, "source": c.source, "description": c.description,
+           "labels": v.labels_.get(c.id, [])}
+    if as_json:
+        emit_json(doc)
+        return
+    for k, val in doc.items():
+        if k != "labels" and val:
+            click.echo(f"{k}: {', '.join(val) if isinstance(val, list) else val}")
+    click.echo("labels: " + "; ".join(doc["labels"]))
+
+
+@vocab.command("import-esco")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--language", help="Which language's files, when the folder holds several.")
+@click.option("--labels", "labels", multiple=True, type=click.Path(),
+              help="Folder with occupations_nl.csv for Dutch titles (repeatable; default: "
+                   "sibling folders that have one).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def vocab_import_esco(ctx, directory, language, labels, as_json):
+    """Import ESCO CSV files: skills as concepts, occupations as reference profiles.
+
+    Occupations are stored as functions of employer "esco" (no openings), with essential
+    skills required and optional ones not, so candidates can be matched to occupations.
+
+    \b
+    Example:
+        matchcore vocab import-esco ../shared/data/esco-1.1.1-en
+    """
+    from matchcore.vocabulary.concepts import import_esco
+
+    say = None if as_json else (lambda line: click.echo(line, err=True))
+    counts = import_esco(get_store(ctx), directory, language=language,
+                         labels=list(labels) or None, progress=say)
+    if as_json:
+        emit_json(counts)
+    else:
+        click.echo(f"imported {counts['skills']} skills ({counts['linked']} linked to existing "
+                   f"concepts), {counts['occupations']} occupations with {counts['relations']} "
+                   f"skills, {counts['titled']} with Dutch titles, in {counts['seconds']:g} s")
+
+
+def demo_step(ctx, store) -> None:
+    """The demo's last section: a sample match, explained."""
+    from matchcore.matching.matcher import Matcher
+
+    click.echo("== sample match ==")
+    matcher = Matcher(store).fit()
+    ids = store.ids("candidate")
+    if not ids:
+        click.echo("(no candidates)")
+        return
+    cids, index, scores = matcher.top_functions_all(top=1)
+    # the candidate with the best non-excluded match (ties: first id)
+    cid = cids[int(scores[:, 0].argmax())] if (index[:, 0] >= 0).any() else ids[0]
+    click.echo(f"$ matchcore match candidate {cid} --top 3")
+    print_match(matcher.match_candidate(cid, top=3))

@@ -1,0 +1,295 @@
+"""The ``matchcore`` command line.
+
+Commands mirror the Python API. Heavy libraries (scikit-learn, networkx, pydantic models of
+plugins) are imported only by the commands that need them, so ``matchcore --help`` is quick.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from matchcore.errors import MatchcoreError
+
+# Subcommands living in other modules, loaded on first use: name -> "module:attribute".
+LAZY_COMMANDS = {
+    "match": "matchcore.cli.match:match",
+    "assign": "matchcore.cli.match:assign",
+    "vocab": "matchcore.cli.match:vocab",
+    "instruments": "matchcore.cli.instruments:instruments",
+    "scan": "matchcore.cli.carve:scan",
+    "carve": "matchcore.cli.carve:carve",
+    "advice": "matchcore.cli.carve:advice",
+    "serve": "matchcore.cli.web:serve",
+    "user": "matchcore.cli.web:user",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose listed subcommands are imported only when invoked (click's documented
+    lazy-loading pattern), and which turns MatchcoreError into one clean line and exit 1."""
+
+    def list_commands(self, ctx):
+        names = set(super().list_commands(ctx))
+        names.update(n for n in LAZY_COMMANDS if self._available(n))
+        return sorted(names)
+
+    @staticmethod
+    def _available(name: str) -> bool:
+        module = LAZY_COMMANDS[name].split(":")[0]
+        try:
+            return importlib.util.find_spec(module) is not None
+        except ModuleNotFoundError:
+            return False
+
+    def get_command(self, ctx, name):
+        if name in LAZY_COMMANDS and self._available(name):
+            module, attr = LAZY_COMMANDS[name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except MatchcoreError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            for line in str(exc).splitlines():
+                click.echo(f"error: {line}", err=True)
+            ctx.exit(1)
+
+
+def get_store(ctx: click.Context):
+    """The store named by --db / MATCHCORE_DB, opened once per command."""
+    from matchcore.store.db import Store
+
+    root = ctx.find_root()
+    if root.obj.get("store") is None:
+        root.obj["store"] = Store.open(root.obj.get("db"))
+        root.call_on_close(root.obj["store"].close)
+    return root.obj["store"]
+
+
+def emit_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def table(rows: list[dict], columns: list[str]) -> None:
+    from tabulate import tabulate
+
+    if not rows:
+        click.echo("(none)")
+        return
+    click.echo(tabulate([[r.get(c) for c in columns] for r in rows], headers=columns))
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", envvar="MATCHCORE_DB", type=click.Path(dir_okay=False),
+              help="SQLite file of the store [env MATCHCORE_DB; default ./matchcore.db].")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.version_option(package_name="matchcore")
+@click.pass_context
+def main(ctx, db, debug):
+    """matchcore: job matching and job carving for job coaches in Flanders.
+
+    \b
+    Example:
+        matchcore import profiles/ scans/
+        matchcore match candidate K-0042 --top 5
+    """
+    ctx.ensure_object(dict)
+    ctx.obj.update(db=db, debug=debug)
+
+
+@main.command()
+@click.pass_context
+def init(ctx):
+    """Create the database (or bring an old one up to date).
+
+    \b
+    Example:
+        matchcore --db team.db init
+    """
+    store = get_store(ctx)
+    click.echo(f"{store.path}: schema version {store.schema_version}")
+
+
+@main.command(name="import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@click.pass_context
+def import_(ctx, paths, as_json):
+    """Import YAML, JSON or CSV files, or folders of them (recursively).
+
+    Records are upserted by id. Every record is checked first: one bad record anywhere and
+    nothing is written (exit status 1, one line per problem).
+
+    \b
+    Example:
+        matchcore import profiles/ scans/haven-2025-03.yaml
+    """
+    from matchcore.store.io import import_paths
+
+    counts = import_paths(get_store(ctx), paths)
+    if as_json:
+        emit_json(counts)
+    else:
+        click.echo("imported " + (", ".join(f"{n} {k}(s)" for k, n in sorted(counts.items())) or "nothing"))
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.pass_context
+def export(ctx, directory):
+    """Write every record back as YAML files under DIRECTORY.
+
+    \b
+    Example:
+        matchcore export backup/ && matchcore --db copy.db import backup/
+    """
+    from matchcore.store.io import export_store
+
+    counts = export_store(get_store(ctx), directory)
+    click.echo(f"exported to {directory}: " + ", ".join(f"{n} {k}(s)" for k, n in counts.items()))
+
+
+LIST_KINDS = {
+    "candidates": ("select c.id, c.municipality, c.max_commute_km, c.hours_per_week, c.dutch_level, "
+                   "(select count(*) from candidate_competences cc where cc.candidate_id = c.id) as competences "
+                   "from candidates c order by c.id",
+                   ["id", "municipality", "max_commute_km", "hours_per_week", "dutch_level", "competences"]),
+    "employers": ("select e.id, e.name, e.sector, e.joint_committee, e.municipality, "
+                  "(select count(*) from functions f where f.employer_id = e.id) as functions "
+                  "from employers e order by e.id",
+                  ["id", "name", "sector", "joint_committee", "municipality", "functions"]),
+    "functions": ("select f.id, f.title, f.sector, f.hours_per_week, f.openings, f.visible, "
+                  "f.hourly_wage_eur from functions f order by f.id",
+                  ["id", "title", "sector", "hours_per_week", "openings", "visible", "hourly_wage_eur"]),
+    "scans": ("select s.id, s.employer_id as employer, s.date, "
+              "(select count(*) from scan_tasks t where t.scan_id = s.id) as tasks, "
+              "(select round(sum(hours_per_week), 1) from scan_tasks t where t.scan_id = s.id) as hours_per_week "
+              "from scans s order by s.id",
+              ["id", "employer", "date", "tasks", "hours_per_week"]),
+}
+
+
+@main.command(name="list")
+@click.argument("kind", type=click.Choice(sorted(LIST_KINDS)))
+@click.option("--sector", help="Only employers or functions of this sector.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def list_(ctx, kind, sector, as_json):
+    """List candidates, employers, functions or scans.
+
+    \b
+    Example:
+        matchcore list functions --sector horeca
+    """
+    sql, columns = LIST_KINDS[kind]
+    rows = get_store(ctx).rows(sql)
+    if sector and "sector" in columns:
+        rows = [r for r in rows if (r["sector"] or "").casefold() == sector.casefold()]
+    for r in rows:
+        if "visible" in r:
+            r["visible"] = bool(r["visible"])
+    if as_json:
+        emit_json(rows)
+    else:
+        table(rows, columns)
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["candidate", "employer", "function", "scan"]))
+@click.argument("record_id")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def show(ctx, kind, record_id, as_json):
+    """Show one record as stored (YAML, or JSON with --json).
+
+    \b
+    Example:
+        matchcore show function brasserie-de-kaai/afwasser
+    """
+    import yaml
+
+    store = get_store(ctx)
+    if kind == "function":
+        emp, fn = store.function(record_id)
+        doc = {"id": f"{emp.id}/{fn.id}", "employer": emp.id, "employer_name": emp.name,
+               "sector": emp.sector, **fn.model_dump(mode="json", exclude_defaults=True)}
+        doc["id"] = f"{emp.id}/{fn.id}"
+    else:
+        doc = store._load(kind, record_id)
+    if as_json:
+        emit_json(doc)
+    else:
+        click.echo(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100).rstrip())
+
+
+def bundled_root() -> Path:
+    """The folder holding the bundled profiles/ and scans/ (the project checkout)."""
+    root = Path(__file__).resolve().parents[2]
+    if not (root / "profiles").is_dir():
+        raise MatchcoreError(
+            f"bundled example data not found next to the package ({root / 'profiles'}); "
+            "run the demo from a checkout of matchcore (pip install -e .)")
+    return root
+
+
+DEMO_DB = "matchcore-demo.db"
+
+
+@main.command()
+@click.pass_context
+def demo(ctx):
+    """Build a fresh database from the bundled profiles/ and scans/ and show what is there.
+
+    Uses --db when given, else ./matchcore-demo.db (recreated each time).
+
+    \b
+    Example:
+        matchcore demo && MATCHCORE_DB=matchcore-demo.db matchcore list functions
+    """
+    from matchcore.store.io import import_paths
+    from matchcore.store.db import Store
+
+    root = bundled_root()
+    path = Path(ctx.obj.get("db") or DEMO_DB)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    store = Store.open(path)
+    ctx.obj["store"] = store
+    ctx.call_on_close(store.close)
+    counts = import_paths(store, [root / "profiles", root / "scans"])
+    click.echo(f"Demo database {path}: " + ", ".join(f"{n} {k}(s)" for k, n in sorted(counts.items())))
+    for kind in ("employers", "functions", "candidates", "scans"):
+        click.echo(f"\n== {kind} ==")
+        ctx.invoke(list_, kind=kind, sector=None, as_json=False)
+    for spec in DEMO_STEPS:
+        module, attr = spec.split(":")
+        try:
+            step = getattr(importlib.import_module(module), attr)
+        except (ModuleNotFoundError, AttributeError):
+            continue
+        click.echo("")
+        step(ctx, store)
+
+
+# Later capabilities add demo sections, each a callable (ctx, store) -> None, run in order.
+DEMO_STEPS: list[str] = [
+    "matchcore.cli.match:demo_step",
+    "matchcore.cli.instruments:demo_step",
+    "matchcore.cli.carve:demo_step",
+]
+
+
+def run() -> None:  # console-script entry point
+    main(obj={}, prog_name="matchcore")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run())

@@ -1,0 +1,288 @@
+"""Prompts of the Quick Scan entry (private to :mod:`matchcore.cli.carve`).
+
+Each prompt checks the answer as it is typed and asks again on a mistake: numbers in range,
+roles of the scan (with a "did you mean"), strains, and competence names against the vocabulary.
+"""
+from __future__ import annotations
+
+import re
+
+import click
+
+from matchcore.errors import MatchcoreError
+
+PER = ("shift", "day", "week", "month", "year")
+WHEN = ("continuous", "morning", "afternoon", "evening", "night", "on_call")
+STRAINS = ("heavy", "dirty", "isolated", "repetitive", "outdoor", "noisy")
+
+
+class KnownRole(click.ParamType):
+    """A role id of the scan; a typo gets a 'did you mean'."""
+
+    name = "role"
+
+    def __init__(self, roles: list[str]):
+        self.roles = roles
+
+    def convert(self, value, param, ctx):
+        if value in self.roles:
+            return value
+        folded = {r.casefold(): r for r in self.roles}
+        if str(value).casefold() in folded:
+            return folded[str(value).casefold()]
+        from rapidfuzz import process
+
+        hit = process.extractOne(str(value), self.roles, score_cutoff=60)
+        hint = f"; did you mean {hit[0]!r}?" if hit else ""
+        self.fail(f"{value!r} is not a role of this scan ({', '.join(self.roles)}){hint}", param, ctx)
+
+
+class StrainList(click.ParamType):
+    """Comma-separated strains (heavy, dirty, isolated, repetitive, outdoor, noisy) or empty."""
+
+    name = "strain"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, (list, tuple)):
+            return list(value)
+        items = [s.strip() for s in re.split(r"[,;\s]+", str(value or "")) if s.strip()]
+        bad = [s for s in items if s not in STRAINS]
+        if bad:
+            self.fail(f"{bad[0]!r} is not one of {', '.join(STRAINS)}", param, ctx)
+        return items
+
+
+def _known_competences(scan) -> list[str]:
+    """Vocabulary labels (when the starter vocabulary exists) and the scan's own competences."""
+    from matchcore.carving.texts import vocabulary
+
+    names = {c.casefold(): c for t in scan.tasks for c in t.competences}
+    for label in vocabulary()[0]:
+        names.setdefault(label.casefold(), label)
+    return sorted(names.values(), key=str.casefold)
+
+
+def _suggest(name: str, known: list[str], limit: int = 3) -> list[str]:
+    from rapidfuzz import fuzz, process
+
+    return [hit[0] for hit in process.extract(name, known, scorer=fuzz.WRatio, limit=limit,
+                                              score_cutoff=70)]
+
+
+def _ask_competence(name: str, known: list[str]) -> str:
+    """Known name as spelt in the vocabulary; else offer the nearest ones; else keep as typed."""
+    folded = {k.casefold(): k for k in known}
+    if name.casefold() in folded:
+        return folded[name.casefold()]
+    hits = _suggest(name, known)
+    if not hits:
+        click.echo(f"  new competence {name!r} (not in the vocabulary or this scan)")
+        return name
+    click.echo("  not known; did you mean: " + "  ".join(f"{i}) {h}" for i, h in enumerate(hits, 1)))
+    pick = click.prompt(f"  number to pick, Enter to keep {name!r}", default="", show_default=False,
+                        type=click.Choice(["", *map(str, range(1, len(hits) + 1))]), show_choices=False)
+    return hits[int(pick) - 1] if pick else name
+
+
+def _prompt_competences(known: list[str], current: list[str] | None = None) -> list[str]:
+    if current:
+        click.echo(f"Competences now: {'; '.join(current)}")
+        if click.confirm("Keep them?", default=True):
+            return list(current)
+    found: list[str] = []
+    if known:
+        click.echo("Competences one per line (Enter on an empty line to finish); "
+                   "names are checked against the vocabulary.")
+    while True:
+        name = click.prompt(f"Competence {len(found) + 1}", default="", show_default=False).strip()
+        if not name:
+            return found
+        chosen = _ask_competence(name, known)
+        if chosen.casefold() not in {f.casefold() for f in found}:
+            found.append(chosen)
+
+
+def hours_of(doc: dict, shifts_per_day: int) -> float:
+    from matchcore.model import Task, task_hours_per_week
+
+    return task_hours_per_week(Task.model_validate(doc), shifts_per_day)
+
+
+def next_task_id(scan) -> str:
+    numbers = [int(m.group(1)) for t in scan.tasks if (m := re.fullmatch(r"t(\d+)", t.id))]
+    return f"t{(max(numbers) + 1 if numbers else 1):02d}"
+
+
+def role_from_spec(spec: str) -> dict:
+    parts = spec.split(":")
+    if len(parts) < 2 or not parts[0] or not parts[1]:
+        raise click.BadParameter(f"--role {spec!r}: write ID:TITLE[:COST[:HEADCOUNT]], "
+                                 "e.g. dokwerker:Dokwerker:42:60")
+    role = {"id": parts[0], "title": parts[1]}
+    try:
+        if len(parts) > 2 and parts[2]:
+            role["hourly_cost_eur"] = float(parts[2].replace(",", "."))
+        if len(parts) > 3 and parts[3]:
+            role["headcount"] = int(parts[3])
+    except ValueError:
+        raise click.BadParameter(f"--role {spec!r}: cost and headcount must be numbers") from None
+    return role
+
+
+def prompt_role(taken: set[str]) -> dict | None:
+    def new_id(value):
+        value = value.strip()
+        if value and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}", value):
+            raise click.BadParameter("use letters, digits, '.', '_' or '-', e.g. dokwerker")
+        if value in taken:
+            raise click.BadParameter(f"role {value!r} exists already")
+        return value
+
+    role_id = click.prompt("Role id", default="", show_default=False, value_proc=new_id)
+    if not role_id:
+        return None
+    role = {"id": role_id, "title": click.prompt("  title", default=role_id.capitalize())}
+    cost = click.prompt("  hourly cost EUR (Enter if unknown)", default="", show_default=False,
+                        value_proc=_optional_number(0, 500))
+    if cost is not None:
+        role["hourly_cost_eur"] = cost
+    headcount = click.prompt("  headcount (Enter if unknown)", default="", show_default=False,
+                             value_proc=_optional_number(0, 100_000, whole=True))
+    if headcount is not None:
+        role["headcount"] = headcount
+    return role
+
+
+def _optional_number(lo: float, hi: float, *, whole: bool = False):
+    def convert(value):
+        if value in ("", None):
+            return None
+        try:
+            number = float(str(value).replace(",", "."))
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not a number") from None
+        if not lo <= number <= hi or (whole and number != int(number)):
+            kind = "a whole number" if whole else "a number"
+            raise click.BadParameter(f"must be {kind} from {lo:g} to {hi:g}")
+        return int(number) if whole else number
+    return convert
+
+
+def _volume(opts: dict, current: dict | None, interactive: bool) -> dict:
+    """The volume fields: from the options, else asked (frequency x minutes, or hours a week).
+
+    Returns {} to keep the current volume (editing, no volume option given)."""
+    cur = current or {}
+    freq = cur.get("frequency") or {}
+    keys = ("times", "per", "minutes", "days_per_week")
+    if opts.get("hours_per_week") is not None:
+        if any(opts.get(k) is not None for k in keys):
+            raise click.UsageError("give --hours-per-week or --times/--per/--minutes, not both")
+        return {"hours_per_week": opts["hours_per_week"]}
+    if any(opts.get(k) is not None for k in keys):
+        out = {"frequency": {"times": _first(opts.get("times"), freq.get("times")),
+                             "per": _first(opts.get("per"), freq.get("per"))},
+               "minutes": _first(opts.get("minutes"), cur.get("minutes"))}
+        missing = [f"--{k}" for k, v in (("times", out["frequency"]["times"]),
+                                         ("per", out["frequency"]["per"]),
+                                         ("minutes", out["minutes"])) if v is None]
+        if missing:
+            raise click.UsageError("--times, --per and --minutes go together; missing " + ", ".join(missing))
+        days = _first(opts.get("days_per_week"), cur.get("days_per_week"))
+        if days is not None:
+            out["days_per_week"] = days
+        return out
+    if not interactive:
+        if current is None:
+            raise click.UsageError("give the volume: --hours-per-week, or --times, --per and --minutes")
+        return {}
+    mode = click.prompt("Volume as (f)requency x minutes or (h)ours a week",
+                        default="h" if cur.get("hours_per_week") is not None else "f",
+                        type=click.Choice(["f", "h"]))
+    if mode == "h":
+        return {"hours_per_week": click.prompt("  hours a week", type=click.FloatRange(0.01, 10_000),
+                                               default=cur.get("hours_per_week"))}
+    times = click.prompt("  how many times", type=click.FloatRange(0.01, 10_000), default=freq.get("times"))
+    per = click.prompt("  per", type=click.Choice(PER), default=freq.get("per", "day"))
+    minutes = click.prompt("  minutes each time", type=click.FloatRange(0.1, 1440), default=cur.get("minutes"))
+    out = {"frequency": {"times": times, "per": per}, "minutes": minutes}
+    if per in ("shift", "day"):
+        out["days_per_week"] = click.prompt("  days a week", type=click.FloatRange(0.1, 7),
+                                            default=cur.get("days_per_week", 5.0))
+    return out
+
+
+def _first(*values):
+    return next((v for v in values if v is not None), None)
+
+
+def task_fields(opts: dict, scan, current: dict | None, interactive: bool) -> dict:
+    """A task document from the options, asking (with the current values as defaults) when interactive."""
+    cur = current or {}
+    roles = [r.id for r in scan.roles]
+    if not roles:
+        raise MatchcoreError(f"scan {scan.id} has no roles yet; add one with "
+                             f"'matchcore scan add-role {scan.id}'")
+    doc = {k: v for k, v in cur.items() if k not in ("frequency", "minutes", "hours_per_week", "days_per_week")}
+
+    def field(name, prompt_text, default=None, **kw):
+        if opts.get(name) is not None:
+            doc[name] = opts[name]
+        elif interactive:
+            doc[name] = click.prompt(prompt_text, default=cur.get(name, default), **kw)
+        elif name not in doc and default is not None:
+            doc[name] = default
+
+    if current is None:
+        doc["id"] = opts.get("task_id") or next_task_id(scan)
+    field("description", "Description")
+    if opts.get("role") is not None:
+        doc["role"] = KnownRole(roles).convert(opts["role"], None, None)
+    elif interactive or "role" not in doc:
+        doc["role"] = click.prompt(f"Role ({', '.join(roles)})", type=KnownRole(roles),
+                                   default=cur.get("role", roles[0] if len(roles) == 1 else None))
+    volume = _volume(opts, current, interactive)
+    if volume:
+        doc.update(volume)
+    else:
+        doc.update({k: cur[k] for k in ("frequency", "minutes", "hours_per_week", "days_per_week") if k in cur})
+    if interactive and "hours_per_week" not in volume:
+        click.echo(f"  = {hours_of(doc, scan.shifts_per_day):.2f} h/week")
+    field("complexity", "Complexity 1 (simple routine) .. 5 (expert judgement)", 1, type=click.IntRange(1, 5))
+    for name, text in (("core", "Core work of this role (never carved)?"),
+                       ("safety_critical", "Safety-critical?")):
+        if opts.get(name) is not None:
+            doc[name] = opts[name]
+        elif interactive:
+            doc[name] = click.confirm(text, default=cur.get(name, False))
+    if opts.get("competences"):
+        known = _known_competences(scan)
+        doc["competences"] = [_canonical(c, known) for c in opts["competences"]]
+    elif interactive:
+        doc["competences"] = _prompt_competences(_known_competences(scan), cur.get("competences"))
+    zones = sorted({t.zone for t in scan.tasks if t.zone})
+    if opts.get("zone") is not None:
+        doc["zone"] = opts["zone"]
+    elif interactive:
+        hint = f" ({', '.join(zones)})" if zones else ""
+        doc["zone"] = click.prompt(f"Zone{hint}", default=cur.get("zone", ""), show_default=bool(cur.get("zone")))
+    field("when", "When", "continuous", type=click.Choice(WHEN))
+    if opts.get("strains"):
+        doc["strain"] = list(opts["strains"])
+    elif interactive:
+        doc["strain"] = click.prompt(f"Strain, comma-separated ({', '.join(STRAINS)})",
+                                     default=",".join(cur.get("strain", [])), show_default=False,
+                                     type=StrainList())
+    if opts.get("notes") is not None:
+        doc["notes"] = opts["notes"]
+    elif interactive:
+        doc["notes"] = click.prompt("Notes", default=cur.get("notes", ""), show_default=False)
+    return {k: v for k, v in doc.items() if v not in ("", None, [])}
+
+
+def _canonical(name: str, known: list[str]) -> str:
+    """Non-interactive: take the vocabulary's spelling when the name matches it exactly."""
+    folded = {k.casefold(): k for k in known}
+    return folded.get(name.casefold(), name)
+
+

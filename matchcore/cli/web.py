@@ -1,0 +1,149 @@
+"""``matchcore serve`` and ``matchcore user``: the web app and its team accounts."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from matchcore.cli.root import get_store
+from matchcore.errors import MatchcoreError
+
+__all__ = ["serve", "user"]
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback needs team accounts.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--reload", is_flag=True, hidden=True)
+@click.pass_context
+def serve(ctx, host, port, reload):
+    """Start the web app for jobhunters and consultants on the store (--db).
+
+    On loopback (the default, 127.0.0.1) it runs without login for one user until the first team
+    account exists; bound to any other address it refuses to start without accounts. Stop it
+    with Ctrl+C.
+
+    \b
+    Example:
+        matchcore --db matchcore-demo.db serve --port 8000
+        # then open http://127.0.0.1:8000/
+    """
+    import uvicorn
+
+    from matchcore.web.accounts import accounts_on
+    from matchcore.web.app import create_app
+    from matchcore.web.security import is_loopback
+
+    store = get_store(ctx)
+    if not is_loopback(host) and not accounts_on(store):
+        raise MatchcoreError(
+            f"refusing to listen on {host}: this database has no team accounts, and candidates' "
+            "data is personal; add one with 'matchcore user add NAME' (or serve on 127.0.0.1)")
+    path = store.path
+    mode = "team accounts: login required" if accounts_on(store) else "no accounts: single local user"
+    click.echo(f"matchcore web on http://{'[' + host + ']' if ':' in host else host}:{port}/ "
+               f"({path}; {mode})", err=True)
+    uvicorn.run(create_app(path), host=host, port=port, log_level="warning",
+                proxy_headers=False, server_header=False)
+
+
+@click.group()
+def user():
+    """Team accounts for the web app (passwords are stored as argon2 hashes).
+
+    \b
+    Example:
+        matchcore user add an.peeters
+        matchcore user list
+    """
+
+
+def _password(name: str, from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt(f"Password for {name}", hide_input=True, confirmation_prompt=True)
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
+@click.pass_context
+def user_add(ctx, name, password_stdin):
+    """Add a team account NAME; asks for its password twice.
+
+    \b
+    Example:
+        matchcore user add an.peeters
+        printf '%s\\n' "$PW" | matchcore user add jan --password-stdin
+    """
+    from matchcore.web import audit
+    from matchcore.web.accounts import add_user
+
+    store = get_store(ctx)
+    add_user(store, name, _password(name, password_stdin))
+    with store.db.atomic():
+        audit.record(store, "cli", "user.add", f"user:{name}")
+    click.echo(f"added user {name}; the web app now asks everyone to log in")
+
+
+@user.command("passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.pass_context
+def user_passwd(ctx, name, password_stdin):
+    """Set a new password for NAME (logs NAME out everywhere).
+
+    \b
+    Example:
+        matchcore user passwd an.peeters
+    """
+    from matchcore.web import audit
+    from matchcore.web.accounts import set_password
+
+    store = get_store(ctx)
+    set_password(store, name, _password(name, password_stdin))
+    with store.db.atomic():
+        audit.record(store, "cli", "user.passwd", f"user:{name}")
+    click.echo(f"changed the password of {name}")
+
+
+@user.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def user_list(ctx, as_json):
+    """List the team accounts (never the password hashes).
+
+    \b
+    Example:
+        matchcore user list --json
+    """
+    from matchcore.cli.root import emit_json, table
+    from matchcore.web.accounts import list_users
+
+    rows = list_users(get_store(ctx))
+    if as_json:
+        emit_json(rows)
+    else:
+        table(rows, ["name", "created_at", "last_login_at"])
+
+
+@user.command("remove")
+@click.argument("name")
+@click.pass_context
+def user_remove(ctx, name):
+    """Remove the account NAME and end its sessions.
+
+    \b
+    Example:
+        matchcore user remove jan
+    """
+    from matchcore.web import audit
+    from matchcore.web.accounts import accounts_on, remove_user
+
+    store = get_store(ctx)
+    remove_user(store, name)
+    with store.db.atomic():
+        audit.record(store, "cli", "user.remove", f"user:{name}")
+    left = "" if accounts_on(store) else " (no accounts left: the app runs without login on loopback only)"
+    click.echo(f"removed user {name}{left}")

@@ -1,0 +1,336 @@
+"""Dated rule parameters, the OpenFisca way: values keyed by valid-from date, each with its source.
+
+Each instrument plugin keeps its amounts and limits in a YAML file beside its module, so a rate
+change is a data edit. The format (documented in ``docs/plugins.md``)::
+
+    instruments:                      # metadata of the instrument(s) the module registers
+      BIS:
+        name: beroepsinlevingsstage
+        summary: Paid training placement of at most 6 months; no hiring obligation.
+        source: bisfaq                # a key of `references` (here or in shared.yaml)
+        valid_from: 2018-09-01
+        valid_until: null             # first day it no longer exists, or null
+        predecessor: BIO
+        successor: null
+    references:
+      bisfaq: {title: "VDAB - BIS, FAQ for employers", url: "https://werkgevers.vdab.be/werkgevers/bis/faq"}
+    parameters:
+      max_duration_weeks:
+        description: Longest BIS VDAB approves.
+        unit: weeks
+        values:
+          2018-09-01: {value: 26, reference: bisfaq, last_verified: 2026-11-23}
+
+A value may carry ``unverified: true`` (the output then flags it) and a ``note``; ``value: null``
+means the parameter stops applying from that date. The loader refuses duplicate keys, bad dates,
+unknown keys and references that do not resolve; asking for a date before the first value is a
+:class:`~matchcore.errors.ParameterError` that says which date the values start on.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from matchcore.errors import ParameterError
+from matchcore.store.io import UniqueKeyLoader as _UniqueKeyLoader
+
+__all__ = [
+    "SHARED_FILE",
+    "InstrumentMeta",
+    "ParamValue",
+    "Parameter",
+    "ParameterFile",
+    "Reference",
+    "load_parameters",
+    "shared_parameters",
+]
+
+TOP_KEYS = {"instruments", "references", "parameters"}
+META_KEYS = {"name", "summary", "source", "valid_from", "valid_until", "predecessor", "successor",
+             "validity_reference", "validity_unverified", "notes"}
+REFERENCE_KEYS = {"title", "url", "seed"}
+PARAMETER_KEYS = {"description", "unit", "values", "reference"}
+VALUE_KEYS = {"value", "reference", "last_verified", "unverified", "note"}
+
+
+
+def _shared_file() -> Path:
+    """``shared.yaml`` of the built-in plugin package ``matchcore_plugins`` (the plugins/ folder)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("matchcore_plugins")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(list(spec.submodule_search_locations)[0]).resolve() / "shared.yaml"
+    return Path(__file__).resolve().parents[2] / "plugins" / "shared.yaml"
+
+
+SHARED_FILE = _shared_file()
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Where a value or rule comes from: a public page (``url``) or a seed file (``seed``)."""
+
+    key: str
+    title: str
+    url: str | None = None
+    seed: str | None = None
+
+    def cite(self) -> str:
+        where = self.url or (f"seed {self.seed}" if self.seed else "")
+        return f"{self.key}: {self.title}" + (f" <{where}>" if where else "")
+
+
+@dataclass(frozen=True)
+class ParamValue:
+    """One dated value of one parameter, as found for a date."""
+
+    name: str
+    value: Any
+    valid_from: dt.date
+    reference: Reference
+    last_verified: dt.date
+    unverified: bool = False
+    note: str | None = None
+    file: str = ""
+
+    def as_dict(self) -> dict:
+        return {"parameter": self.name, "value": self.value, "valid_from": self.valid_from.isoformat(),
+                "source": self.reference.cite(), "last_verified": self.last_verified.isoformat(),
+                "unverified": self.unverified, **({"note": self.note} if self.note else {})}
+
+
+@dataclass
+class Parameter:
+    """A named parameter: its dated values, oldest first."""
+
+    name: str
+    description: str
+    unit: str | None
+    values: list[ParamValue]
+    file: str
+
+    def at(self, on: dt.date) -> ParamValue:
+        """The value in force on ``on``; ParameterError before the first value or after an end."""
+        found = None
+        for v in self.values:
+            if v.valid_from <= on:
+                found = v
+            else:
+                break
+        if found is None:
+            raise ParameterError(
+                f"{self.file}: parameter {self.name!r} has no value for {on.isoformat()}: its values "
+                f"start on {self.values[0].valid_from.isoformat()}; add an older dated value if the "
+                "rule existed then")
+        if found.value is None:
+            raise ParameterError(
+                f"{self.file}: parameter {self.name!r} has no value for {on.isoformat()}: it stopped "
+                f"applying on {found.valid_from.isoformat()} ({found.reference.key})")
+        return found
+
+
+@dataclass(frozen=True)
+class InstrumentMeta:
+    """The ``instruments:`` entry of a parameter file: what an instrument is and when it existed."""
+
+    code: str
+    name: str
+    summary: str
+    source: Reference
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    predecessor: str | None = None
+    successor: str | None = None
+    validity_reference: Reference | None = None
+    validity_unverified: bool = False
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class ParameterFile:
+    """A parsed parameter file: instrument metadata, references and parameters."""
+
+    path: Path
+    instruments: dict[str, InstrumentMeta] = field(default_factory=dict)
+    references: dict[str, Reference] = field(default_factory=dict)
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+
+    def get(self, name: str, on: dt.date) -> ParamValue:
+        """The value of parameter ``name`` in force on ``on``."""
+        try:
+            param = self.parameters[name]
+        except KeyError:
+            raise ParameterError(f"{self.path}: no parameter {name!r}{_suggest(name, self.parameters)}") from None
+        return param.at(on)
+
+    __call__ = get
+
+    def reference(self, key: str) -> Reference:
+        if key in self.references:
+            return self.references[key]
+        raise ParameterError(f"{self.path}: no reference {key!r}{_suggest(key, self.references)}")
+
+
+def _suggest(name: str, choices) -> str:
+    from rapidfuzz import process
+
+    hit = process.extractOne(name, list(choices), score_cutoff=70)
+    return f"; did you mean {hit[0]!r}?" if hit else ""
+
+
+# --- loading -----------------------------------------------------------------------------
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.load(fh, Loader=_UniqueKeyLoader)
+    except FileNotFoundError:
+        raise ParameterError(f"{path}: parameter file not found") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ParameterError(f"{path}{where}: not valid YAML: {problem}") from None
+
+
+def _date(value: Any, where: str, *, allow_none: bool = False) -> dt.date | None:
+    if value is None and allow_none:
+        return None
+    if isinstance(value, dt.datetime):
+        raise ParameterError(f"{where} must be a date written YYYY-MM-DD without a time, got {value!r}")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ParameterError(f"{where} must be a date written YYYY-MM-DD, got {value!r}")
+
+
+def _mapping(value: Any, where: str, allowed: set[str], required: tuple[str, ...] = ()) -> dict:
+    if not isinstance(value, dict):
+        raise ParameterError(f"{where} must be a mapping, got {type(value).__name__}")
+    for key in value:
+        if key not in allowed:
+            raise ParameterError(
+                f"{where}: unknown key {key!r}{_suggest(str(key), allowed)} "
+                f"(allowed: {', '.join(sorted(allowed))})")
+    for key in required:
+        if key not in value or value[key] in (None, ""):
+            raise ParameterError(f"{where}: {key!r} is required")
+    return value
+
+
+def _text(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ParameterError(f"{where} must be a non-empty text, got {value!r}")
+    return " ".join(value.split())
+
+
+def parse_parameters(raw: Any, path: Path, shared: ParameterFile | None = None) -> ParameterFile:
+    """Validate the raw content of a parameter file (see the module docstring)."""
+    name = str(path)
+    top = _mapping(raw if raw is not None else {}, name, TOP_KEYS)
+    result = ParameterFile(path=path)
+
+    for key, ref in (top.get("references") or {}).items():
+        where = f"{name}: references.{key}"
+        ref = _mapping(ref, where, REFERENCE_KEYS, ("title",))
+        if not ref.get("url") and not ref.get("seed"):
+            raise ParameterError(f"{where}: give 'url' or 'seed' (where the value can be checked)")
+        result.references[str(key)] = Reference(str(key), _text(ref["title"], f"{where}.title"),
+                                                ref.get("url"), ref.get("seed"))
+
+    def resolve(key: Any, where: str) -> Reference:
+        if isinstance(key, str) and key in result.references:
+            return result.references[key]
+        if isinstance(key, str) and shared is not None and key in shared.references:
+            return shared.references[key]
+        known = list(result.references) + (list(shared.references) if shared else [])
+        raise ParameterError(f"{where}: reference {key!r} is not defined under 'references'"
+                             f"{_suggest(str(key), known) if isinstance(key, str) else ''}")
+
+    for code, meta in (top.get("instruments") or {}).items():
+        where = f"{name}: instruments.{code}"
+        meta = _mapping(meta, where, META_KEYS, ("name", "summary", "source"))
+        valid_from = _date(meta.get("valid_from"), f"{where}.valid_from", allow_none=True)
+        valid_until = _date(meta.get("valid_until"), f"{where}.valid_until", allow_none=True)
+        if valid_from and valid_until and valid_until <= valid_from:
+            raise ParameterError(f"{where}: valid_until {valid_until} must be after valid_from {valid_from}")
+        notes = meta.get("notes") or []
+        if not isinstance(notes, list):
+            raise ParameterError(f"{where}.notes must be a list of texts")
+        result.instruments[str(code)] = InstrumentMeta(
+            code=str(code), name=_text(meta["name"], f"{where}.name"),
+            summary=_text(meta["summary"], f"{where}.summary"),
+            source=resolve(meta["source"], f"{where}.source"),
+            valid_from=valid_from, valid_until=valid_until,
+            predecessor=meta.get("predecessor"), successor=meta.get("successor"),
+            validity_reference=(resolve(meta["validity_reference"], f"{where}.validity_reference")
+                                if meta.get("validity_reference") else None),
+            validity_unverified=bool(meta.get("validity_unverified", False)),
+            notes=tuple(_text(n, f"{where}.notes") for n in notes),
+        )
+
+    for pname, spec in (top.get("parameters") or {}).items():
+        where = f"{name}: parameters.{pname}"
+        spec = _mapping(spec, where, PARAMETER_KEYS, ("description", "values"))
+        values_raw = spec["values"]
+        if not isinstance(values_raw, dict) or not values_raw:
+            raise ParameterError(f"{where}.values must be a mapping of valid-from dates to values")
+        values = []
+        for key, entry in values_raw.items():
+            when = _date(key, f"{where}.values: key")
+            vwhere = f"{where}.values.{when.isoformat()}"
+            entry = _mapping(entry, vwhere, VALUE_KEYS, ("last_verified",))
+            if "value" not in entry:
+                raise ParameterError(f"{vwhere}: 'value' is required (null ends the parameter)")
+            ref_key = entry.get("reference", spec.get("reference"))
+            if ref_key is None:
+                raise ParameterError(f"{vwhere}: 'reference' is required (here or on the parameter)")
+            unverified = entry.get("unverified", False)
+            if not isinstance(unverified, bool):
+                raise ParameterError(f"{vwhere}.unverified must be true or false, got {unverified!r}")
+            values.append(ParamValue(
+                name=str(pname), value=entry["value"], valid_from=when,
+                reference=resolve(ref_key, f"{vwhere}.reference"),
+                last_verified=_date(entry["last_verified"], f"{vwhere}.last_verified"),
+                unverified=unverified, note=entry.get("note"), file=name))
+        values.sort(key=lambda v: v.valid_from)
+        result.parameters[str(pname)] = Parameter(
+            name=str(pname), description=_text(spec["description"], f"{where}.description"),
+            unit=spec.get("unit"), values=values, file=name)
+    return result
+
+
+@cache
+def _load_cached(path: str, mtime_ns: int, with_shared: bool) -> ParameterFile:
+    shared = shared_parameters() if with_shared else None
+    p = Path(path)
+    return parse_parameters(_read_yaml(p), p, shared)
+
+
+def load_parameters(path: str | Path) -> ParameterFile:
+    """Load and validate a parameter file (cached until the file changes).
+
+    References not defined in the file are looked up in matchcore's ``shared.yaml`` (seeds,
+    the rules sheet, GGMMI's sources), so a plugin file can cite ``S-000`` directly.
+    """
+    p = Path(path).resolve()
+    try:
+        mtime = p.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise ParameterError(f"{p}: parameter file not found") from None
+    return _load_cached(str(p), mtime, p != SHARED_FILE)
+
+
+def shared_parameters() -> ParameterFile:
+    """The parameters several instruments use (GGMMI, VAT, the employer RSZ rate, ...)."""
+    return load_parameters(SHARED_FILE)

@@ -1,0 +1,304 @@
+"""The plugin manager: built-in and third-party instrument plugins, loaded the same way.
+
+Every plugin, the built-in ones in ``plugins/`` (import package ``matchcore_plugins``) included,
+is found through the ``matchcore`` entry-point group (``pm.load_setuptools_entrypoints``), then
+checked with pluggy's own ``pm.check_pending()``. What plugins return is validated; a plugin that
+fails to load, misspells a hook, raises, or returns malformed data is reported as a
+:class:`PluginProblem` naming the plugin, and skipped: the rest still works.
+
+Examples
+--------
+>>> from matchcore.instruments.registry import get_registry
+>>> sorted(get_registry().instruments)[:3]            # doctest: +SKIP
+['BIO', 'BIS', 'BVS']
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import importlib.metadata
+import logging
+from dataclasses import dataclass
+
+import pluggy
+
+from matchcore.instruments import hookspecs
+from matchcore.errors import NotFound
+from matchcore.instruments.hookspecs import hookimpl
+from matchcore.instruments.base import _CODE_RE, Context, Instrument, Variant, straight_line_km
+
+__all__ = [
+    "BUILTIN_PLUGINS",
+    "PluginManager",
+    "PluginProblem",
+    "Registry",
+    "get_plugin_manager",
+    "get_registry",
+    "hookimpl",
+    "make_plugin_manager",
+    "reset",
+]
+
+log = logging.getLogger("matchcore.instruments.registry")
+
+# The built-in plugin modules. They are registered through the entry points declared in
+# pyproject.toml like any third party; this list is the fallback when the package metadata is
+# stale (a checkout used without `pip install -e .`).
+BUILTIN_PLUGINS = (
+    "matchcore_plugins.bio",
+    "matchcore_plugins.bis",
+    "matchcore_plugins.bvs",
+    "matchcore_plugins.flexijob",
+    "matchcore_plugins.gelegenheidswerk",
+    "matchcore_plugins.ibo",
+    "matchcore_plugins.imw",
+    "matchcore_plugins.onderaanneming",
+    "matchcore_plugins.rsz",
+    "matchcore_plugins.tbs",
+    "matchcore_plugins.vop",
+    "matchcore_plugins.wes",
+)
+
+
+@dataclass(frozen=True)
+class PluginProblem:
+    """One plugin failure: which plugin, in which hook (or evaluation), what went wrong."""
+
+    plugin: str
+    hook: str
+    message: str
+    instrument: str | None = None
+
+    def __str__(self) -> str:
+        if self.message.startswith("plugin "):
+            return self.message
+        what = f", instrument {self.instrument}" if self.instrument else ""
+        return f"plugin {self.plugin!r}{what}: {self.message}; skipped"
+
+
+class PluginManager(pluggy.PluginManager):
+    """pluggy's manager, remembering the problems met while loading plugins."""
+
+    def __init__(self) -> None:
+        super().__init__(hookspecs.PROJECT)
+        self.add_hookspecs(hookspecs)
+        self.problems: list[PluginProblem] = []
+
+
+class DefaultFacts:
+    """matchcore's own ``prepare_context``: runs last and fills only facts nobody else set."""
+
+    @hookimpl(trylast=True)
+    def prepare_context(self, context: Context) -> None:
+        for key, value in (context.candidate.extra or {}).items():
+            context.facts.setdefault(key, value)
+        if context.facts.get("distance_km") is None:
+            context.facts["distance_km"] = straight_line_km(context.candidate, context.employer)
+            context.facts.setdefault("distance_source", "straight line between postcode centres")
+
+
+def _plugin_label(pm: pluggy.PluginManager, plugin, name: str | None) -> str:
+    label = getattr(plugin, "__name__", None) if isinstance(getattr(plugin, "__name__", None), str) else None
+    return label or name or type(plugin).__name__
+
+
+def make_plugin_manager(*, entry_points: bool = True, builtins: bool = True, plugins=()) -> PluginManager:
+    """A fresh plugin manager: the defaults, entry-point plugins, and ``plugins`` given here.
+
+    Parameters
+    ----------
+    entry_points : load the ``matchcore`` entry-point group (built-ins and third parties).
+    builtins : register built-in modules missing from the entry points (stale metadata).
+    plugins : extra plugin objects or modules to register (tests, embedding applications).
+    """
+    pm = PluginManager()
+    pm.register(DefaultFacts(), name="matchcore.defaults")
+    if entry_points:
+        # matchcore's own entry points first, so a third party cannot take a built-in's code
+        eps = importlib.metadata.entry_points(group=hookspecs.PROJECT)
+        own = {ep.name for ep in eps if ep.dist is not None and ep.dist.metadata["name"] == "matchcore"}
+        names = sorted({ep.name for ep in eps}, key=lambda n: (n not in own, n))
+        for name in names:
+            try:
+                pm.load_setuptools_entrypoints(hookspecs.PROJECT, name=name)
+            except Exception as exc:  # an uninstallable plugin must not stop matchcore
+                if pm.get_plugin(name) is not None:
+                    pm.unregister(name=name)
+                pm.problems.append(PluginProblem(name, "load", f"could not be loaded: {type(exc).__name__}: {exc}"))
+    if builtins:
+        for modname in BUILTIN_PLUGINS:
+            try:
+                module = importlib.import_module(modname)
+            except Exception as exc:
+                pm.problems.append(PluginProblem(modname, "load", f"could not be imported: {type(exc).__name__}: {exc}"))
+                continue
+            if not pm.is_registered(module):
+                _register(pm, module, modname)
+    for plugin in plugins:
+        _register(pm, plugin, getattr(plugin, "__name__", None) or f"{type(plugin).__name__}-{id(plugin):x}")
+    for _ in range(100):  # pluggy's own check: hooks no spec declares (a misspelt hook name)
+        try:
+            pm.check_pending()
+            break
+        except pluggy.PluginValidationError as exc:
+            label = _plugin_label(pm, exc.plugin, pm.get_name(exc.plugin))
+            pm.problems.append(PluginProblem(label, "check_pending", str(exc)))
+            pm.unregister(exc.plugin)
+    return pm
+
+
+def _register(pm: PluginManager, plugin, name: str) -> None:
+    try:
+        pm.register(plugin, name=name)
+    except Exception as exc:
+        if pm.get_plugin(name) is not None:
+            pm.unregister(name=name)
+        pm.problems.append(PluginProblem(name, "register", f"could not be registered: {exc}"))
+
+
+class Registry:
+    """The instruments registered by the plugins of one manager, validated, by code."""
+
+    def __init__(self, pm: PluginManager) -> None:
+        self.pm = pm
+        self.problems: list[PluginProblem] = []
+        self.instruments: dict[str, tuple[Instrument, str]] = {}
+        self._reported: set[str] = set()
+        self.distributions = {id(plugin): dist for plugin, dist in pm.list_plugin_distinfo()}
+        for problem in pm.problems:
+            self._log(problem)
+            self.problems.append(problem)
+        self._collect()
+        self.by_upper = {code.upper(): code for code in self.instruments}
+
+    def label(self, impl) -> str:
+        return _plugin_label(self.pm, impl.plugin, impl.plugin_name)
+
+    def distribution(self, plugin_label: str) -> str | None:
+        for plugin_name, plugin in self.pm.list_name_plugin():
+            if _plugin_label(self.pm, plugin, plugin_name) == plugin_label:
+                dist = self.distributions.get(id(plugin))
+                if dist is not None:
+                    return f"{dist.metadata['name']} {dist.version}"
+        return None
+
+    def report(self, plugin: str, hook: str, message: str, instrument: str | None = None) -> PluginProblem:
+        problem = PluginProblem(plugin, hook, message, instrument)
+        self._log(problem)
+        return problem
+
+    def _log(self, problem: PluginProblem) -> None:
+        if str(problem) not in self._reported:
+            self._reported.add(str(problem))
+            log.warning("%s", problem)
+
+    def _collect(self) -> None:
+        # In registration order: the first plugin to register a code keeps it.
+        order = {id(plugin): i for i, (_, plugin) in enumerate(self.pm.list_name_plugin())}
+        impls = sorted(self.pm.hook.register_instruments.get_hookimpls(), key=lambda im: order.get(id(im.plugin), 0))
+        for impl in impls:
+            label = self.label(impl)
+            try:
+                result = impl.function()
+            except Exception as exc:
+                self.problems.append(self.report(label, "register_instruments",
+                                                 f"register_instruments() raised {type(exc).__name__}: {exc}"))
+                continue
+            if result is None:
+                continue
+            if not isinstance(result, (list, tuple)):
+                self.problems.append(self.report(label, "register_instruments",
+                                                 f"register_instruments() returned {type(result).__name__}, "
+                                                 "expected a list of Instrument objects"))
+                continue
+            for obj in result:
+                problem = _instrument_problem(obj)
+                if problem is None and obj.code in self.instruments:
+                    problem = f"instrument code {obj.code!r} is already registered by plugin " \
+                              f"{self.instruments[obj.code][1]!r}"
+                if problem is None and obj.code.upper() in {c.upper() for c in self.instruments}:
+                    problem = f"instrument code {obj.code!r} differs only in case from a registered one"
+                if problem:
+                    self.problems.append(self.report(label, "register_instruments",
+                                                     f"register_instruments() returned {problem}",
+                                                     getattr(obj, "code", None) if isinstance(obj, Instrument) else None))
+                    continue
+                self.instruments[obj.code] = (obj, label)
+
+    def prepare(self, ctx: Context, found: list) -> None:
+        """Run every ``prepare_context`` implementation on ``ctx``, each on its own."""
+        for impl in reversed(self.pm.hook.prepare_context.get_hookimpls()):
+            kwargs = {name: ctx for name in impl.argnames if name == "context"}
+            try:
+                impl.function(**kwargs)
+            except Exception as exc:
+                found.append(self.report(self.label(impl), "prepare_context",
+                                         f"prepare_context() raised {type(exc).__name__}: {exc}"))
+
+    def lookup(self, code: str) -> Instrument:
+        """The instrument with this code (any case); NotFound with a suggestion otherwise."""
+        key = self.by_upper.get(str(code).upper())
+        if key is None:
+            from rapidfuzz import process
+            from rapidfuzz.distance import OSA  # a swapped pair of letters counts as one edit
+
+            hit = process.extractOne(str(code).upper(), {c: c.upper() for c in self.instruments},
+                                     scorer=OSA.normalized_similarity, score_cutoff=0.5)
+            raise NotFound("instrument", str(code), hit[2] if hit else None)
+        return self.instruments[key][0]
+
+    def plugin_of(self, code: str) -> str:
+        return self.instruments[self.lookup(code).code][1]
+
+
+def _instrument_problem(obj) -> str | None:
+    """Why ``obj`` is not a usable instrument, or None."""
+    if not isinstance(obj, Instrument):
+        return f"{obj!r} ({type(obj).__name__}) in its list; expected an Instrument (a subclass of " \
+               "matchcore.instruments.base.Instrument)"
+    code = obj.code
+    if not isinstance(code, str) or not _CODE_RE.match(code):
+        return f"an instrument with code {code!r}; a code is a letter then letters, digits, '-' or '_' (at most 40)"
+    for attr in ("name", "summary"):
+        if not isinstance(getattr(obj, attr), str) or not getattr(obj, attr).strip():
+            return f"instrument {code} without a {attr} (set it on the class or in the parameter file)"
+    for attr in ("valid_from", "valid_until"):
+        value = getattr(obj, attr)
+        if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
+            return f"instrument {code} with {attr} {value!r}; expected a date or None"
+    for attr in ("successor", "predecessor"):
+        if getattr(obj, attr) is not None and not isinstance(getattr(obj, attr), str):
+            return f"instrument {code} with {attr} {getattr(obj, attr)!r}; expected an instrument code or None"
+    keys = [v.key for v in obj.variants if isinstance(v, Variant)]
+    if len(keys) != len(obj.variants) or len(set(keys)) != len(keys):
+        return f"instrument {code} with malformed variants; expected Variant objects with distinct keys"
+    return None
+
+
+_DEFAULT: dict[str, object] = {}
+
+
+def get_plugin_manager() -> PluginManager:
+    """The process-wide plugin manager (created on first use)."""
+    if "pm" not in _DEFAULT:
+        _DEFAULT["pm"] = make_plugin_manager()
+    return _DEFAULT["pm"]
+
+
+def get_registry(pm: PluginManager | None = None) -> Registry:
+    """The validated instruments of ``pm`` (default: the process-wide manager), cached."""
+    if pm is None:
+        if "registry" not in _DEFAULT:
+            _DEFAULT["registry"] = Registry(get_plugin_manager())
+        return _DEFAULT["registry"]
+    registry = getattr(pm, "_matchcore_registry", None)
+    if registry is None:
+        registry = Registry(pm)
+        pm._matchcore_registry = registry
+    return registry
+
+
+def reset() -> None:
+    """Forget the process-wide manager and registry (after installing or removing a plugin)."""
+    importlib.invalidate_caches()
+    _DEFAULT.clear()

@@ -1,0 +1,271 @@
+"""The data of an instrument evaluation (private to :mod:`matchcore.instruments.base`).
+
+:class:`Context` is what an instrument is asked about; :class:`Check`, :class:`Note`,
+:class:`Cost`, :class:`Step`, :class:`Duration` and :class:`Variant` are what it answers, each
+citing its source and the dated parameters it used. :func:`money` rounds as invoices do.
+Import them from :mod:`matchcore.instruments.base`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from matchcore.instruments.params import ParamValue, Reference
+
+__all__ = [
+    "FULL_TIME_HOURS",
+    "PERIODS",
+    "WEEKS_PER_MONTH",
+    "Check",
+    "Context",
+    "Cost",
+    "Duration",
+    "Note",
+    "Step",
+    "Variant",
+    "money",
+    "straight_line_km",
+]
+
+FULL_TIME_HOURS = 38.0          # a Belgian full-time week; sectors may differ (fraction = hours / 38)
+WEEKS_PER_MONTH = 52.0 / 12.0
+PERIODS = ("once", "day", "week", "month", "quarter")
+
+
+def money(value: float | None) -> float | None:
+    """Round to the cent, halves away from zero (as invoices do); None stays None.
+
+    The value is first rounded to 6 decimals, so that a product that is exactly a half cent on
+    paper (2,984.5833... x 0.9 = 2,686.125) but a hair below it in binary still rounds up.
+    """
+    if value is None:
+        return None
+    return float(Decimal(repr(round(float(value), 6))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+# --- the context -------------------------------------------------------------------------
+
+@dataclass
+class Context:
+    """One evaluation: who, where, which function, from when, asked on which day.
+
+    ``facts`` holds what ``prepare_context`` implementations add (for instance
+    ``distance_km``); ``variants`` maps an instrument code to a chosen variant key.
+    """
+
+    candidate: Any
+    employer: Any
+    function: Any
+    start: dt.date
+    on: dt.date
+    duration_weeks: float | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+    variants: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def employment(self):
+        return self.candidate.employment
+
+    @property
+    def age(self) -> int | None:
+        """Age in whole years on the planned start."""
+        return self.candidate.age_on(self.start)
+
+    @property
+    def hours_per_week(self) -> float:
+        return float(self.function.hours_per_week)
+
+    @property
+    def fraction(self) -> float:
+        """Work fraction of the function: hours / 38, at most 1."""
+        return min(1.0, self.hours_per_week / FULL_TIME_HOURS)
+
+    @property
+    def days_per_week(self) -> int:
+        """Working days a week: 7.6-hour days (38 / 5), at least 1 and at most 5."""
+        return max(1, min(5, math.ceil(self.hours_per_week / (FULL_TIME_HOURS / 5) - 1e-9)))
+
+    @property
+    def hours_per_day(self) -> float:
+        return self.hours_per_week / self.days_per_week
+
+    @property
+    def hourly_wage_eur(self) -> float | None:
+        return self.function.hourly_wage_eur
+
+    @property
+    def monthly_gross_wage_eur(self) -> float | None:
+        """Gross wage a month of the function (hourly wage x hours x 52 / 12); None if unknown."""
+        if self.function.hourly_wage_eur is None:
+            return None
+        return self.function.hourly_wage_eur * self.hours_per_week * WEEKS_PER_MONTH
+
+    @property
+    def distance_km(self) -> float | None:
+        """Home to workplace: ``facts['distance_km']`` if a plugin set it, else straight-line km."""
+        if self.facts.get("distance_km") is not None:
+            return float(self.facts["distance_km"])
+        return straight_line_km(self.candidate, self.employer)
+
+    @property
+    def end(self) -> dt.date | None:
+        """Planned end (start + duration), or None when no duration is planned."""
+        if self.duration_weeks is None:
+            return None
+        return self.start + dt.timedelta(days=round(self.duration_weeks * 7))
+
+    def before_start(self, days: int) -> dt.date:
+        return self.start - dt.timedelta(days=days)
+
+    def fact(self, name: str, default: Any = None) -> Any:
+        """A fact added by ``prepare_context`` (the default one copies ``candidate.extra``)."""
+        return self.facts.get(name, default)
+
+
+def straight_line_km(candidate, employer) -> float | None:
+    from matchcore.postcodes import haversine_km
+
+    home, site = candidate.home, employer.location
+    if None in (home.lat, home.lon, site.lat, site.lon):
+        return None
+    return haversine_km(home.lat, home.lon, site.lat, site.lon)
+
+
+# --- what instruments return -------------------------------------------------------------
+
+class _Cited:
+    """Fields shared by everything that cites a source and the dated parameters it used."""
+
+    def citation(self) -> dict:
+        params = tuple(self.params or ())
+        own_date = getattr(self, "date", None)
+        refs: list[str] = []
+        src = self.source
+        if isinstance(src, Reference):
+            refs.append(src.cite())
+        elif isinstance(src, str) and src:
+            refs.append(src)
+        for p in params:
+            if p.reference.cite() not in refs:
+                refs.append(p.reference.cite())
+        dates = sorted({p.valid_from for p in params} | ({own_date} if own_date else set()))
+        return {
+            "source": "; ".join(refs) or None,
+            "parameter_date": dates[-1].isoformat() if dates else None,
+            "parameters": [f"{p.name}@{p.valid_from.isoformat()}" for p in params],
+            "unverified": any(p.unverified for p in params),
+        }
+
+
+@dataclass
+class Check(_Cited):
+    """One rule applied: ``ok`` is True (met), False (not met) or None (facts missing).
+
+    ``date`` is the date of a rule that is not a parameter value (an instrument's start or end).
+    """
+
+    rule: str
+    ok: bool | None
+    text: str
+    source: Reference | str | None = None
+    params: tuple[ParamValue, ...] | list = ()
+    missing: tuple[str, ...] | list = ()
+    date: dt.date | None = None
+
+    def as_dict(self) -> dict:
+        return {"rule": self.rule, "ok": self.ok, "text": self.text, **self.citation(),
+                "missing": list(self.missing)}
+
+
+@dataclass
+class Note(_Cited):
+    """A condition or caveat to tell the coach (an obligation, a disputed figure, ...)."""
+
+    text: str
+    source: Reference | str | None = None
+    params: tuple[ParamValue, ...] | list = ()
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, **self.citation()}
+
+
+@dataclass
+class Cost(_Cited):
+    """One cost item: who pays whom how much per period, with the VAT on it.
+
+    ``payer == "employer"`` adds to the employer's cost; ``payee == "employer"`` (a premium or a
+    contribution reduction) lowers it. ``amount_eur`` None means unknown (named in the output).
+    ``from_week`` / ``until_week`` limit the item to part of the placement (weeks from start).
+    """
+
+    item: str
+    payer: str
+    payee: str
+    amount_eur: float | None
+    per: str
+    vat_eur: float = 0.0
+    basis: str | None = None
+    source: Reference | str | None = None
+    params: tuple[ParamValue, ...] | list = ()
+    from_week: float = 0.0
+    until_week: float | None = None
+
+    def as_dict(self) -> dict:
+        out = {"item": self.item, "payer": self.payer, "payee": self.payee,
+               "amount_eur": money(self.amount_eur), "per": self.per, "vat_eur": money(self.vat_eur),
+               "basis": self.basis, **self.citation()}
+        if self.from_week or self.until_week is not None:
+            out["from_week"], out["until_week"] = self.from_week, self.until_week
+        return out
+
+    def sign(self) -> int:
+        return 1 if self.payer == "employer" else -1 if self.payee == "employer" else 0
+
+
+@dataclass
+class Step(_Cited):
+    """Something to do by a date (counted from the planned start), by whom."""
+
+    what: str
+    due: dt.date | None
+    who: str | None = None
+    legal: bool = False
+    earliest: dt.date | None = None
+    recurring: str | None = None
+    source: Reference | str | None = None
+    params: tuple[ParamValue, ...] | list = ()
+
+    def as_dict(self, on: dt.date | None = None, start: dt.date | None = None) -> dict:
+        overdue = bool(on and start and start >= on and self.due and self.due < on)
+        return {"what": self.what, "due": self.due.isoformat() if self.due else None, "who": self.who,
+                "legal": self.legal, "earliest": self.earliest.isoformat() if self.earliest else None,
+                "recurring": self.recurring, "overdue": overdue, **self.citation()}
+
+
+@dataclass
+class Duration(_Cited):
+    """How long the instrument may last, in weeks (None: no limit or unknown)."""
+
+    min_weeks: float | None = None
+    max_weeks: float | None = None
+    default_weeks: float | None = None
+    text: str | None = None
+    source: Reference | str | None = None
+    params: tuple[ParamValue, ...] | list = ()
+    extra: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"min_weeks": self.min_weeks, "max_weeks": self.max_weeks,
+                "default_weeks": self.default_weeks, "text": self.text, **self.extra, **self.citation()}
+
+
+@dataclass(frozen=True)
+class Variant:
+    """An alternative way to run one instrument (for instance another price sheet)."""
+
+    key: str
+    label: str
+    condition: str

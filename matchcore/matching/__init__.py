@@ -1,0 +1,4 @@
+"""Matching: candidates against functions, scored, constrained, explained and assigned."""
+from matchcore.matching.matcher import Matcher
+
+__all__ = ["Matcher"]

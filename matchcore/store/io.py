@@ -1,0 +1,297 @@
+"""Reading and writing data files: YAML, JSON and CSV in, YAML out.
+
+``import_paths`` validates every record of every file first and writes nothing unless all are
+valid; the write itself is one transaction. ``export_store`` writes the records back so that
+importing the export reproduces the database.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from matchcore.errors import RecordProblem, UnknownReference, ValidationFailed
+from matchcore.model import Candidate, Employment, Limits, parse_record, record_label
+
+__all__ = ["load_yaml", "read_records", "import_paths", "export_store", "DATA_SUFFIXES"]
+
+DATA_SUFFIXES = {".yaml", ".yml", ".json", ".csv"}
+
+
+class UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key written twice in one mapping (a silent overwrite)
+    and a date that does not exist (2024-13-01), instead of failing with a traceback."""
+
+
+def _construct_mapping(loader: UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} appears twice in one mapping", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep)
+
+
+def _construct_timestamp(loader: UniqueKeyLoader, node: yaml.ScalarNode):
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:  # 2024-13-01 or 2023-02-30 look like dates but are none
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r} is not a valid date ({exc}); write dates as YYYY-MM-DD",
+            node.start_mark) from None
+
+
+UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+def load_yaml(path: Path) -> Any:
+    """Load a YAML file, refusing duplicate keys; raise ValidationFailed naming file and line."""
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.load(fh, Loader=UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = f"line {mark.line + 1}" if mark else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ValidationFailed([RecordProblem(str(path), where, None, f"not valid YAML: {problem}")]) from None
+    except UnicodeDecodeError:
+        raise ValidationFailed([RecordProblem(str(path), None, None, "is not UTF-8 text")]) from None
+
+
+def _expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[RecordProblem]]:
+    files: list[Path] = []
+    problems: list[RecordProblem] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in DATA_SUFFIXES))
+        elif p.is_file():
+            if p.suffix.lower() not in DATA_SUFFIXES:
+                problems.append(RecordProblem(str(p), None, None,
+                                              "is not a data file (.yaml, .yml, .json or .csv)"))
+            else:
+                files.append(p)
+        else:
+            problems.append(RecordProblem(str(p), None, None, "no such file or folder"))
+    return files, problems
+
+
+# --- CSV --------------------------------------------------------------------------------
+_LIST_COLUMNS = {"transport", "driving_licences", "shifts", "job_targets", "strain", "previous_employers"}
+_NESTED_PREFIXES = ("home", "employment", "limits", "frequency")
+_CANDIDATE_FIELDS = set(Candidate.model_fields)
+
+
+def _split_list(value: str) -> list[str]:
+    return [v.strip() for v in value.replace(",", ";").split(";") if v.strip()]
+
+
+def _competences_cell(value: str, file: str, record: str) -> tuple[list[dict], list[RecordProblem]]:
+    """Parse ``name:level; name:level`` (level optional)."""
+    out, problems = [], []
+    for part in (p.strip() for p in value.split(";")):
+        if not part:
+            continue
+        name, sep, level = part.rpartition(":")
+        if not sep:
+            name, level = part, ""
+        name = name.strip()
+        entry: dict[str, Any] = {"name": name}
+        if level.strip():
+            entry["level"] = level.strip()
+        if not name:
+            problems.append(RecordProblem(file, record, "competences",
+                                          f'must be written "name:level; name:level", got "{part}"'))
+        out.append(entry)
+    return out, problems
+
+
+def _row_to_nested(row: dict[str, str], file: str, record: str,
+                   list_columns: set[str], *, task: bool = False) -> tuple[dict, list[RecordProblem]]:
+    data: dict[str, Any] = {}
+    problems: list[RecordProblem] = []
+    for col, value in row.items():
+        if col is None:
+            problems.append(RecordProblem(file, record, None, "has more cells than the header has columns"))
+            continue
+        col = col.strip()
+        if value is None or str(value).strip() == "":
+            continue
+        value = value.strip()
+        parts = col.split(".")
+        if len(parts) == 1 and not task and col not in _CANDIDATE_FIELDS:
+            for prefix in _NESTED_PREFIXES:
+                if col.startswith(prefix + "_"):
+                    parts = [prefix, col[len(prefix) + 1:]]
+                    break
+            else:
+                # a spreadsheet column may name a nested field directly (regime_fraction)
+                for prefix, model in (("employment", Employment), ("limits", Limits)):
+                    if col in model.model_fields:
+                        parts = [prefix, col]
+                        break
+        if col == "competences" and not task:
+            value, probs = _competences_cell(value, file, record)
+            problems.extend(probs)
+        elif parts[-1] in list_columns or col == "competences":
+            value = _split_list(value)
+        node = data
+        for key in parts[:-1]:
+            node = node.setdefault(key, {})
+        node[parts[-1]] = value
+    return data, problems
+
+
+def _read_csv(path: Path) -> tuple[list[tuple[dict, str]], list[dict], list[RecordProblem]]:
+    """Return (records, scan task rows, problems). Scan task rows carry a 'scan' column."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            sample = fh.read(4096)
+            fh.seek(0)
+            try:
+                dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+            except csv.Error:
+                dialect = csv.excel
+            rows = list(csv.DictReader(fh, dialect=dialect))
+    except UnicodeDecodeError:
+        return [], [], [RecordProblem(str(path), None, None, "is not UTF-8 text")]
+    records, tasks, problems = [], [], []
+    for i, row in enumerate(rows, start=2):
+        line = f"line {i}"
+        is_task = "scan" in row and row.get("kind", "").strip() in ("", "task")
+        if is_task:
+            scan_id = (row.pop("scan") or "").strip()
+            row.pop("kind", None)
+            data, probs = _row_to_nested(row, str(path), f"{line}, task {row.get('id', '?')}", _LIST_COLUMNS, task=True)
+            if "frequency" in data and isinstance(data["frequency"], str):
+                times, _, per = data["frequency"].replace("/", " per ").partition(" per ")
+                data["frequency"] = {"times": times.strip(), "per": per.strip()}
+            problems.extend(probs)
+            if not scan_id:
+                problems.append(RecordProblem(str(path), line, "scan", "is required for a task row"))
+            tasks.append({"scan": scan_id, "task": data, "where": f"{path}, {line}"})
+            continue
+        data, probs = _row_to_nested(row, str(path), line, _LIST_COLUMNS)
+        problems.extend(probs)
+        data.setdefault("kind", "candidate")
+        records.append((data, f"{path}, {line}"))
+    return records, tasks, problems
+
+
+def read_records(paths: Iterable[str | Path]):
+    """Read and validate every record under ``paths``.
+
+    Returns
+    -------
+    list of records
+        Valid Employer, Candidate and Scan objects, scans with their CSV task rows merged.
+
+    Raises
+    ------
+    ValidationFailed
+        With every problem found in every file; nothing is returned then.
+    """
+    files, problems = _expand(paths)
+    raws: list[tuple[dict, str, int | None]] = []  # (raw, file, index)
+    task_rows: list[dict] = []
+    for f in files:
+        if f.suffix.lower() == ".csv":
+            recs, tasks, probs = _read_csv(f)
+            problems.extend(probs)
+            raws.extend((raw, where, None) for raw, where in recs)
+            task_rows.extend(tasks)
+            continue
+        try:
+            if f.suffix.lower() == ".json":
+                try:
+                    docs = json.loads(f.read_text(encoding="utf-8"))
+                except json.JSONDecodeError as exc:
+                    problems.append(RecordProblem(str(f), f"line {exc.lineno}", None, f"not valid JSON: {exc.msg}"))
+                    continue
+            else:
+                docs = load_yaml(f)
+        except ValidationFailed as exc:
+            problems.extend(exc.problems)
+            continue
+        if docs is None:
+            continue
+        many = isinstance(docs, list)
+        for i, raw in enumerate(docs if many else [docs]):
+            raws.append((raw, str(f), i if many else None))
+
+    # CSV task rows join the scan of the same id read in this import.
+    scans_by_id = {raw.get("id"): raw for raw, _, _ in raws
+                   if isinstance(raw, dict) and raw.get("kind") == "scan"}
+    for row in task_rows:
+        target = scans_by_id.get(row["scan"])
+        if target is None:
+            if row["scan"]:
+                problems.append(RecordProblem(row["where"], f"task {row['task'].get('id', '?')}", "scan",
+                                              f'names scan "{row["scan"]}", which is not in this import; '
+                                              "import the scan's YAML file with its tasks CSV"))
+            continue
+        tasks = target.setdefault("tasks", [])
+        tasks[:] = [t for t in tasks if t.get("id") != row["task"].get("id")] + [row["task"]]
+
+    records = []
+    seen: dict[tuple[str, str], str] = {}
+    for raw, where, index in raws:
+        rec, probs = parse_record(raw, file=where, index=index)
+        problems.extend(probs)
+        if rec is None:
+            continue
+        key = (rec.kind, rec.id)
+        here = where if index is None else f"{where}[{index + 1}]"
+        if key in seen:
+            problems.append(RecordProblem(here, record_label(rec.kind, raw), "id",
+                                          f"is also used in {seen[key]}; ids must be unique per kind"))
+            continue
+        seen[key] = here
+        records.append(rec)
+    if problems:
+        # report in the order of the files, whatever stage found the problem
+        rank = {str(f): i for i, f in enumerate(files)}
+
+        def file_rank(problem: RecordProblem) -> int:
+            name = (problem.file or "").split("[")[0].split(", line")[0]
+            return rank.get(name, -1)
+
+        raise ValidationFailed(sorted(problems, key=file_rank))
+    return records
+
+
+def import_paths(store, paths: Iterable[str | Path]) -> dict[str, int]:
+    """Validate everything under ``paths``, then upsert it in one transaction.
+
+    Raises
+    ------
+    ValidationFailed
+        When any record anywhere is invalid; the database is left exactly as it was.
+    """
+    records = read_records(paths)
+    try:
+        return store.upsert(records)
+    except UnknownReference as exc:
+        raise ValidationFailed([RecordProblem(None, None, None, str(exc))]) from None
+
+
+def _dump(path: Path, doc: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+
+
+def export_store(store, directory: str | Path) -> dict[str, int]:
+    """Write every record as YAML: ``employers/ID.yaml``, ``candidates/ID.yaml``, ``scans/ID.yaml``."""
+    out = Path(directory)
+    counts = {}
+    for kind, folder in (("employer", "employers"), ("candidate", "candidates"), ("scan", "scans")):
+        docs = store.docs(kind)
+        for doc in docs:
+            _dump(out / folder / f"{doc['id']}.yaml", doc)
+        counts[kind] = len(docs)
+    return counts
