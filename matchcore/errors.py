@@ -5,6 +5,10 @@ status 1. Every message names what failed, the offending value, what was expecte
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
+from rapidfuzz import process
+
 __all__ = [
     "MatchcoreError",
     "ValidationFailed",
@@ -15,6 +19,13 @@ __all__ = [
     "StoreError",
     "PluginError",
     "ParameterError",
+    "EscoError",
+    "VocabularyError",
+    "AccountError",
+    "InstrumentFailed",
+    "CarvingError",
+    "closest",
+    "did_you_mean",
 ]
 
 
@@ -80,3 +91,53 @@ class PluginError(MatchcoreError):
 
 class ParameterError(MatchcoreError):
     """A rule parameter file is malformed, or has no value for the date asked."""
+
+
+class EscoError(MatchcoreError):
+    """An ESCO folder lacks a file or a column."""
+
+
+class VocabularyError(MatchcoreError):
+    """A vocabulary file or change is invalid."""
+
+
+class AccountError(MatchcoreError):
+    """A team account could not be added, changed or removed."""
+
+
+class InstrumentFailed(PluginError):
+    """An instrument raised or returned malformed data while being evaluated."""
+
+    def __init__(self, plugin: str, code: str, method: str, message: str):
+        self.plugin, self.code, self.method = plugin, code, method
+        super().__init__(f"plugin {plugin!r}, instrument {code}: {method}() {message}; instrument skipped")
+
+
+class CarvingError(MatchcoreError):
+    """A carving option has a value carving cannot work with."""
+
+
+def closest(word: str, choices: Iterable[str] | Mapping[str, str], *, cutoff: float = 70,
+            **options) -> str | None:
+    """The choice nearest to ``word`` (rapidfuzz ``extractOne``), or None below ``cutoff``.
+
+    ``choices`` may be a mapping ``{name: text to compare}``; the name is returned. Extra
+    ``options`` (``scorer``, ``processor``) go to rapidfuzz. The one helper behind every
+    "did you mean" of matchcore, so that hints are found the same way everywhere.
+    """
+    pool = choices if isinstance(choices, Mapping) else list(choices)
+    if not pool:
+        return None
+    hit = process.extractOne(word, pool, score_cutoff=cutoff, **options)
+    if hit is None:
+        return None
+    return hit[2] if isinstance(pool, Mapping) else hit[0]
+
+
+def did_you_mean(word: str, choices: Iterable[str] | Mapping[str, str], *, cutoff: float = 70,
+                 parenthesised: bool = False, **options) -> str:
+    """``"; did you mean 'x'?"`` (or ``" (did you mean 'x'?)"``), or ``""`` when nothing is close."""
+    hit = closest(word, choices, cutoff=cutoff, **options)
+    if hit is None:
+        return ""
+    return f" (did you mean {hit!r}?)" if parenthesised else f"; did you mean {hit!r}?"

@@ -57,7 +57,7 @@ from matchcore.carving.texts import (
     message,
     natural_key,
 )
-from matchcore.errors import MatchcoreError
+from matchcore.errors import CarvingError, MatchcoreError
 from matchcore.model import FunctionCompetence, Scan, Task, task_hours_per_week
 
 __all__ = [
@@ -89,10 +89,6 @@ WEEKS_PER_YEAR = 46.0
 # premium, paid holidays). An estimate; override per scan (carved_hourly_cost_eur) or option.
 DEFAULT_CARVED_HOURLY_COST_EUR = 25.0   # ~ 15 EUR/h gross x GROSS_TO_EMPLOYER_COST (1.65)
 DEFAULT_MAX_COMPLEXITY = 2
-
-
-class CarvingError(MatchcoreError):
-    """A carving option has a value carving cannot work with."""
 
 
 @dataclass(frozen=True)

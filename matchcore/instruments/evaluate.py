@@ -23,21 +23,13 @@ from matchcore.instruments.types import (
     Step,
     money,
 )
-from matchcore.errors import MatchcoreError, ParameterError, PluginError
+from matchcore.errors import InstrumentFailed, MatchcoreError, ParameterError, PluginError
 from matchcore.instruments.params import ParamValue, Reference
 
 if TYPE_CHECKING:  # the annotations only: instruments.py imports this module
     from matchcore.instruments.base import Instrument
 
 __all__ = ["InstrumentFailed", "evaluate", "summarise_costs"]
-
-
-class InstrumentFailed(PluginError):
-    """An instrument raised or returned malformed data while being evaluated."""
-
-    def __init__(self, plugin: str, code: str, method: str, message: str):
-        self.plugin, self.code, self.method = plugin, code, method
-        super().__init__(f"plugin {plugin!r}, instrument {code}: {method}() {message}; instrument skipped")
 
 
 def _expect_list(value, cls, plugin, code, method) -> list:

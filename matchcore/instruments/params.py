@@ -37,7 +37,7 @@ from typing import Any
 import yaml
 
 from matchcore.errors import ParameterError
-from matchcore.store.io import UniqueKeyLoader as _UniqueKeyLoader
+from matchcore.yamlfiles import UniqueKeyLoader as _UniqueKeyLoader
 
 __all__ = [
     "SHARED_FILE",

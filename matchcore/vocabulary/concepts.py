@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from matchcore.errors import MatchcoreError, NotFound
+from matchcore.errors import MatchcoreError, NotFound, VocabularyError
 
 __all__ = [
     "RESOLVE_THRESHOLD",
@@ -91,10 +91,6 @@ def key(text: str) -> str:
     tokens = fold(text).split()
     kept = [t for t in tokens if t not in STOP_WORDS] or tokens
     return " ".join(sorted(kept))
-
-
-class VocabularyError(MatchcoreError):
-    """A vocabulary file or change is invalid."""
 
 
 @dataclass(frozen=True)

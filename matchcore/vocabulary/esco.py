@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from matchcore.errors import MatchcoreError
+from matchcore.errors import EscoError, MatchcoreError
 from matchcore.vocabulary.concepts import Concept, seed_starter, write_concepts, write_labels
 
 __all__ = ["ESCO_EMPLOYER", "find_files", "import_esco"]
@@ -29,10 +29,6 @@ ESCO_POSTCODE = "1000"  # the European Commission's city; reference profiles hav
 FULL_TIME_HOURS = 38.0
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 _GENERIC_REUSE = {"transversal", "cross-sector"}
-
-
-class EscoError(MatchcoreError):
-    """An ESCO folder lacks a file or a column."""
 
 
 def _lines(value: str | None) -> list[str]:

@@ -14,7 +14,7 @@ import hashlib
 import re
 import secrets
 
-from matchcore.errors import MatchcoreError
+from matchcore.errors import AccountError, MatchcoreError
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
@@ -35,10 +35,6 @@ __all__ = [
 MIN_PASSWORD_LENGTH = 10
 SESSION_HOURS = 12  # a working day; a session unused that long must log in again
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
-
-
-class AccountError(MatchcoreError):
-    """A team account could not be added, changed or removed."""
 
 
 def _hasher():
