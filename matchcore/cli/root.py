@@ -5,6 +5,7 @@ plugins) are imported only by the commands that need them, so ``matchcore --help
 """
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import importlib.util
 import json
@@ -74,8 +75,18 @@ def get_store(ctx: click.Context):
     return root.obj["store"]
 
 
+def _jsonable(value):
+    """``json.dumps`` fallback: an engine's result dataclass becomes an object with its fields in
+    declaration order (fields with ``metadata={"json": False}`` are left out), a date its ISO text."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)
+                if f.metadata.get("json", True)}
+    return str(value)
+
+
 def emit_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """Print ``data`` (plain values or engine result dataclasses) as the ``--json`` output."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_jsonable))
 
 
 def table(rows: list[dict], columns: list[str]) -> None:
