@@ -163,24 +163,6 @@ def test_a_crash_shows_a_friendly_page_without_traceback(app, monkeypatch):
     assert "secret internals" not in r.text and "Traceback" not in r.text
 
 
-def test_a_missing_engine_module_is_a_message_on_the_page(client, monkeypatch):
-    from matchcore.web import engine
-
-    real = engine._module
-
-    def fake(feature):
-        if feature == "matching":
-            raise engine.EngineUnavailable("matching", "No module named 'matchcore.matching.matcher'")
-        return real(feature)
-
-    monkeypatch.setattr(engine, "_module", fake)
-    r = client.get(f"/candidates/{CANDIDATE}")
-    assert r.status_code == 200
-    assert "Matching candidates and functions is not available" in r.text
-    sheet = client.get(f"/callsheet?candidate={CANDIDATE}&function={FUNCTION}")
-    assert sheet.status_code == 200 and "Vraag naar de juiste contactpersoon" in sheet.text
-
-
 # --- call sheet and contact log ------------------------------------------------------------
 
 def test_call_sheet_prepares_the_ten_steps(client):

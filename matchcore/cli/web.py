@@ -5,8 +5,11 @@ import sys
 
 import click
 
-from matchcore.cli.root import get_store
+from matchcore.cli.root import emit_json, get_store, table
 from matchcore.errors import MatchcoreError
+
+# start-up: `matchcore --help` imports this module to list its commands, so the store and the web
+# modules are imported by the commands themselves (each such import is marked "start-up").
 
 __all__ = ["serve", "user"]
 
@@ -29,11 +32,14 @@ def serve(ctx, host, port, reload):
         matchcore --db matchcore-demo.db serve --port 8000
         # then open http://127.0.0.1:8000/
     """
-    import uvicorn
+    from matchcore.web.accounts import accounts_on  # start-up
+    from matchcore.web.security import is_loopback  # start-up
 
-    from matchcore.web.accounts import accounts_on
-    from matchcore.web.app import create_app
-    from matchcore.web.security import is_loopback
+    # start-up: the web framework and every engine load only when the server starts, so that
+    # `matchcore user ...` and `matchcore --help` stay quick
+    import uvicorn  # start-up (see above)
+
+    from matchcore.web.app import create_app  # start-up (see above)
 
     store = get_store(ctx)
     if not is_loopback(host) and not accounts_on(store):
@@ -77,8 +83,9 @@ def user_add(ctx, name, password_stdin):
         matchcore user add an.peeters
         printf '%s\\n' "$PW" | matchcore user add jan --password-stdin
     """
-    from matchcore.web import audit
-    from matchcore.web.accounts import add_user
+    from matchcore.web import audit  # start-up
+    from matchcore.web.accounts import add_user  # start-up
+
 
     store = get_store(ctx)
     add_user(store, name, _password(name, password_stdin))
@@ -98,8 +105,9 @@ def user_passwd(ctx, name, password_stdin):
     Example:
         matchcore user passwd an.peeters
     """
-    from matchcore.web import audit
-    from matchcore.web.accounts import set_password
+    from matchcore.web import audit  # start-up
+    from matchcore.web.accounts import set_password  # start-up
+
 
     store = get_store(ctx)
     set_password(store, name, _password(name, password_stdin))
@@ -118,8 +126,8 @@ def user_list(ctx, as_json):
     Example:
         matchcore user list --json
     """
-    from matchcore.cli.root import emit_json, table
-    from matchcore.web.accounts import list_users
+    from matchcore.web.accounts import list_users  # start-up
+
 
     rows = list_users(get_store(ctx))
     if as_json:
@@ -138,8 +146,9 @@ def user_remove(ctx, name):
     Example:
         matchcore user remove jan
     """
-    from matchcore.web import audit
-    from matchcore.web.accounts import accounts_on, remove_user
+    from matchcore.web import audit  # start-up
+    from matchcore.web.accounts import accounts_on, remove_user  # start-up
+
 
     store = get_store(ctx)
     remove_user(store, name)

@@ -14,7 +14,10 @@ import hashlib
 import re
 import secrets
 
-from matchcore.errors import AccountError, MatchcoreError
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from matchcore.errors import AccountError
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
@@ -38,7 +41,6 @@ _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 
 
 def _hasher():
-    from argon2 import PasswordHasher
 
     return PasswordHasher()
 
@@ -114,7 +116,6 @@ _DUMMY_HASH: str | None = None
 
 def verify_password(store, name: str, password: str) -> bool:
     """True when ``name`` exists and ``password`` is its password."""
-    from argon2.exceptions import InvalidHashError, VerificationError
 
     global _DUMMY_HASH
     row = store.db.execute("select password_hash from users where name = ?",

@@ -11,118 +11,34 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from pathlib import Path
 
+from markupsafe import escape
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 
 from matchcore.errors import MatchcoreError, NotFound
-from matchcore.web import accounts, audit
-from matchcore.web.engine import EngineUnavailable
+from matchcore.store import Store
+from matchcore.web import accounts, audit, views_consultant, views_jobhunter
+from matchcore.web.rendering import HERE, is_htmx, render, store_of, user_of
 from matchcore.web.security import Guard, StorePool
 
-__all__ = ["create_app", "render", "store_of", "user_of"]
+__all__ = ["create_app"]
 
-HERE = Path(__file__).resolve().parent
 log = logging.getLogger("matchcore.web")
-
-templates = Jinja2Templates(directory=str(HERE / "templates"))
-
-
-def _eur(value) -> str:
-    """Belgian money: 1166 -> '€ 1.166,00'; None -> '?'."""
-    if value is None:
-        return "?"
-    try:
-        text = f"{float(value):,.2f}"
-    except (TypeError, ValueError):
-        return str(value)
-    return "€ " + text.replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
-def _num(value, digits: int = 1) -> str:
-    if value is None or value == "":
-        return "–"
-    try:
-        return f"{float(value):.{digits}f}".rstrip("0").rstrip(".") if digits else f"{float(value):.0f}"
-    except (TypeError, ValueError):
-        return str(value)
-
-
-def _pct(value) -> str:
-    try:
-        return f"{100 * float(value):.0f} %"
-    except (TypeError, ValueError):
-        return "–"
-
-
-def _width(value) -> str:
-    """A 0..1 value as a CSS width, clamped."""
-    try:
-        return f"{max(0.0, min(1.0, float(value))) * 100:.1f}%"
-    except (TypeError, ValueError):
-        return "0%"
-
-
-def _when(value) -> str:
-    """An ISO timestamp in local time, to the minute."""
-    if not value:
-        return ""
-    try:
-        t = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return str(value)
-    if t.tzinfo is not None:
-        t = t.astimezone()
-    return t.strftime("%Y-%m-%d %H:%M")
-
-
-def _rtext(value) -> str:
-    """A reason, a competence or a cited verdict as one line of text."""
-    if isinstance(value, dict):
-        for key in ("text", "reason", "message", "competence", "label", "name", "what"):
-            if value.get(key):
-                return str(value[key])
-        return ", ".join(f"{k}: {v}" for k, v in value.items())
-    return str(value)
-
-
-templates.env.filters.update(eur=_eur, num=_num, pct=_pct, width=_width, when=_when, rtext=_rtext)
-templates.env.globals.update(today=lambda: dt.date.today().isoformat())
-
-
-def store_of(request: Request):
-    return request.app.state.pool.get()
-
-
-def user_of(request: Request) -> str | None:
-    return getattr(request.state, "user", None)
-
-
-def render(request: Request, name: str, context: dict | None = None, *, status: int = 200,
-           headers: dict | None = None):
-    return templates.TemplateResponse(request, name, context or {}, status_code=status,
-                                       headers=headers)
-
-
-def is_htmx(request: Request) -> bool:
-    return request.headers.get("hx-request") == "true" and request.headers.get("hx-boosted") != "true"
 
 
 # --- common pages --------------------------------------------------------------------------
 
 def home(request: Request):
-    from matchcore.web.engine import module_status
-
     store = store_of(request)
     counts = {k: store.count(k) for k in ("candidate", "employer", "function", "scan")}
     recent_calls = store.rows("select * from contact_log order by at desc, id desc limit 5")
-    return render(request, "home.html", {"counts": counts, "status": module_status(),
+    return render(request, "home.html", {"counts": counts,
                                          "recent_calls": recent_calls})
 
 
@@ -142,7 +58,6 @@ async def login(request: Request):
     name = str(form.get("name") or "").strip()
     password = str(form.get("password") or "")
     now = dt.datetime.now(dt.UTC)
-    from starlette.concurrency import run_in_threadpool
 
     def check():
         s = store_of(request)
@@ -193,8 +108,6 @@ def audit_page(request: Request):
 
 
 def favicon(request: Request):
-    from starlette.responses import FileResponse
-
     return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
 
 
@@ -209,17 +122,11 @@ def _error_page(request: Request, status: int, title: str, message: str, hint: s
 
 
 def _escape(text: str) -> str:
-    from markupsafe import escape
-
     return str(escape(text))
 
 
 def not_found(request: Request, exc: NotFound):
     return _error_page(request, 404, "Not found", str(exc))
-
-
-def engine_unavailable(request: Request, exc: EngineUnavailable):
-    return _error_page(request, 503, "Not available yet", str(exc))
 
 
 def matchcore_error(request: Request, exc: MatchcoreError):
@@ -244,9 +151,6 @@ def server_error(request: Request, exc: Exception):
 
 def create_app(db_path: str, *, debug: bool = False) -> Starlette:
     """The web app on the store at ``db_path`` (created and migrated when needed)."""
-    from matchcore.store.db import Store
-    from matchcore.web import views_consultant, views_jobhunter
-
     Store.open(db_path).close()  # create / migrate once, before any thread opens it
     routes = [
         Route("/", home),
@@ -263,7 +167,6 @@ def create_app(db_path: str, *, debug: bool = False) -> Starlette:
         routes=routes,
         exception_handlers={
             NotFound: not_found,
-            EngineUnavailable: engine_unavailable,
             MatchcoreError: matchcore_error,
             HTTPException: http_error,
             500: server_error,

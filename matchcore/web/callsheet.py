@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from matchcore.instruments import evaluate_all
 from matchcore.web import contacts, engine
 
 __all__ = ["STANDARD_QUESTIONS", "STEPS", "build_call_sheet", "pick_instrument"]
@@ -121,14 +122,7 @@ def _instruments(store, cand, emp, fn, result: dict, on: dt.date | None) -> tupl
     found = result.get("instruments")
     if found:
         return list(found), None
-    try:
-        module = engine._module("instruments")
-    except engine.EngineUnavailable as exc:
-        return [], str(exc)
-    evaluate = getattr(module, "evaluate_all", None)
-    if evaluate is None:
-        return [], "matchcore.instruments.base has no evaluate_all()"
-    return list(evaluate(cand, emp, fn, **engine._accepts(evaluate, on=on))), None
+    return list(evaluate_all(cand, emp, fn, on=on)), None
 
 
 def _questions(cand, emp, fn, gap: dict, best: dict | None) -> list[str]:
@@ -163,10 +157,7 @@ def build_call_sheet(store, candidate_id: str, function_id: str, *, user: str | 
     emp, fn = store.function(function_id)
     notes: list[str] = []
     result = None
-    try:
-        result = engine.match_pair(store, candidate_id, function_id)
-    except engine.EngineUnavailable as exc:
-        notes.append(str(exc) + " The strengths below are the competences both name identically.")
+    result = engine.match_pair(store, candidate_id, function_id)
     if result is None:
         result = _overlap_result(cand, fn)
     instruments, note = _instruments(store, cand, emp, fn, result, on)

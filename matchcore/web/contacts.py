@@ -14,6 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
+from rapidfuzz import fuzz
+
+from matchcore.web import audit
+
 __all__ = [
     "OUTCOMES",
     "RECENT_DAYS",
@@ -41,7 +45,6 @@ def _fold(text: str) -> str:
 
 
 def same_kind(title_a: str, title_b: str) -> bool:
-    from rapidfuzz import fuzz
 
     a, b = _fold(title_a), _fold(title_b)
     return bool(a and b) and fuzz.token_set_ratio(a, b) >= SAME_KIND_SCORE
@@ -81,7 +84,6 @@ def record_call(store, *, user: str, employer_id: str, function_id: str | None,
                 outcome_date: str | None = None, feedback_date: str | None = None,
                 note: str | None = None, at: dt.datetime | None = None) -> int:
     """Store one call outcome with its audit line, in one transaction; return its id."""
-    from matchcore.web import audit
 
     at = at or dt.datetime.now(dt.UTC)
     row = {"at": at.replace(microsecond=0).isoformat(), "by_user": user,

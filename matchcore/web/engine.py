@@ -1,23 +1,24 @@
-"""The web app's doorway to the engine: matching, assignment, instruments, carving, advice.
+"""The web app's doorway to the engines: matching, assignment, instruments, carving, advice.
 
-Each engine module is imported on first use. While one is not installed (or not written yet) the
-page that needs it says so in one line (:class:`EngineUnavailable`) instead of failing, and the
-rest of the app keeps working.
-
-The fitted matcher is cached per thread (SQLite connections belong to the thread that opened
-them) and rebuilt when the store's ``data_version`` changes.
+The fitted matcher and vocabulary are cached per thread (SQLite connections belong to the thread
+that opened them) and rebuilt when the store's ``data_version`` changes.
 """
 from __future__ import annotations
 
-import importlib
-import inspect
+import dataclasses
 import threading
 from typing import Any
 
-from matchcore.errors import MatchcoreError
+from rapidfuzz import fuzz, process
+
+from matchcore.carving import CarveOptions, carve
+from matchcore.errors import NotFound
+from matchcore.matching import Matcher
+from matchcore.matching.assign import assign
+from matchcore.reports.advice import render_advice
+from matchcore.vocabulary import Vocabulary
 
 __all__ = [
-    "EngineUnavailable",
     "advice_html",
     "carve_option_names",
     "carve_scan",
@@ -26,59 +27,9 @@ __all__ = [
     "match_candidate",
     "match_function",
     "match_pair",
-    "module_status",
     "run_assignment",
     "suggest_competences",
 ]
-
-FEATURES = {
-    "matching": ("matchcore.matching.matcher", "matching candidates and functions"),
-    "assign": ("matchcore.matching.assign", "team assignment"),
-    "instruments": ("matchcore.instruments.base", "employment instruments"),
-    "carving": ("matchcore.carving.carve", "job carving"),
-    "advice": ("matchcore.reports.advice", "the advice document"),
-}
-
-
-class EngineUnavailable(MatchcoreError):
-    """An engine module a page needs cannot be imported."""
-
-    def __init__(self, feature: str, reason: str):
-        module, what = FEATURES[feature]
-        self.feature = feature
-        super().__init__(f"{what.capitalize()} is not available in this installation: "
-                         f"{module} cannot be imported ({reason}).")
-
-
-def _module(feature: str):
-    module = FEATURES[feature][0]
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:  # ModuleNotFoundError included
-        raise EngineUnavailable(feature, str(exc)) from None
-
-
-def module_status() -> dict[str, str | None]:
-    """``{feature: None}`` when importable, else the reason it is not."""
-    out = {}
-    for feature in FEATURES:
-        try:
-            _module(feature)
-            out[feature] = None
-        except EngineUnavailable as exc:
-            out[feature] = str(exc)
-    return out
-
-
-def _accepts(fn, **kwargs) -> dict:
-    """The keyword arguments ``fn`` takes (engine signatures may grow; never pass unknown ones)."""
-    try:
-        params = inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return kwargs
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-        return kwargs
-    return {k: v for k, v in kwargs.items() if k in params}
 
 
 # --- matching ------------------------------------------------------------------------------
@@ -86,12 +37,14 @@ _local = threading.local()
 
 
 def _matcher(store):
-    matching = _module("matching")
     version = (store.path, store.data_version)
     cached = getattr(_local, "matcher", None)
     if cached is None or cached[0] != version:
-        _local.matcher = (version, matching.Matcher(store).fit())
+        _local.matcher = (version, Matcher(store).fit())
     return _local.matcher[1]
+
+
+FUNCTION_OPTIONS = ("top", "include_excluded", "max_distance_km", "on")
 
 
 def _clean(options: dict) -> dict:
@@ -99,13 +52,14 @@ def _clean(options: dict) -> dict:
 
 
 def match_candidate(store, candidate_id: str, **options: Any) -> dict:
-    m = _matcher(store)
-    return m.match_candidate(candidate_id, **_accepts(m.match_candidate, **_clean(options)))
+    return _matcher(store).match_candidate(candidate_id, **_clean(options))
 
 
 def match_function(store, function_id: str, **options: Any) -> dict:
-    m = _matcher(store)
-    return m.match_function(function_id, **_accepts(m.match_function, **_clean(options)))
+    # The function page shares the candidate page's form; sector and visibility filter
+    # functions, so they do not apply when ranking candidates.
+    wanted = {k: v for k, v in _clean(options).items() if k in FUNCTION_OPTIONS}
+    return _matcher(store).match_function(function_id, **wanted)
 
 
 def match_pair(store, candidate_id: str, function_id: str, *, on=None) -> dict | None:
@@ -115,44 +69,31 @@ def match_pair(store, candidate_id: str, function_id: str, *, on=None) -> dict |
 
 
 def run_assignment(store, *, progress=None, **options: Any) -> dict:
-    """Team assignment; ``progress(done, total, phase)`` is passed on when assign() takes it."""
-    assign = _module("assign").assign
-    kwargs = _clean(options)
-    if progress is not None:
-        kwargs["progress"] = progress
-    return assign(store, **_accepts(assign, **kwargs))
+    """Team assignment; ``progress(done, total, phase)`` reports each phase for the progress bar."""
+    return assign(store, progress=progress, **_clean(options))
 
 
 # --- carving and advice --------------------------------------------------------------------
 
 def carve_option_names() -> set[str]:
-    from dataclasses import fields
-
-    return {f.name for f in fields(_module("carving").CarveOptions)}
+    return {f.name for f in dataclasses.fields(CarveOptions)}
 
 
 def carve_scan(store, scan_id: str, **overrides: Any) -> dict:
-    carving = _module("carving")
     scan = store.scan(scan_id)
-    options = carving.CarveOptions.for_scan(scan, **_clean(overrides))
-    return carving.carve(scan, options=options, store=store)
+    options = CarveOptions.for_scan(scan, **_clean(overrides))
+    return carve(scan, options=options, store=store)
 
 
 def advice_html(store, scan_id: str, **overrides: Any) -> str:
     """The advice document (bedrijfsadvies tot functiecreatie) as a whole HTML page."""
-    from matchcore.errors import NotFound
-
-    advice = _module("advice")
-    render = getattr(advice, "render_advice", None)
-    if render is None:
-        raise EngineUnavailable("advice", "it has no render_advice()")
     result = carve_scan(store, scan_id, **overrides)
     scan = store.scan(scan_id)
     try:
         employer = store.employer(scan.employer)
     except NotFound:
         employer = None
-    return render(result, **_accepts(render, scan=scan, employer=employer, fmt="html"))
+    return render_advice(result, scan=scan, employer=employer, fmt="html")
 
 
 # --- competences ---------------------------------------------------------------------------
@@ -178,10 +119,6 @@ def competence_names(store, *, limit: int = 3000) -> list[str]:
 
 def _vocabulary(store):
     """The fitted vocabulary (never seeding: a read must not write), or None."""
-    try:
-        from matchcore.vocabulary.concepts import Vocabulary
-    except ImportError:
-        return None
     version = (store.path, store.data_version)
     cached = getattr(_local, "vocab", None)
     if cached is None or cached[0] != version:
@@ -215,8 +152,6 @@ def competence_hint(store, text: str, *, limit: int = 3) -> dict:
 def suggest_competences(store, text: str, *, names: list[str] | None = None,
                         limit: int = 3) -> tuple[bool, list[str]]:
     """(known, suggestions): whether ``text`` is a name in use, and the closest names."""
-    from rapidfuzz import fuzz, process
-
     text = (text or "").strip()
     if not text:
         return True, []

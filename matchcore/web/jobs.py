@@ -12,6 +12,10 @@ import threading
 import time
 from typing import Any
 
+from matchcore.errors import MatchcoreError
+from matchcore.store import Store
+from matchcore.web import engine
+
 __all__ = ["MAX_JOBS", "start_assignment"]
 
 MAX_JOBS = 20
@@ -33,9 +37,6 @@ def start_assignment(app, *, user: str | None, options: dict[str, Any]) -> str:
 
 
 def _run(job: dict, path: str) -> None:
-    from matchcore.errors import MatchcoreError
-    from matchcore.store.db import Store
-    from matchcore.web import engine
 
     def progress(done=None, total=None, phase=None, *args, **kwargs):
         if done is not None:

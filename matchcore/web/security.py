@@ -17,8 +17,8 @@
 from __future__ import annotations
 
 import hmac
-import secrets
 import ipaddress
+import secrets
 import threading
 from urllib.parse import quote, urlsplit
 
@@ -26,6 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
+from matchcore.store import Store
 from matchcore.web import accounts
 
 __all__ = ["COOKIE", "LOCAL_USER", "PUBLIC_PATHS", "Guard", "StorePool", "is_loopback"]
@@ -59,7 +60,6 @@ class StorePool:
     def get(self):
         store = getattr(self._local, "store", None)
         if store is None:
-            from matchcore.store.db import Store
 
             store = self._local.store = Store.open(self.path)
         return store

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.routing import Route
 
-from matchcore.model import task_hours_per_week
+from matchcore.errors import CarvingError, NotFound
+from matchcore.model import Task, task_hours_per_week
 from matchcore.web import audit, engine, forms
-from matchcore.web.app import is_htmx, render, store_of, user_of
+from matchcore.web.rendering import is_htmx, render, store_of, user_of
 
 
 def _scan_rows(store) -> list[dict]:
@@ -135,8 +136,6 @@ def _task_save(request: Request, form):
     with store.db.atomic():
         scan = store.scan(sid)
         if editing is not None and not any(t.id == editing for t in scan.tasks):
-            from matchcore.errors import NotFound
-
             raise NotFound("task", f"{sid}/{editing}")
         new, errors = forms.check_task(scan, values, editing=editing)
         if not errors:
@@ -173,8 +172,6 @@ def _task_check(request: Request, form):
     if not errors:
         try:
             raw = forms.task_from_values(values, scan)
-            from matchcore.model import Task
-
             hours = task_hours_per_week(Task.model_validate(raw), scan.shifts_per_day)
         except Exception:  # incomplete: no hours to show yet
             hours = None
@@ -188,8 +185,6 @@ def task_edit_page(request: Request):
     tid = request.path_params["tid"]
     task = next((t for t in scan.tasks if t.id == tid), None)
     if task is None:
-        from matchcore.errors import NotFound
-
         raise NotFound("task", f"{scan.id}/{tid}")
     return render(request, "task_edit.html", _scan_context(
         store, scan, task_values=forms.task_to_values(task), editing=tid))
@@ -220,8 +215,6 @@ def suggest_competences(request: Request):
     q = request.query_params.get("q", "")
     hint = engine.competence_hint(store, q)
     if request.query_params.get("format") == "json":
-        from starlette.responses import JSONResponse
-
         return JSONResponse(hint)
     return render(request, "_competence_hint.html", {"hint": hint, "q": q})
 
@@ -268,18 +261,12 @@ def carve_page(request: Request):
     store = store_of(request)
     scan = store.scan(request.path_params["sid"])
     opts, values, errors = _carve_options(request, scan)
-    result, unavailable = None, None
+    result = None
     ran = bool(request.query_params)
     if not errors and ran:
         try:
             result = engine.carve_scan(store, scan.id, **opts)
-        except engine.EngineUnavailable as exc:
-            unavailable = str(exc)
-        except Exception as exc:
-            from matchcore.carving.carve import CarvingError
-
-            if not isinstance(exc, CarvingError):
-                raise
+        except CarvingError as exc:
             name = next((k for k in ("max_complexity", "min_hours", "full_time_hours",
                                      "exclude_roles", "carved_hourly_cost_eur") if k in str(exc)), "_form")
             errors[name] = str(exc)
@@ -291,7 +278,7 @@ def carve_page(request: Request):
     zones = sorted({t.zone for t in scan.tasks if t.zone})
     query = str(request.query_params)
     return render(request, "carve.html", {"scan": scan, "result": result, "values": values,
-                                          "errors": errors, "unavailable": unavailable,
+                                          "errors": errors,
                                           "zones": zones, "query": query, "ran": ran},
                   status=422 if errors else 200)
 
@@ -302,16 +289,9 @@ def advice_page(request: Request):
     opts, values, errors = _carve_options(request, scan)
     if errors:
         return render(request, "carve.html", {"scan": scan, "result": None, "values": values,
-                                              "errors": errors, "unavailable": None,
+                                              "errors": errors,
                                               "zones": [], "query": "", "ran": True}, status=422)
-    try:
-        html = engine.advice_html(store, scan.id, **opts)
-    except engine.EngineUnavailable as exc:
-        return render(request, "error.html", {"title": "Advice not available yet",
-                                              "message": str(exc),
-                                              "hint": "The carving page shows the carved functions meanwhile."},
-                      status=503)
-    return HTMLResponse(html)
+    return HTMLResponse(engine.advice_html(store, scan.id, **opts))
 
 
 routes = [

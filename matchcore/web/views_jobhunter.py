@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
+from matchcore.errors import NotFound
 from matchcore.web import callsheet, contacts, engine, jobs
-from matchcore.web.app import is_htmx, render, store_of, user_of
+from matchcore.web.rendering import is_htmx, render, store_of, user_of
 
 # --- candidates ----------------------------------------------------------------------------
 
@@ -115,13 +117,10 @@ def candidate_page(request: Request):
     cid = request.path_params["cid"]
     cand = store.candidate(cid)
     opts, values, errors = _match_options(request)
-    result, unavailable = None, None
+    result = None
     started = time.perf_counter()
-    try:
-        result = engine.match_candidate(store, cid, **opts)
-    except engine.EngineUnavailable as exc:
-        unavailable = str(exc)
-    ctx = {"candidate": cand, "result": result, "unavailable": unavailable, "values": values,
+    result = engine.match_candidate(store, cid, **opts)
+    ctx = {"candidate": cand, "result": result, "values": values,
            "errors": errors, "sectors": _sectors(store), "mode": "candidate",
            "employer_names": {r["id"]: r["name"] for r in store.rows("select id, name from employers")},
            "elapsed_ms": (time.perf_counter() - started) * 1000}
@@ -158,13 +157,10 @@ def function_page(request: Request):
     fid = request.path_params["fid"]
     emp, fn = store.function(fid)
     opts, values, errors = _match_options(request)
-    result, unavailable = None, None
-    try:
-        result = engine.match_function(store, fid, **opts)
-    except engine.EngineUnavailable as exc:
-        unavailable = str(exc)
+    result = None
+    result = engine.match_function(store, fid, **opts)
     ctx = {"employer": emp, "function": fn, "function_id": fid, "result": result,
-           "unavailable": unavailable, "values": values, "errors": errors, "mode": "function",
+           "values": values, "errors": errors, "mode": "function",
            "sectors": []}
     if is_htmx(request):
         return render(request, "_matches.html", ctx)
@@ -195,8 +191,6 @@ def employer_page(request: Request, *, values: dict | None = None, errors: dict 
 
 async def record_call(request: Request):
     """POST /employers/{eid}/calls: store the outcome of a call."""
-    from starlette.concurrency import run_in_threadpool
-
     form = await request.form()
     return await run_in_threadpool(_record_call, request, dict(form))
 
@@ -257,9 +251,8 @@ def callsheet_page(request: Request, *, values: dict | None = None, errors: dict
 def assign_page(request: Request):
     store = store_of(request)
     mine = sorted(request.app.state.jobs.values(), key=lambda j: -j["started"])
-    status = engine.module_status()
     return render(request, "assign.html", {"jobs": mine, "values": {"min_score": "0.5"},
-                                           "errors": {}, "unavailable": status["assign"],
+                                           "errors": {},
                                            "sectors": _sectors(store)})
 
 
@@ -274,8 +267,6 @@ async def assign_start(request: Request):
             raise ValueError
     except ValueError:
         errors["min_score"] = f"must be a number from 0 to 1, got {values['min_score']!r}"
-    from starlette.concurrency import run_in_threadpool
-
     def check():
         store = store_of(request)
         for key, kind in (("candidates", "candidate"), ("functions", "function")):
@@ -292,7 +283,7 @@ async def assign_start(request: Request):
     if errors:
         return render(request, "assign.html", {"jobs": list(request.app.state.jobs.values()),
                                                "values": values, "errors": errors,
-                                               "unavailable": None, "sectors": sectors}, status=422)
+                                               "sectors": sectors}, status=422)
     job_id = jobs.start_assignment(request.app, user=user_of(request), options=options)
     return RedirectResponse(f"/assign/{job_id}", status_code=303)
 
@@ -300,8 +291,6 @@ async def assign_start(request: Request):
 def assign_job(request: Request):
     job = request.app.state.jobs.get(request.path_params["job"])
     if job is None:
-        from matchcore.errors import NotFound
-
         raise NotFound("assignment run", request.path_params["job"])
     ctx = {"job": job, "elapsed": (job["finished"] or time.time()) - job["started"]}
     if is_htmx(request):
