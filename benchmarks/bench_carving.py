@@ -83,11 +83,11 @@ def main() -> int:
             times.append(time.perf_counter() - start)
         first = times[0] + (import_s if n == 0 else 0.0)  # the very first run pays every import
         slowest = max(slowest, first, *times)
-        t = result["totals"]
+        t = result.totals
         print(f"{label:>14}: first {first:.3f} s{' (with imports)' if n == 0 else ''}, "
               f"median {statistics.median(times):.3f} s, max {max(times):.3f} s | "
-              f"{t['carvable_tasks']} carvable -> {len(result['functions'])} functions, "
-              f"{t['positions']} positions, {len(result['not_carved'])} not carved")
+              f"{t.carvable_tasks} carvable -> {len(result.functions)} functions, "
+              f"{t.positions} positions, {len(result.not_carved)} not carved")
     ok = slowest <= TARGET_S
     print(f"{'OK' if ok else 'TOO SLOW'}: slowest carving {slowest:.3f} s (target {TARGET_S:.1f} s)")
     return 0 if ok else 1

@@ -157,20 +157,21 @@ def do_import(db: Path, args) -> dict:
 
 def naive_prepare(m):
     """Plain Python lists of what the naive scorer reads (not timed)."""
-    d = m.data_
-    idf = [float(x) for x in m.idf_]
+    f = m.data_.functions
+    texts = m.data_.title_texts
+    idf = [float(x) for x in m.weights_.idf]
     funcs = []
-    ptr = d["fm_indptr"]
-    for i, fid in enumerate(d["f_ids"]):
+    ptr = f.fm_indptr
+    for i, fid in enumerate(f.ids):
         a, b = int(ptr[i]), int(ptr[i + 1])
         comps = [(int(c), int(lv), float(w), bool(r)) for c, lv, w, r in zip(
-            d["fm_indices"][a:b], d["fm_level"][a:b], d["fm_weight"][a:b], d["fm_required"][a:b])]
-        funcs.append({"id": fid, "comps": comps, "lat": float(d["f_lat"][i]), "lon": float(d["f_lon"][i]),
-                      "hours": float(d["f_hours"][i]), "shifts": int(d["f_shifts"][i]),
-                      "lic": int(d["f_lic"][i]), "dutch": int(d["f_dutch"][i]),
-                      "lift": float(d["f_lift"][i]), "standing": bool(d["f_standing"][i]),
-                      "own": bool(d["f_own_transport"][i]), "ref": bool(d["f_reference"][i]),
-                      "titles": [d["title_texts"][t] for t in d["f_tt_indices"][d["f_tt_indptr"][i]:d["f_tt_indptr"][i + 1]]]})
+            f.fm_indices[a:b], f.fm_level[a:b], f.fm_weight[a:b], f.fm_required[a:b])]
+        funcs.append({"id": fid, "comps": comps, "lat": float(f.lat[i]), "lon": float(f.lon[i]),
+                      "hours": float(f.hours[i]), "shifts": int(f.shifts[i]),
+                      "lic": int(f.lic[i]), "dutch": int(f.dutch[i]),
+                      "lift": float(f.lift[i]), "standing": bool(f.standing[i]),
+                      "own": bool(f.own_transport[i]), "ref": bool(f.reference[i]),
+                      "titles": [texts[t] for t in f.tt_indices[f.tt_indptr[i]:f.tt_indptr[i + 1]]]})
     return idf, funcs
 
 
@@ -181,20 +182,20 @@ def naive_query(m, idf, funcs, ci: int, top: int = 10, *, constraints_first: boo
     shortcut); False scores every pair first, as the vectorised engine does."""
     from rapidfuzz import fuzz
 
-    d = m.data_
-    a, b = int(d["cm_indptr"][ci]), int(d["cm_indptr"][ci + 1])
-    held = {int(c): int(lv) for c, lv in zip(d["cm_indices"][a:b], d["cm_level"][a:b])}
-    a, b = int(d["ct_indptr"][ci]), int(d["ct_indptr"][ci + 1])
-    ev = {int(c): float(s) for c, s in zip(d["ct_indices"][a:b], d["ct_sim"][a:b])}
-    tau, pen = m.text_credit, m.required_penalty
+    d, prm = m.data_.candidates, m.params
+    a, b = int(d.cm_indptr[ci]), int(d.cm_indptr[ci + 1])
+    held = {int(c): int(lv) for c, lv in zip(d.cm_indices[a:b], d.cm_level[a:b])}
+    a, b = int(d.ct_indptr[ci]), int(d.ct_indptr[ci + 1])
+    ev = {int(c): float(s) for c, s in zip(d.ct_indices[a:b], d.ct_sim[a:b])}
+    tau, pen = prm.text_credit, prm.required_penalty
     presence = {**{c: tau * s for c, s in ev.items()}, **{c: 1.0 for c in held}}
     s_use = sum(p * idf[c] for c, p in presence.items())
-    tg = d["c_targets"][int(d["c_tg_indptr"][ci]):int(d["c_tg_indptr"][ci + 1])]
-    lat, lon = float(d["c_lat"][ci]), float(d["c_lon"][ci])
-    reach, hours = float(d["c_reach"][ci]), float(d["c_hours"][ci])
-    cshifts, night_ok = int(d["c_shifts"][ci]), bool(d["c_night_ok"][ci])
-    clic, cdutch, clift = int(d["c_lic"][ci]), int(d["c_dutch"][ci]), float(d["c_lift"][ci])
-    nostand, own = bool(d["c_no_standing"][ci]), bool(d["c_own_transport"][ci])
+    tg = d.targets_of(ci)
+    lat, lon = float(d.lat[ci]), float(d.lon[ci])
+    reach, hours = float(d.reach[ci]), float(d.hours[ci])
+    cshifts, night_ok = int(d.shifts[ci]), bool(d.night_ok[ci])
+    clic, cdutch, clift = int(d.lic[ci]), int(d.dutch[ci]), float(d.lift[ci])
+    nostand, own = bool(d.no_standing[ci]), bool(d.own_transport[ci])
     title_cache: dict[str, float] = {}
     out = []
     for f in funcs:
@@ -217,11 +218,11 @@ def naive_query(m, idf, funcs, ci: int, top: int = 10, *, constraints_first: boo
             else:
                 s_opt += w
                 on += w * q
-        mass = m.required_weight * s_req + m.optional_weight * s_opt
+        mass = prm.required_weight * s_req + prm.optional_weight * s_opt
         if mass > 0:
-            cov = (m.required_weight * rn + m.optional_weight * on) / mass
+            cov = (prm.required_weight * rn + prm.optional_weight * on) / mass
             use = un / s_use if s_use > 0 else 0.0
-            c = (cov + m.use_weight * use) / (1.0 + m.use_weight)
+            c = (cov + prm.use_weight * use) / (1.0 + prm.use_weight)
         else:
             c = 0.0
         p_req = 1.0 - pen * (1.0 - (pn / s_req if s_req > 0 else 1.0))
@@ -232,7 +233,7 @@ def naive_query(m, idf, funcs, ci: int, top: int = 10, *, constraints_first: boo
                     best = max(math.floor(fuzz.WRatio(x, t, processor=None) + 0.5) for x in tg)
                     title_cache[t] = max(0.0, min(1.0, (best - 50) / 50))
                 j = max(j, title_cache[t])
-            c = (1 - m.target_share) * c + m.target_share * j
+            c = (1 - prm.target_share) * c + prm.target_share * j
         score = max(0.0, min(1.0, p_req * c))
         if score <= 0:
             continue
@@ -313,11 +314,11 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     m = Matcher(store).fit()
     report["fit_warm_s"] = round(time.perf_counter() - t0, 3)
-    report["columns"] = m.n_columns_
-    report["function_competences"] = int(m.W_req_.nnz + m.W_opt_.nnz)
+    report["columns"] = len(m.data_.columns)
+    report["function_competences"] = int(m.weights_.W_req.nnz + m.weights_.W_opt.nnz)
 
     rng = random.Random(args.seed)
-    cids = list(m.data_["c_ids"])
+    cids = list(m.data_.candidates.ids)
     sample = rng.sample(cids, min(args.queries, len(cids)))
     m.match_candidate(sample[0], instruments=False)  # warm-up (text index, imports)
     times = []
@@ -352,12 +353,12 @@ def main(argv=None) -> int:
     for label, first in (("naive", True), ("naive_score_all", False)):
         naive_t, agree = [], 0
         for cid in sample[:args.naive]:
-            ci = m.c_index_[cid]
+            ci = m.data_.c_index[cid]
             t0 = time.perf_counter()
             top_naive = naive_query(m, idf, funcs, ci, constraints_first=first)
             naive_t.append(time.perf_counter() - t0)
             _, idx, sc = m.top_functions_all(top=10, candidate_ids=[cid])
-            top_vec = [(m.data_["f_ids"][i], s) for i, s in zip(idx[0], sc[0]) if i >= 0]
+            top_vec = [(m.data_.functions.ids[i], s) for i, s in zip(idx[0], sc[0]) if i >= 0]
             agree += [f for f, _ in top_naive] == [f for f, _ in top_vec] and all(
                 abs(a - b) < 1e-9 for (_, a), (_, b) in zip(top_naive, top_vec))
         t = statistics.median(naive_t)

@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from matchcore.store.io import import_paths
 from matchcore.matching.matcher import Matcher
 from matchcore.store.db import Store
-from matchcore.vocabulary.concepts import fold, import_esco
+from matchcore.vocabulary import fold, import_esco
 
 DEFAULT_ESCO = ROOT.parent / "shared" / "data" / "esco-1.1.1-en"
 KEYBOARD_NEIGHBOURS = dict(zip("abcdefghijklmnopqrstuvwxyz", [
@@ -158,7 +158,7 @@ def evaluate(name: str, matcher: Matcher, function_ids: list[str], per_profile: 
     records = [{"id": f"Q-{n}", "competences": [{"name": t, "level": rng.randint(1, 4)} for t in texts]}
                for n, (_, texts) in enumerate(cands)]
     full = matcher.score_functions(records)
-    col = np.array([matcher.f_index_[f] for f in function_ids])
+    col = np.array([matcher.data_.f_index[f] for f in function_ids])
     r = ranks(full[:, col], sources)
     rows.append({"dataset": name, "profiles": len(profiles), "queries": len(cands),
                  "method": "matchcore", **metrics(r), "seconds": time.perf_counter() - t0})
@@ -168,9 +168,7 @@ def evaluate(name: str, matcher: Matcher, function_ids: list[str], per_profile: 
                  "matchcore, required weight 2": {"required_weight": 2.0}}
     for label, params in ablations.items():
         t0 = time.perf_counter()
-        m = Matcher(matcher.store, **params)
-        m._prepare(matcher.data_)
-        m.vocabulary_ = matcher.vocabulary_
+        m = Matcher(matcher.store, **params).use(matcher.data_, matcher.vocabulary_)
         r = ranks(m.score_functions(records)[:, col], sources)
         rows.append({"dataset": name, "profiles": len(profiles), "queries": len(cands),
                      "method": label, **metrics(r), "seconds": time.perf_counter() - t0})
@@ -203,7 +201,7 @@ def main(argv=None) -> int:
         store = Store.open(Path(tmp) / "bundled.db")
         import_paths(store, [ROOT / "profiles"])
         m = Matcher(store, cache=False).fit()
-        fids = [f for f, ref in zip(m.data_["f_ids"], m.data_["f_reference"]) if not ref]
+        fids = [f for f, ref in zip(m.data_.functions.ids, m.data_.functions.reference) if not ref]
         rows += evaluate("bundled", m, fids, args.per_profile, args.seed)
         store.close()
         if not args.no_esco:
@@ -213,7 +211,7 @@ def main(argv=None) -> int:
                 notes.append(f"ESCO import: {counts['skills']} skills, {counts['occupations']} "
                              f"occupations, {counts['relations']} relations in {counts['seconds']:.1f} s")
                 m = Matcher(store, cache=False).fit()
-                fids = [f for f, e in zip(m.data_["f_ids"], m.data_["f_employer"]) if e == "esco"]
+                fids = [f for f, e in zip(m.data_.functions.ids, m.data_.functions.employer) if e == "esco"]
                 rows += evaluate("ESCO", m, fids, args.esco_per_profile, args.seed)
                 rows += evaluate("ESCO-6", m, fids, args.esco_per_profile, args.seed, max_keep=6)
                 store.close()

@@ -19,6 +19,7 @@ __all__ = [
     "StoreError",
     "PluginError",
     "ParameterError",
+    "UnknownParameter",
     "EscoError",
     "VocabularyError",
     "AccountError",
@@ -91,6 +92,14 @@ class PluginError(MatchcoreError):
 
 class ParameterError(MatchcoreError):
     """A rule parameter file is malformed, or has no value for the date asked."""
+
+
+class UnknownParameter(PluginError):
+    """Plugin code asks for a parameter or reference its parameter files do not define.
+
+    A bug in the plugin (a misspelt name), reported as that plugin's failure; distinct from a
+    :class:`ParameterError` for a value missing on a date, which is a gap in the data.
+    """
 
 
 class EscoError(MatchcoreError):

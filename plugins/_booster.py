@@ -14,6 +14,7 @@ from matchcore.instruments import ParamValue, load_parameters
 from ._common import province_of
 
 BOOSTER_FILE = Path(__file__).with_name("booster.yaml")
+SHARED_FILE = Path(__file__).with_name("shared.yaml")   # booster.yaml cites the seeds defined there
 
 NONPROFIT = Variant(
     "booster-nonprofit", "BIO-booster promoter, non-profit price sheet",
@@ -28,7 +29,7 @@ VARIANTS = (NONPROFIT, PARTNER)
 
 
 def p(name: str, ctx: Context) -> ParamValue:
-    return load_parameters(BOOSTER_FILE).get(name, ctx.start)
+    return load_parameters(BOOSTER_FILE, SHARED_FILE).get(name, ctx.start)
 
 
 def select(ctx: Context) -> tuple[str, Note]:

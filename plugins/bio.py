@@ -16,6 +16,7 @@ from ._common import status_check
 class BIO(Instrument):
     code = "BIO"
     parameters_file = "bio.yaml"
+    shared_parameters_file = "shared.yaml"   # GGMMI, VAT, the seeds: the built-ins\' shared values
     variants = _booster.VARIANTS
 
     def eligibility(self, ctx: Context) -> list[Check]:

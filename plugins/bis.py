@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dateutil.relativedelta import relativedelta
+
 from matchcore.instruments import hookimpl
 from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step, Variant, money
 
@@ -21,20 +23,14 @@ DIRECT = Variant("direct", "employer pays the allowance itself",
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
-    month = day.month - months
-    year = day.year + (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    """Calendar months back, on the month's last day when it is shorter (05-31 - 3 -> 02-28)."""
+    return day - relativedelta(months=months)
 
 
 class BIS(Instrument):
     code = "BIS"
     parameters_file = "bis.yaml"
+    shared_parameters_file = "shared.yaml"   # GGMMI, VAT, the seeds: the built-ins\' shared values
     variants = (DIRECT, *_booster.VARIANTS)
 
     def eligibility(self, ctx: Context) -> list[Check]:

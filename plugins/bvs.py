@@ -10,6 +10,7 @@ from ._common import status_check
 class BVS(Instrument):
     code = "BVS"
     parameters_file = "bvs.yaml"
+    shared_parameters_file = "shared.yaml"   # GGMMI, VAT, the seeds: the built-ins\' shared values
 
     def eligibility(self, ctx: Context) -> list[Check]:
         return [status_check(self, ctx, "allowed_statuses", "candidate situation")]

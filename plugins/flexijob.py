@@ -25,6 +25,7 @@ def quarter_label(day: dt.date, back: int = 0) -> str:
 class Flexijob(Instrument):
     code = "flexijob"
     parameters_file = "flexijob.yaml"
+    shared_parameters_file = "shared.yaml"   # GGMMI, VAT, the seeds: the built-ins\' shared values
 
     def eligibility(self, ctx: Context) -> list[Check]:
         return [self._t3(ctx), self._sector(ctx)]

@@ -15,6 +15,7 @@ from ._common import pc_matches
 class Gelegenheidswerk(Instrument):
     code = "gelegenheidswerk"
     parameters_file = "gelegenheidswerk.yaml"
+    shared_parameters_file = "shared.yaml"   # GGMMI, VAT, the seeds: the built-ins\' shared values
 
     def eligibility(self, ctx: Context) -> list[Check]:
         pcs = self.p("joint_committees", ctx)

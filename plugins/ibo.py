@@ -16,6 +16,7 @@ from ._common import STATUS_WORDS, field_or_fact, region_check
 class IBO(Instrument):
     code = "IBO"
     parameters_file = "ibo.yaml"
+    shared_parameters_file = "shared.yaml"   # GGMMI, VAT, the seeds: the built-ins\' shared values
 
     def eligibility(self, ctx: Context) -> list[Check]:
         out = [self._situation(ctx), region_check(self, ctx, "employer_regions", "employer site"),

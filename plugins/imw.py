@@ -25,6 +25,7 @@ PACKAGES = (
 class IMW(Instrument):
     code = "IMW"
     parameters_file = "imw.yaml"
+    shared_parameters_file = "shared.yaml"   # GGMMI, VAT, the seeds: the built-ins\' shared values
     variants = PACKAGES
 
     def eligibility(self, ctx: Context) -> list[Check]:

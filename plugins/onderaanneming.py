@@ -14,6 +14,7 @@ from ._common import field_or_fact, status_check
 class Onderaanneming(Instrument):
     code = "onderaanneming"
     parameters_file = "onderaanneming.yaml"
+    shared_parameters_file = "shared.yaml"   # GGMMI, VAT, the seeds: the built-ins\' shared values
 
     def eligibility(self, ctx: Context) -> list[Check]:
         return [status_check(self, ctx, "allowed_statuses", "candidate situation")]

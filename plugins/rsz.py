@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dateutil.relativedelta import relativedelta
+
 from matchcore.errors import ParameterError
 from matchcore.instruments import hookimpl
 from matchcore.instruments import Check, Context, Cost, Instrument, Note, Step, money
@@ -25,6 +27,7 @@ def dmfa_due(day: dt.date) -> dt.date:
 
 class _Reduction(Instrument):
     parameters_file = "rsz.yaml"
+    shared_parameters_file = "shared.yaml"   # GGMMI, VAT, the seeds: the built-ins\' shared values
 
     def age_check(self, ctx: Context, rule: str, ok, text: str, params) -> Check:
         if ctx.age is None:
@@ -134,7 +137,8 @@ class RSZNoRecentWork(_Reduction):
         cap = self.p("nrw_wage_cap_eur_q", ctx)
         fractions = self.p("nrw_fractions", ctx)
         emp = ctx.employment
-        need_since = dt.date(ctx.start.year - years.value, ctx.start.month, min(ctx.start.day, 28))
+        # calendar years back: 2024-03-31 -> 2022-03-31, 2024-02-29 -> 2022-02-28
+        need_since = ctx.start - relativedelta(years=years.value)
         if emp.status == "jobseeker" and emp.jobseeker_since is not None:
             inactive = Check("inactivity", emp.jobseeker_since <= need_since,
                              f"registered as a non-working jobseeker since {emp.jobseeker_since.isoformat()}; at "

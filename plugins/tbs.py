@@ -16,6 +16,7 @@ from ._common import field_or_fact, status_check
 class TBS(Instrument):
     code = "TBS"
     parameters_file = "tbs.yaml"
+    shared_parameters_file = "shared.yaml"   # GGMMI, VAT, the seeds: the built-ins\' shared values
 
     def eligibility(self, ctx: Context) -> list[Check]:
         return [status_check(self, ctx, "allowed_statuses", "candidate situation")]

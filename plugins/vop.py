@@ -45,6 +45,7 @@ def premium_items(inst: Instrument, ctx: Context, schedule, label: str, cap_para
 class VOP(Instrument):
     code = "VOP"
     parameters_file = "vop.yaml"
+    shared_parameters_file = "shared.yaml"   # GGMMI, VAT, the seeds: the built-ins\' shared values
 
     def eligibility(self, ctx: Context) -> list[Check]:
         out = [indication_check(ctx), region_check(self, ctx, "resident_regions", "worker's home", whose="candidate")]

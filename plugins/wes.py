@@ -10,6 +10,7 @@ from ._common import status_check
 class WES(Instrument):
     code = "WES"
     parameters_file = "wes.yaml"
+    shared_parameters_file = "shared.yaml"   # GGMMI, VAT, the seeds: the built-ins\' shared values
 
     # --- 2017-01-01: introduced, granted only within two VDAB tenders [S-002]
     def eligibility_2017_01_01(self, ctx: Context) -> list[Check]:

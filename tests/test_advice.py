@@ -7,8 +7,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from matchcore.reports.advice import eur, freed_hours_chart, render_advice
 from matchcore.carving.carve import carve
+from matchcore.carving.results import CandidateWithInstruments, CarvedCandidate
+from matchcore.reports.advice import eur, freed_hours_chart, render_advice
 from matchcore.model import Scan
 
 from .carving_data import port_employer, port_scan, two_cluster_scan
@@ -42,17 +43,17 @@ def test_euros_are_written_the_dutch_way(value, text):
 def test_html_advice_holds_functions_business_case_and_reasons(port):
     scan, result = port
     html = render_advice(result, scan=scan, employer=port_employer(), fmt="html", on=ON)
-    (fn,) = result["functions"]
+    (fn,) = result.functions
     assert "<h1>Bedrijfsadvies tot functiecreatie</h1>" in html
     assert "Havenbedrijf Test" in html and "Quick Scan haven-test van 2025-03-12, door Jan De Smet" in html
-    assert f"F1. {fn['title']}" in html
+    assert f"F1. {fn.title}" in html
     assert "Functieomschrijving" in html and "Verpakkingsmateriaal op de kaai verzamelen en sorteren" in html
     assert "113,75 uur per week = 2,99 VTE" in html and "3 arbeidsplaatsen" in html
-    case = fn["business_case"]
-    assert eur(case["freed_cost_per_week_eur"]) in html and eur(case["yearly_saving_eur"]) in html
+    case = fn.business_case
+    assert eur(case.freed_cost_per_week_eur) in html and eur(case.yearly_saving_eur) in html
     assert "Saldo per jaar (46 werkweken)" in html
-    for row in result["not_carved"]:  # every task not carved, with its reason in Dutch
-        assert row["description"] in html and row["reason_nl"] in html
+    for row in result.not_carved:  # every task not carved, with its reason in Dutch
+        assert row.description in html and row.reason_nl in html
     assert "kerntaak van de kraanman" in html
 
 
@@ -113,14 +114,15 @@ def test_candidates_section_says_whether_candidates_were_looked_up(port):
     scan, result = port
     md = render_advice(result, scan=scan, fmt="md", on=ON)
     assert "Kandidaten werden voor dit advies niet opgezocht." in md
-    result["candidates_status"] = "ranked"
-    result["functions"][0]["candidates"] = [
-        {"candidate": "K-0042", "score": 0.71, "excluded": False, "missing_required": [],
-         "missing_optional": ["balenpers bedienen"], "instruments": [{"code": "IBO", "eligible": True}, {"code": "BIS", "eligible": None},
-                                                    {"code": "BVS", "eligible": False}]}]
+    result.candidates_status = "ranked"
+    result.functions[0].candidates = [
+        CandidateWithInstruments(candidate="K-0042", score=0.71, excluded=False, missing_required=[],
+                                 missing_optional=["balenpers bedienen"],
+                                 instruments=[{"code": "IBO", "eligible": True}, {"code": "BIS", "eligible": None},
+                                              {"code": "BVS", "eligible": False}])]
     md = render_advice(result, scan=scan, fmt="md", on=ON)
     assert "| K-0042 | 0.71 |  | balenpers bedienen | IBO; mogelijk: BIS |" in md
-    result["functions"][0]["candidates"] = [{"candidate": "K-0043", "score": 0.5}]  # only the contract fields
+    result.functions[0].candidates = [CarvedCandidate(candidate="K-0043", score=0.5)]  # only the contract fields
     for fmt in ("html", "md"):
         assert "K-0043" in render_advice(result, scan=scan, fmt=fmt, on=ON)
 

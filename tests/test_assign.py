@@ -90,28 +90,28 @@ def team(store):
 
 def test_assign_on_a_store(team):
     out = assign(team, min_score=0.4)
-    got = {(a["candidate"], a["function"]) for a in out["assignments"]}
+    got = {(a.candidate, a.function) for a in out.assignments}
     assert ("K-3", "depot/picker") in got
     assert len({c for c, _ in got}) == len(got)
-    why = {u["candidate"]: u["reason"] for u in out["unassigned"]}
+    why = {u.candidate: u.reason for u in out.unassigned}
     assert "below the minimum" in why["K-4"] or "no function" in why["K-4"]
     assert "every function is excluded" in why["K-5"] and "commute" in why["K-5"]
-    unfilled = {u["function"]: u for u in out["unfilled"]}
-    assert "depot/chef" in unfilled and "no candidate scores" in unfilled["depot/chef"]["reason"]
+    unfilled = {u.function: u for u in out.unfilled}
+    assert "depot/chef" in unfilled and "no candidate scores" in unfilled["depot/chef"].reason
     # the same total as brute force over the matcher's own scores
     m = Matcher(team).fit()
     _, _, scores, excluded = m.score_matrix(function_ids=["depot/chef", "depot/picker", "kaai/afwasser"])
     allowed = ~excluded & (scores >= 0.4 - 1e-12)  # as assign: no float-noise exclusion
     best = brute_force(scores, allowed, [1, 2, 1])
-    assert out["total_score"] == pytest.approx(best, abs=2e-3)
+    assert out.total_score == pytest.approx(best, abs=2e-3)
 
 
 def test_assign_options_and_errors(team):
     out = assign(Matcher(team).fit(), candidate_ids=["K-1", "K-2"], function_ids=["kaai/afwasser"],
                  min_score=0.1)
-    assert len(out["assignments"]) == 1 and out["openings"] == 1
-    loser = out["unassigned"][0]
-    assert "went to" in loser["reason"]
+    assert len(out.assignments) == 1 and out.openings == 1
+    loser = out.unassigned[0]
+    assert "went to" in loser.reason
     with pytest.raises(ValueError, match="'min_score' parameter"):
         assign(team, min_score=2)
 
@@ -123,13 +123,13 @@ def test_assign_random_stores_respect_capacity_and_minimum(store):
     store.upsert(employers + candidates)
     out = assign(store, min_score=0.2)
     m = Matcher(store).fit()
-    openings = {f: int(o) for f, o in zip(m.data_["f_ids"], m.data_["f_openings"])}
+    openings = {f: int(o) for f, o in zip(m.data_.functions.ids, m.data_.functions.openings)}
     per_f = {}
-    for a in out["assignments"]:
-        assert a["score"] >= 0.2 - 1e-3
-        per_f[a["function"]] = per_f.get(a["function"], 0) + 1
+    for a in out.assignments:
+        assert a.score >= 0.2 - 1e-3
+        per_f[a.function] = per_f.get(a.function, 0) + 1
     assert all(n <= openings[f] for f, n in per_f.items())
-    assert len(out["assignments"]) + len(out["unassigned"]) == 20
+    assert len(out.assignments) + len(out.unassigned) == 20
     assert random  # the module is used by the helpers
 
 

@@ -2,7 +2,6 @@
 case, candidates and determinism."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 import os
@@ -20,14 +19,15 @@ from matchcore.carving.carve import (
     CarvingError,
     carve,
     competence_keys,
-    find_candidates,
-    instruments_for,
     positions,
     select_tasks,
     task_graph,
     time_compatibility,
 )
-from matchcore.model import Scan, Task, task_hours_per_week
+from matchcore.carving.results import ProfileCompetence
+from matchcore.cli.root import emit_json
+from matchcore.model import Candidate, Scan, Task, task_hours_per_week
+from matchcore.vocabulary import Vocabulary
 
 from .carving_data import (
     port_employer,
@@ -72,7 +72,7 @@ def test_hours_per_week_from_frequency_minutes_and_days(volume, shifts_per_day, 
     scan = scan_of([{"id": "t1", "description": "x", "role": "r", **volume}], shifts_per_day=shifts_per_day,
                    extra={"carving": {"min_hours": 0}})
     result = carve(scan)
-    assert result["functions"][0]["hours_per_week"] == pytest.approx(hours, abs=0.005)
+    assert result.functions[0].hours_per_week == pytest.approx(hours, abs=0.005)
 
 
 @pytest.mark.parametrize("hours, expected", [
@@ -101,7 +101,7 @@ def test_positions_never_hold_less_than_the_minimum_or_much_more_than_full_time(
 
 def test_every_task_not_carved_says_why():
     result = carve(port_scan())
-    reasons = {r["task"]: r["reasons"] for r in result["not_carved"]}
+    reasons = {r.task: r.reasons for r in result.not_carved}
     assert reasons["t10"] == ["core task of role dokwerker", "complexity 3 above threshold 2"]
     assert reasons["t11"] == ["core task of role kraanman", "complexity 5 above threshold 2",
                               "safety-critical (carve it only with --allow-safety-critical)"]
@@ -109,19 +109,19 @@ def test_every_task_not_carved_says_why():
     assert reasons["t14"] == ["core task of role ploegbaas", "complexity 4 above threshold 2"]
     assert reasons["t15"] == [("too few hours: 1.67 h/week, below the minimum of 12.67 h/week for a "
                               "function, and no compatible bundle to merge with")]
-    row = next(r for r in result["not_carved"] if r["task"] == "t10")
-    assert row["reason"] == "core task of role dokwerker; complexity 3 above threshold 2"
-    assert row["reason_nl"] == "kerntaak van de dokwerker; complexiteit 3 hoger dan de drempel 2"
-    assert row["codes"] == ["core", "complexity"] and row["stage"] == "selection"
+    row = next(r for r in result.not_carved if r.task == "t10")
+    assert row.reason == "core task of role dokwerker; complexity 3 above threshold 2"
+    assert row.reason_nl == "kerntaak van de dokwerker; complexiteit 3 hoger dan de drempel 2"
+    assert row.codes == ["core", "complexity"] and row.stage == "selection"
 
 
 def test_each_task_is_carved_or_explained_exactly_once():
     for scan in (port_scan(), two_cluster_scan(), synthetic_scan(200)):
         result = carve(scan)
-        carved = [t for f in result["functions"] for t in f["tasks"]]
-        explained = [r["task"] for r in result["not_carved"]]
+        carved = [t for f in result.functions for t in f.tasks]
+        explained = [r.task for r in result.not_carved]
         assert sorted(carved + explained) == sorted(t.id for t in scan.tasks)
-        assert all(r["reason"] for r in result["not_carved"])
+        assert all(r.reason for r in result.not_carved)
 
 
 def test_options_steer_the_selection():
@@ -129,7 +129,7 @@ def test_options_steer_the_selection():
     opts = CarveOptions(exclude_roles=("heftruckchauffeur",), exclude_zones=("Terrein",),
                         allow_safety_critical=True, max_complexity=3)
     carvable, not_carved = select_tasks(scan, opts.resolved(scan))
-    reasons = {r["task"]: r["reasons"] for r in not_carved}
+    reasons = {r.task: r.reasons for r in not_carved}
     assert reasons["t04"] == ["role heftruckchauffeur excluded (--exclude-role)"]
     assert reasons["t09"] == ["zone terrein excluded (--exclude-zone)"]
     ids = [t.id for t in carvable]
@@ -156,7 +156,7 @@ def test_options_stored_with_the_scan_apply_and_cli_overrides_win():
     stored = Scan.model_validate(port_scan_dict() | {"extra": {"carving": {"max_complexity": 3, "weeks_per_year": 44}}})
     assert CarveOptions.for_scan(stored).max_complexity == 3
     assert CarveOptions.for_scan(stored, max_complexity=1, weeks_per_year=None).max_complexity == 1
-    assert carve(stored)["options"]["weeks_per_year"] == 44
+    assert carve(stored).options.weeks_per_year == 44
     one = Scan.model_validate(port_scan_dict() | {"extra": {"carving": {"exclude_roles": "kraanman"}}})
     assert CarveOptions.for_scan(one).exclude_roles == ("kraanman",)
 
@@ -183,61 +183,61 @@ def test_task_graph_links_shared_competences_and_zones_only():
 @pytest.mark.parametrize("shared_generic", [False, True])
 def test_coherent_clusters_stay_apart(shared_generic):
     result = carve(two_cluster_scan(shared_generic=shared_generic))
-    bundles = sorted(sorted(f["tasks"]) for f in result["functions"])
+    bundles = sorted(sorted(f.tasks) for f in result.functions)
     assert bundles == [["g0", "g1", "g2", "g3"], ["k0", "k1", "k2", "k3"]]
-    titles = sorted(f["title"] for f in result["functions"])
+    titles = sorted(f.title for f in result.functions)
     assert titles == ["Medewerker afwassen (keuken)", "Medewerker gras maaien (park)"]
 
 
 def test_too_few_hours_gives_no_function():
     scan = scan_of([task("t1", 3), task("t2", 4), task("t3", 2.5)])
     result = carve(scan)
-    assert result["functions"] == []
-    assert {r["task"] for r in result["not_carved"]} == {"t1", "t2", "t3"}
-    row = result["not_carved"][0]
-    assert row["codes"] == ["too_few_hours"] and row["stage"] == "bundling"
-    assert "9.50 h/week together, below the minimum of 12.67 h/week" in row["reason"]
+    assert result.functions == []
+    assert {r.task for r in result.not_carved} == {"t1", "t2", "t3"}
+    row = result.not_carved[0]
+    assert row.codes == ["too_few_hours"] and row.stage == "bundling"
+    assert "9.50 h/week together, below the minimum of 12.67 h/week" in row.reason
     # the same tasks make a function once the minimum is lowered
-    assert len(carve(scan, options=CarveOptions(min_hours=8))["functions"]) == 1
+    assert len(carve(scan, options=CarveOptions(min_hours=8)).functions) == 1
 
 
 def test_large_volume_gives_several_positions_of_one_function():
     scan = scan_of([task(f"t{i}", h) for i, h in enumerate([30, 24, 20, 20, 20], start=1)])
-    (fn,) = carve(scan)["functions"]
-    assert fn["hours_per_week"] == 114.0 and fn["fte"] == 3.0
-    assert fn["positions"] == 3 and fn["position_hours"] == [38.0, 38.0, 38.0]
+    (fn,) = carve(scan).functions
+    assert fn.hours_per_week == 114.0 and fn.fte == 3.0
+    assert fn.positions == 3 and fn.position_hours == [38.0, 38.0, 38.0]
 
 
 def test_the_port_example_gives_three_full_time_positions():
     result = carve(port_scan())
-    assert result["totals"]["positions"] == 3
-    (fn,) = result["functions"]
-    assert fn["title"].startswith("Medewerker afval sorteren")
-    assert set(fn["roles"]) == {"dokwerker", "heftruckchauffeur"}
-    assert fn["competences"][0] == "afval sorteren" and fn["profile"][0]["required"] is True
-    assert fn["max_complexity"] == 1
+    assert result.totals.positions == 3
+    (fn,) = result.functions
+    assert fn.title.startswith("Medewerker afval sorteren")
+    assert set(fn.roles) == {"dokwerker", "heftruckchauffeur"}
+    assert fn.competences[0] == "afval sorteren" and fn.profile[0].required is True
+    assert fn.max_complexity == 1
 
 
 def test_a_small_compatible_bundle_is_merged_not_dropped():
     tasks = [task(f"k{i}", 8, competences=["afwassen", "keuken reinigen"], zone="keuken") for i in range(3)]
     tasks.append(task("x", 2, competences=["keuken reinigen", "vaatwasser bedienen"], zone="keuken",
                       when="afternoon"))
-    (fn,) = carve(scan_of(tasks))["functions"]
-    assert "x" in fn["tasks"] and fn["hours_per_week"] == 26
+    (fn,) = carve(scan_of(tasks)).functions
+    assert "x" in fn.tasks and fn.hours_per_week == 26
 
 
 def test_night_tasks_do_not_join_morning_tasks():
     tasks = [task(f"m{i}", 8, when="morning") for i in range(3)] + \
             [task(f"n{i}", 8, when="night") for i in range(3)]
     result = carve(scan_of(tasks))
-    assert sorted(sorted(f["tasks"]) for f in result["functions"]) == [["m0", "m1", "m2"], ["n0", "n1", "n2"]]
+    assert sorted(sorted(f.tasks) for f in result.functions) == [["m0", "m1", "m2"], ["n0", "n1", "n2"]]
 
 
 def test_titles_given_with_the_scan_name_the_function():
     doc = port_scan_dict() | {"extra": {"carving": {"titles": {"t03": "Onderhoudsmedewerker bedrijfsterreinen"}}}}
-    (fn,) = carve(Scan.model_validate(doc))["functions"]
-    assert fn["title"] == "Onderhoudsmedewerker bedrijfsterreinen" and fn["title_source"] == "scan"
-    assert fn["description"].startswith("Onderhoudsmedewerker bedrijfsterreinen neemt eenvoudige taken over")
+    (fn,) = carve(Scan.model_validate(doc)).functions
+    assert fn.title == "Onderhoudsmedewerker bedrijfsterreinen" and fn.title_source == "scan"
+    assert fn.description.startswith("Onderhoudsmedewerker bedrijfsterreinen neemt eenvoudige taken over")
     bad = port_scan_dict() | {"extra": {"carving": {"titles": {"t99": "x"}}}}
     with pytest.raises(CarvingError, match="names task 't99'"):
         carve(Scan.model_validate(bad))
@@ -247,19 +247,19 @@ def test_a_function_without_a_majority_competence_still_requires_its_main_one():
     tasks = [task("a", 6, competences=["instructies opvolgen", "afwassen"], zone="keuken"),
              task("b", 5, competences=["instructies opvolgen", "tafels dekken"], zone="keuken"),
              task("c", 4, competences=["instructies opvolgen", "vegen"], zone="keuken")]
-    (fn,) = carve(scan_of(tasks))["functions"]
-    required = [c["name"] for c in fn["profile"] if c["required"]]
+    (fn,) = carve(scan_of(tasks)).functions
+    required = [c.name for c in fn.profile if c.required]
     assert required == ["instructies opvolgen"]  # all the hours: a majority after all
     tasks = [task("a", 6, competences=["afwassen"], zone="keuken"),
              task("b", 5, competences=["tafels dekken"], zone="keuken"),
              task("c", 4, competences=["vegen"], zone="keuken")]
-    (fn,) = carve(scan_of(tasks))["functions"]
-    assert [c["name"] for c in fn["profile"] if c["required"]] == ["afwassen"]
+    (fn,) = carve(scan_of(tasks)).functions
+    assert [c.name for c in fn.profile if c.required] == ["afwassen"]
 
 
 def test_function_description_lists_tasks_place_time_and_competences():
-    (fn,) = carve(port_scan())["functions"]
-    text = fn["description"]
+    (fn,) = carve(port_scan()).functions
+    text = fn.description
     assert "Verpakkingsmateriaal op de kaai verzamelen en sorteren (20 u/week; kaai, doorlopend)" in text
     assert "dokwerker (100 u/week), heftruckchauffeur (13,75 u/week)" in text
     assert "3 functies: 2 × 38 uur (voltijds) + 1 × 37,75 uur (deeltijds)" in text
@@ -302,13 +302,13 @@ def test_synonym_competences_link_tasks_and_unrelated_ones_do_not():
     # different strings, one concept: a full competence link (0.5), nothing else in common
     assert edges == {("t1", "t2"): pytest.approx(0.5)}
     result = carve(scan)
-    (fn,) = result["functions"]
-    assert fn["tasks"] == ["t1", "t2"] and fn["hours_per_week"] == 18
+    (fn,) = result.functions
+    assert fn.tasks == ["t1", "t2"] and fn.hours_per_week == 18
     # one concept, one profile row, in the tasks' own wording with most hours
-    assert fn["profile"] == [{"name": "heftruck rijden", "level": 1, "required": True, "weight": 3.0}]
-    assert fn["quality"]["variety"]["competences"] == 1
-    assert [r["task"] for r in result["not_carved"]] == ["t3", "t4"]
-    assert {c for r in result["not_carved"] for c in r["codes"]} == {"too_few_hours"}
+    assert fn.profile == [ProfileCompetence(name="heftruck rijden", level=1, weight=3.0, required=True)]
+    assert fn.quality.variety.competences == 1
+    assert [r.task for r in result.not_carved] == ["t3", "t4"]
+    assert {c for r in result.not_carved for c in r.codes} == {"too_few_hours"}
 
 
 def test_a_competence_every_task_needs_weighs_little_whatever_its_wording(monkeypatch):
@@ -330,14 +330,12 @@ def test_a_competence_every_task_needs_weighs_little_whatever_its_wording(monkey
 
 
 def test_with_a_store_coach_aliases_link_competences_too(store):
-    from matchcore.vocabulary.concepts import Vocabulary
-
     scan = forklift_scan(second="clark besturen")   # not in the starter vocabulary
-    assert carve(scan, store=store, candidates=False)["functions"] == []
+    assert carve(scan, store=store, candidates=False).functions == []
     Vocabulary(store).fit().add_alias("heftruck-besturen", "clark besturen")
-    (fn,) = carve(scan, store=store, candidates=False)["functions"]
-    assert fn["tasks"] == ["t1", "t2"]
-    assert carve(scan, candidates=False)["functions"] == []   # without the store: no alias
+    (fn,) = carve(scan, store=store, candidates=False).functions
+    assert fn.tasks == ["t1", "t2"]
+    assert carve(scan, candidates=False).functions == []   # without the store: no alias
 
 
 # --- job quality ---------------------------------------------------------------------------------
@@ -348,93 +346,73 @@ def test_a_function_of_only_heavy_dirty_leftovers_is_flagged():
     clean = [task(f"b{i}", 6, competences=["labelen", "scannen"], zone="magazijn") for i in range(3)]
     clean.append(task("b9", 3, competences=["afval sorteren", "labelen"], zone="afvalhoek"))
     result = carve(scan_of(dirty + clean))
-    by_first = {f["tasks"][0][0]: f for f in result["functions"]}
-    flagged = by_first["a"]["quality"]
-    assert flagged["flagged"] and flagged["codes"][0] == "leftovers"
-    assert flagged["flags"][0].startswith("only heavy, dirty or isolated work")
-    assert flagged["flags_nl"][0].startswith("enkel zwaar, vuil of geïsoleerd werk")
-    for extra in flagged.get("suggested_additions", []):
-        assert extra["task"].startswith("b")
-    assert not by_first["b"]["quality"]["flagged"]
+    by_first = {f.tasks[0][0]: f for f in result.functions}
+    flagged = by_first["a"].quality
+    assert flagged.flagged and flagged.codes[0] == "leftovers"
+    assert flagged.flags[0].startswith("only heavy, dirty or isolated work")
+    assert flagged.flags_nl[0].startswith("enkel zwaar, vuil of geïsoleerd werk")
+    for extra in flagged.suggested_additions:
+        assert extra.task.startswith("b")
+    assert not by_first["b"].quality.flagged
 
 
 def test_isolated_and_single_task_functions_are_flagged():
-    (fn,) = carve(scan_of([task("t1", 20, strain=["isolated"])]))["functions"]
-    assert fn["quality"]["codes"] == ["leftovers", "isolated", "little_variety"]
+    (fn,) = carve(scan_of([task("t1", 20, strain=["isolated"])])).functions
+    assert fn.quality.codes == ["leftovers", "isolated", "little_variety"]
 
 
 # --- business case -------------------------------------------------------------------------------
 
 def test_business_case_values_freed_hours_at_the_roles_cost():
     result = carve(port_scan())
-    (fn,) = result["functions"]
-    case = fn["business_case"]
-    hours = fn["freed_hours_per_week"]
+    (fn,) = result.functions
+    case = fn.business_case
+    hours = fn.freed_hours_per_week
     assert hours == {"dokwerker": 100.0, "heftruckchauffeur": 13.75}
     freed = 100 * 42 + 13.75 * 38
-    assert case["freed_cost_per_week_eur"] == pytest.approx(freed)
-    assert case["carved_hourly_cost_eur"] == DEFAULT_CARVED_HOURLY_COST_EUR
-    assert result["options"]["carved_hourly_cost_source"] == "default"
+    assert case.freed_cost_per_week_eur == pytest.approx(freed)
+    assert case.carved_hourly_cost_eur == DEFAULT_CARVED_HOURLY_COST_EUR
+    assert result.options.carved_hourly_cost_source == "default"
     saving = freed - 113.75 * DEFAULT_CARVED_HOURLY_COST_EUR
-    assert case["saving_per_week_eur"] == pytest.approx(saving)
-    assert fn["yearly_saving_eur"] == pytest.approx(saving * WEEKS_PER_YEAR)
-    assert result["totals"]["yearly_saving_eur"] == fn["yearly_saving_eur"]
+    assert case.saving_per_week_eur == pytest.approx(saving)
+    assert fn.yearly_saving_eur == pytest.approx(saving * WEEKS_PER_YEAR)
+    assert result.totals.yearly_saving_eur == fn.yearly_saving_eur
 
 
 def test_carved_cost_comes_from_option_then_scan_then_default():
     scan = Scan.model_validate(port_scan_dict() | {"carved_hourly_cost_eur": 30})
-    assert carve(scan)["functions"][0]["business_case"]["carved_hourly_cost_eur"] == 30
+    assert carve(scan).functions[0].business_case.carved_hourly_cost_eur == 30
     result = carve(scan, options=CarveOptions(carved_hourly_cost_eur=45, weeks_per_year=40))
-    case = result["functions"][0]["business_case"]
-    assert case["carved_hourly_cost_eur"] == 45 and result["options"]["carved_hourly_cost_source"] == "option"
-    assert case["yearly_saving_eur"] == pytest.approx(case["saving_per_week_eur"] * 40, abs=0.01)
-    assert case["yearly_saving_eur"] < 0  # dearer than the freed hours: a cost, shown negative
+    case = result.functions[0].business_case
+    assert case.carved_hourly_cost_eur == 45 and result.options.carved_hourly_cost_source == "option"
+    assert case.yearly_saving_eur == pytest.approx(case.saving_per_week_eur * 40, abs=0.01)
+    assert case.yearly_saving_eur < 0  # dearer than the freed hours: a cost, shown negative
 
 
 def test_roles_without_hourly_cost_are_noted():
     doc = port_scan_dict()
     doc["roles"][1].pop("hourly_cost_eur")
-    case = carve(Scan.model_validate(doc))["functions"][0]["business_case"]
-    assert any("heftruckchauffeur has no hourly_cost_eur" in n for n in case["notes"])
+    case = carve(Scan.model_validate(doc)).functions[0].business_case
+    assert any("heftruckchauffeur has no hourly_cost_eur" in n for n in case.notes)
 
 
 # --- candidates -----------------------------------------------------------------------------------
 
-def test_candidates_are_an_empty_list_with_a_note_without_the_matching_engine(monkeypatch, store):
-    monkeypatch.setitem(sys.modules, "matchcore.matching.matcher", None)
-    assert find_candidates(store, [], cache={}) == ([], ("candidates not ranked: the matching engine "
-                                                        "(matchcore.matching.matcher) is not installed yet"))
-    store.upsert([port_employer(), port_scan()])
-    result = carve(store.scan("haven-test"), store=store)
-    assert result["candidates_status"] == "unavailable" and result["notes"]
-    assert result["functions"][0]["candidates"] == []
-
-
-def test_instruments_are_skipped_with_a_note_without_their_module(monkeypatch, store):
-    monkeypatch.setitem(sys.modules, "matchcore.instruments.base", None)
-    assert instruments_for(store, None, None, ["K-1"]) == (
-        {}, "instruments not evaluated: matchcore.instruments.base is not installed yet")
-
-
 def test_candidates_come_from_the_matching_engine(store):
-    pytest.importorskip("matchcore.matching.matcher")
-    from matchcore.model import Candidate
-
     fits = Candidate.model_validate({
         "kind": "candidate", "id": "K-9001", "home": {"postcode": "2030"}, "max_commute_km": 25,
         "hours_per_week": 38, "competences": [{"name": "afval sorteren", "level": 2},
                                               {"name": "veegmachine bedienen", "level": 2}]})
     store.upsert([port_employer(), port_scan(), fits])
     result = carve(store.scan("haven-test"), store=store)
-    assert result["candidates_status"] == "ranked"
-    (fn,) = result["functions"]
-    assert [c["candidate"] for c in fn["candidates"]] == ["K-9001"]
-    assert 0 < fn["candidates"][0]["score"] <= 1 and "missing_required" in fn["candidates"][0]
-    if importlib.util.find_spec("matchcore.instruments.base"):
-        codes = [i["code"] for i in fn["candidates"][0]["instruments"]]
-        assert codes and all(set(i) >= {"code", "eligible", "employer_cost_per_month_eur"}
-                             for i in fn["candidates"][0]["instruments"])
-    assert carve(store.scan("haven-test"), store=store, candidates=False)["candidates_status"] == "not_requested"
+    assert result.candidates_status == "ranked"
+    (fn,) = result.functions
+    assert [c.candidate for c in fn.candidates] == ["K-9001"]
+    assert 0 < fn.candidates[0].score <= 1 and fn.candidates[0].missing_required == []
+    codes = [i["code"] for i in fn.candidates[0].instruments]
+    assert codes and all(set(i) >= {"code", "eligible", "employer_cost_per_month_eur"}
+                         for i in fn.candidates[0].instruments)
+    assert carve(store.scan("haven-test"), store=store, candidates=False).candidates_status == "not_requested"
 
 
 # --- determinism and the bundled scans --------------------------------------------------------------
@@ -448,13 +426,14 @@ def test_same_input_same_output_whatever_the_task_order():
     assert carve(scan.model_copy(update={"tasks": shuffled})) == first
 
 
-def test_same_output_under_another_python_hash_seed():
-    code = ("import json; from tests.carving_data import synthetic_scan; from matchcore.carving.carve import carve; "
-            "print(json.dumps(carve(synthetic_scan(300, seed=3)), sort_keys=True))")
+def test_same_output_under_another_python_hash_seed(capsys):
+    code = ("from tests.carving_data import synthetic_scan; from matchcore.carving.carve import carve; "
+            "from matchcore.cli.root import emit_json; emit_json(carve(synthetic_scan(300, seed=3)))")
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                          check=True).stdout
-    assert json.loads(out) == json.loads(json.dumps(carve(synthetic_scan(300, seed=3))))
+    emit_json(carve(synthetic_scan(300, seed=3)))
+    assert out == capsys.readouterr().out
 
 
 def test_the_bundled_scans_carve_into_functions(bundled_store):
@@ -463,8 +442,28 @@ def test_the_bundled_scans_carve_into_functions(bundled_store):
         pytest.skip("bundled scans not present")
     for scan_id in ids:
         result = carve(bundled_store.scan(scan_id), store=bundled_store, candidates=False)
-        assert result["functions"], scan_id
-        for fn in result["functions"]:
-            assert fn["hours_per_week"] >= result["options"]["min_hours"] - 0.01
+        assert result.functions, scan_id
+        for fn in result.functions:
+            assert fn.hours_per_week >= result.options.min_hours - 0.01
     port = carve(bundled_store.scan("haven-2025-03"), candidates=False)
-    assert port["totals"]["positions"] == 3
+    assert port.totals.positions == 3
+
+
+def test_the_json_lists_suggestions_only_for_flagged_functions_and_instruments_only_with_an_employer(store, capsys):
+    dirty = [task(f"a{i}", 6, competences=["afval sorteren", "containers ledigen"], zone="afvalhoek",
+                  strain=["heavy", "dirty"]) for i in range(3)]
+    clean = [task(f"b{i}", 6, competences=["labelen", "scannen"], zone="magazijn") for i in range(3)]
+    emit_json(carve(scan_of(dirty + clean)))
+    doc = json.loads(capsys.readouterr().out)
+    assert [("suggested_additions" in f["quality"], f["quality"]["flagged"]) for f in doc["functions"]] \
+        in ([(True, True), (False, False)], [(False, False), (True, True)])
+    assert list(doc) == ["scan", "employer", "employer_name", "date", "consultant", "options",
+                         "candidates_status", "functions", "not_carved", "totals", "notes"]
+    assert list(doc["options"])[-1] == "carved_hourly_cost_source" and doc["date"] == "2025-01-01"
+    fits = Candidate.model_validate({
+        "kind": "candidate", "id": "K-9001", "home": {"postcode": "2030"}, "max_commute_km": 25,
+        "hours_per_week": 18, "competences": [{"name": "afval sorteren", "level": 2}]})
+    store.upsert([fits])
+    emit_json(carve(scan_of(dirty), store=store))   # employer "e" of the scan is not in the store
+    (fn,) = json.loads(capsys.readouterr().out)["functions"]
+    assert fn["candidates"] and "instruments" not in fn["candidates"][0]

@@ -7,10 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from matchcore.errors import ParameterError
-from matchcore.instruments.params import SHARED_FILE, load_parameters
+from matchcore.errors import ParameterError, UnknownParameter
+from matchcore.instruments.params import load_parameters as _load_parameters
+from matchcore.instruments.registry import get_registry
 
 PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
+SHARED_FILE = PLUGINS / "shared.yaml"
+
+
+def load_parameters(path):
+    """A parameter file citing the built-ins' shared references (as a built-in plugin loads it)."""
+    return _load_parameters(path, SHARED_FILE)
 
 GOOD = """
 instruments:
@@ -76,8 +83,12 @@ def test_null_value_ends_a_parameter(tmp_path):
 
 
 def test_unknown_parameter_name_suggests_the_closest(tmp_path):
-    with pytest.raises(ParameterError, match="no parameter 'rte'; did you mean 'rate'"):
+    # a misspelt name is a bug in the plugin (UnknownParameter), not a gap in the data (ParameterError)
+    with pytest.raises(UnknownParameter, match="no parameter 'rte'; did you mean 'rate'") as info:
         load_parameters(write(tmp_path, GOOD)).get("rte", dt.date(2024, 1, 1))
+    assert not isinstance(info.value, ParameterError)
+    with pytest.raises(UnknownParameter, match="no reference 'ownn'; did you mean 'own'"):
+        load_parameters(write(tmp_path, GOOD)).reference("ownn")
 
 
 @pytest.mark.parametrize("old, new, message", [
@@ -134,5 +145,15 @@ def test_builtin_parameter_files_are_valid(path):
                 assert value.note, f"{path.name} {param.name}@{value.valid_from}: say why it is unverified"
 
 
-def test_shared_file_is_the_one_in_plugins():
-    assert SHARED_FILE == PLUGINS / "shared.yaml"
+def test_the_built_ins_pass_their_shared_file():
+    """matchcore knows no plugin folder: each built-in names its shared file, beside its module."""
+    for code, (inst, plugin) in get_registry().instruments.items():
+        if plugin.startswith("matchcore_plugins."):
+            assert inst.shared_parameters.path == SHARED_FILE, code
+
+
+def test_shared_references_resolve_only_with_the_shared_file(tmp_path):
+    path = write(tmp_path, GOOD)
+    assert load_parameters(path).get("rate", dt.date(2025, 1, 1)).reference.key == "S-001"
+    with pytest.raises(ParameterError, match="reference 'S-001' is not defined"):
+        _load_parameters(path)

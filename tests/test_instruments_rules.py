@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from matchcore.instruments.base import DEFAULT_LEAD_DAYS, evaluate_all
-from matchcore.model import Candidate, Employer
+from matchcore.instruments import DEFAULT_LEAD_DAYS, evaluate_all, load_parameters
 from matchcore.instruments.registry import get_registry
+from matchcore.model import Candidate, Employer
 
 CASES = Path(__file__).parent / "instrument_cases"
+PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
 
 BASE_CANDIDATE = {
     "kind": "candidate", "id": "K-T", "home": {"postcode": "9000"}, "birth_date": "1986-05-10",
@@ -58,7 +59,7 @@ def load_cases():
 ALL_CASES = list(load_cases())
 
 
-def run(case: dict) -> dict:
+def run(case: dict):
     candidate = Candidate.model_validate(merge(BASE_CANDIDATE, case.get("candidate")))
     employer = Employer.model_validate({**merge(BASE_EMPLOYER, case.get("employer")),
                                         "functions": [merge(BASE_FUNCTION, case.get("function"))]})
@@ -70,14 +71,21 @@ def run(case: dict) -> dict:
                            variants=case.get("variants"), problems=problems)
     assert problems == []
     [result] = results
-    assert result["code"] == case["instrument"]
+    assert result.code == case["instrument"]
     return result
 
 
-def _find(items: list[dict], key: str, prefix: str) -> dict:
-    hits = [i for i in items if i[key].startswith(prefix)]
-    assert len(hits) == 1, f"{len(hits)} items whose {key} starts with {prefix!r}: {[i[key] for i in items]}"
+def _find(items: list, key: str, prefix: str):
+    hits = [i for i in items if getattr(i, key).startswith(prefix)]
+    assert len(hits) == 1, f"{len(hits)} items whose {key} starts with {prefix!r}: {[getattr(i, key) for i in items]}"
     return hits[0]
+
+
+def _day(value) -> dt.date | None:
+    """An expected date of a case table: a YAML date, or a quoted "YYYY-MM-DD" text (or null)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
 
 
 @pytest.mark.parametrize("case", ALL_CASES)
@@ -88,35 +96,56 @@ def test_rule_case(case):
     result = run(case)
     expect = case["expect"]
     if "eligible" in expect:
-        assert result["eligible"] is expect["eligible"], result["reasons"]
+        assert result.eligible is expect["eligible"], result.reasons
     for rule, ok in (expect.get("reasons") or {}).items():
-        [reason] = [r for r in result["reasons"] if r["rule"] == rule]
-        assert reason["ok"] is ok, reason
+        [reason] = [r for r in result.reasons if r.rule == rule]
+        assert reason.ok is ok, reason
     if "text" in expect:
-        assert any(expect["text"] in r["text"] for r in result["reasons"]), result["reasons"]
+        assert any(expect["text"] in r.text for r in result.reasons), result.reasons
     for fact in expect.get("missing") or []:
-        assert any(fact in m for m in result["missing"]), result["missing"]
+        assert any(fact in m for m in result.missing), result.missing
     for key in ("successor", "variant", "employer_cost_per_month_eur", "employer_cost_per_month_excl_vat_eur",
                 "employer_cost_total_eur", "employer_cost_unknown"):
         if key in expect:
-            assert result[key] == expect[key], (key, result[key], result["costs"])
+            assert getattr(result, key) == expect[key], (key, getattr(result, key), result.costs)
     for prefix, fields in (expect.get("costs") or {}).items():
-        item = _find(result["costs"], "item", prefix)
+        item = _find(result.costs, "item", prefix)
         for field, value in fields.items():
-            assert item[field] == value, (prefix, field, item)
+            got = getattr(item.weeks, field) if field in ("from_week", "until_week") else getattr(item, field)
+            assert got == value, (prefix, field, item)
     for prefix, due in (expect.get("steps") or {}).items():
-        assert _find(result["steps"], "what", prefix)["due"] == due.isoformat() if isinstance(due, dt.date) else due
+        step = _find(result.steps, "what", prefix)
+        assert step.due == _day(due), (prefix, step.due, _day(due))
     for prefix, fields in (expect.get("step_fields") or {}).items():
-        step = _find(result["steps"], "what", prefix)
+        step = _find(result.steps, "what", prefix)
         for field, value in fields.items():
-            assert step[field] == value, (prefix, field, step)
+            got = getattr(step, field)
+            assert got == (_day(value) if field in ("due", "earliest") else value), (prefix, field, step)
     for key, value in (expect.get("duration") or {}).items():
-        assert result["duration"][key] == value
-    flagged = {u["parameter"] for u in result["unverified"]}
+        assert getattr(result.duration, key, result.duration.extra.get(key) if hasattr(result.duration, "extra")
+                       else None) == value, (key, result.duration)
+    flagged = {u.parameter for u in result.unverified}
     for name in expect.get("unverified") or []:
         assert name in flagged, flagged
     if "notes" in expect:
-        assert any(expect["notes"] in n["text"] for n in result["notes"]), [n["text"] for n in result["notes"]]
+        assert any(expect["notes"] in n.text for n in result.notes), [n.text for n in result.notes]
+
+
+@pytest.mark.parametrize("key, field", [("steps", None), ("step_fields", "earliest")])
+def test_a_wrong_expected_step_date_fails(key, field):
+    """Step dates are compared: every case expecting a due (or earliest) date fails with another one."""
+    cases = [p.values[0] for p in ALL_CASES
+             if any(field is None or field in v for v in (p.values[0]["expect"].get(key) or {}).values())]
+    assert cases
+    for case in cases:
+        wrong = copy.deepcopy(case)
+        for prefix, value in wrong["expect"][key].items():
+            if field is None:
+                wrong["expect"][key][prefix] = "1999-01-01"
+            elif field in value:
+                value[field] = dt.date(1999, 1, 1)
+        with pytest.raises(AssertionError):
+            test_rule_case(wrong)
 
 
 def test_every_instrument_has_eligible_not_eligible_and_unknown_cases():
@@ -140,18 +169,16 @@ def test_reasons_cite_a_source_and_the_parameter_date():
     """Every reason of every case cites a source; those using a dated value name its date."""
     for param in ALL_CASES:
         result = run(param.values[0])
-        for reason in result["reasons"]:
-            assert reason["source"], (param.id, reason)
-            if reason["parameters"]:
-                assert reason["parameter_date"], (param.id, reason)
+        for reason in result.reasons:
+            assert reason.source, (param.id, reason)
+            if reason.parameters:
+                assert reason.parameter_date, (param.id, reason)
 
 
 def _change_dates():
     """(file, parameter, date) for every dated change after a parameter's first value."""
-    from matchcore.instruments.params import load_parameters
-
-    for path in sorted((Path(__file__).resolve().parent.parent / "plugins").glob("*.yaml")):
-        params = load_parameters(path)
+    for path in sorted(PLUGINS.glob("*.yaml")):
+        params = load_parameters(path, PLUGINS / "shared.yaml")
         for name, param in params.parameters.items():
             for value in param.values[1:]:
                 yield path.stem, set(params.instruments), name, value.valid_from

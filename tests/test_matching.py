@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import math
+from dataclasses import fields
 
 import numpy as np
 import pytest
 
 from matchcore.errors import NotFound
-from matchcore.matching.matcher import Matcher, instruments_for
+from matchcore.matching.matcher import Matcher
 from matchcore.model import FunctionCompetence
+from matchcore.vocabulary import import_esco
 from tests.match_data import (  # noqa: F401
     KITCHEN,
     candidate,
@@ -55,36 +57,36 @@ SCORE_CASES = [
 def test_score_cases(kitchen, name, comps, targets, R, O, U, presence, score):
     kitchen.upsert([candidate("K-1", comps, targets=targets)])
     m = Matcher(kitchen, idf=False).fit()
-    res = m.match_candidate("K-1", include_excluded=True)["results"][0]
-    c = res["components"]
-    assert (c["required"], c["optional"], c["use"], c["presence"]) == pytest.approx(
+    res = m.match_candidate("K-1", include_excluded=True).results[0]
+    c = res.components
+    assert (c.required, c.optional, c.use, c.presence) == pytest.approx(
         (R, O, U, presence), abs=1e-3)
-    assert res["score"] == pytest.approx(score, abs=1e-3)
-    assert 0 <= res["score"] <= 1
+    assert res.score == pytest.approx(score, abs=1e-3)
+    assert 0 <= res.score <= 1
 
 
 def test_nothing_in_common_is_not_listed(kitchen):
     kitchen.upsert([candidate("K-1", [("orderpicken", 3), ("gras maaien", 2)])])
     _, _, scores, _ = Matcher(kitchen).fit().score_matrix()
     assert scores[0, 0] == 0
-    assert Matcher(kitchen).fit().match_candidate("K-1", include_excluded=True)["results"] == []
+    assert Matcher(kitchen).fit().match_candidate("K-1", include_excluded=True).results == []
 
 
 def test_explanations_name_what_matched_and_what_is_missing(kitchen):
     kitchen.upsert([candidate("K-1", [("afwas doen", 1), ("keuken reinigen", 3),
                                       ("pannenkoeken bakken", 2)])])
-    res = Matcher(kitchen).fit().match_candidate("K-1", include_excluded=True)["results"][0]
-    matched = {m["competence"]: m for m in res["matched"]}
-    assert matched["afwassen"]["level"] == 1 and matched["afwassen"]["required_level"] == 2
-    assert matched["afwassen"]["candidate_competence"] == "afwas doen"
-    assert res["missing_required"] == ["HACCP-regels toepassen"]
-    assert res["missing_optional"] == ["samenwerken"]
-    assert res["unresolved"] == ["pannenkoeken bakken"]
-    text = "\n".join(res["explanation"])
+    res = Matcher(kitchen).fit().match_candidate("K-1", include_excluded=True).results[0]
+    matched = {m.competence: m for m in res.matched}
+    assert matched["afwassen"].level == 1 and matched["afwassen"].required_level == 2
+    assert matched["afwassen"].candidate_competence == "afwas doen"
+    assert res.missing_required == ["HACCP-regels toepassen"]
+    assert res.missing_optional == ["samenwerken"]
+    assert res.unresolved == ["pannenkoeken bakken"]
+    text = "\n".join(res.explanation)
     assert "~ afwassen (required, level 2): has level 1 as 'afwas doen', counts 0.50" in text
     assert "- HACCP-regels toepassen (required, level 1): missing" in text
     assert "'pannenkoeken bakken' (candidate) did not resolve" in text
-    assert res["explanation"][0].startswith(f"score {res['score']:.2f} = penalty")
+    assert res.explanation[0].startswith(f"score {res.score:.2f} = penalty")
 
 
 def test_unresolved_text_counts_through_similarity(store):
@@ -93,13 +95,13 @@ def test_unresolved_text_counts_through_similarity(store):
                   candidate("K-1", [("pannenkoekjes bakken", 2), ("afwassen", 1)]),
                   candidate("K-2", [("afwassen", 1)])])
     m = Matcher(store).fit()
-    with_text = m.match_candidate("K-1", include_excluded=True)["results"][0]
-    without = m.match_candidate("K-2", include_excluded=True)["results"][0]
-    hit = next(x for x in with_text["matched"] if x["via"] == "text")
-    assert hit["candidate_competence"] == "pannenkoekjes bakken" and hit["similarity"] >= 0.5
-    assert with_text["components"]["text"] > 0
-    assert with_text["score"] > without["score"]
-    assert set(with_text["unresolved"]) == {"pannenkoekjes bakken", "pannenkoeken bakken"}
+    with_text = m.match_candidate("K-1", include_excluded=True).results[0]
+    without = m.match_candidate("K-2", include_excluded=True).results[0]
+    hit = next(x for x in with_text.matched if x.via == "text")
+    assert hit.candidate_competence == "pannenkoekjes bakken" and hit.similarity >= 0.5
+    assert with_text.components.text > 0
+    assert with_text.score > without.score
+    assert set(with_text.unresolved) == {"pannenkoekjes bakken", "pannenkoeken bakken"}
 
 
 def test_rare_competences_weigh_more(store):
@@ -108,12 +110,12 @@ def test_rare_competences_weigh_more(store):
                                  for i in range(5)]
                                 + [function("rare", common + [comp("ramen wassen")])]),
                   candidate("K-1", [("op tijd komen", 1), ("ramen wassen", 1)])])
-    with_idf = Matcher(store).fit().match_candidate("K-1", include_excluded=True)["results"]
-    assert with_idf[0]["function"] == "e/rare"
-    plain = Matcher(store, idf=False).fit().match_candidate("K-1", include_excluded=True)["results"]
-    rare = next(r for r in plain if r["function"] == "e/rare")
-    gen = next(r for r in plain if r["function"] == "e/gen0")
-    assert with_idf[0]["score"] - with_idf[1]["score"] > rare["score"] - gen["score"]
+    with_idf = Matcher(store).fit().match_candidate("K-1", include_excluded=True).results
+    assert with_idf[0].function == "e/rare"
+    plain = Matcher(store, idf=False).fit().match_candidate("K-1", include_excluded=True).results
+    rare = next(r for r in plain if r.function == "e/rare")
+    gen = next(r for r in plain if r.function == "e/gen0")
+    assert with_idf[0].score - with_idf[1].score > rare.score - gen.score
 
 
 # --- constraints ------------------------------------------------------------------------
@@ -158,30 +160,29 @@ def test_constraint_cases(store, name, fkw, ckw, excluded, text):
     store.upsert([employer("e", [function("f", KITCHEN, **fkw)], postcode="9000"),
                   candidate("K-1", ALL_FOUR, **ckw)])
     m = Matcher(store).fit()
-    res = m.match_candidate("K-1", include_excluded=True)["results"][0]
-    assert res["excluded"] is excluded
-    assert any(text in r for r in res["reasons"]), res["reasons"]
-    assert bool(res["exclusions"]) is excluded
-    assert len(m.match_candidate("K-1")["results"]) == (0 if excluded else 1)
-    back = m.match_function("e/f", include_excluded=True)["results"][0]
-    assert back["candidate"] == "K-1" and back["excluded"] is excluded
+    res = m.match_candidate("K-1", include_excluded=True).results[0]
+    assert res.excluded is excluded
+    assert any(text in r for r in res.reasons), res.reasons
+    assert bool(res.exclusions) is excluded
+    assert len(m.match_candidate("K-1").results) == (0 if excluded else 1)
+    back = m.match_function("e/f", include_excluded=True).results[0]
+    assert back.candidate == "K-1" and back.excluded is excluded
 
 
 def test_reference_profiles_skip_place_and_hours(store):
-    from matchcore.vocabulary.concepts import import_esco
     from tests.match_data import ESCO_SMALL
 
     import_esco(store, ESCO_SMALL)
     store.upsert([candidate("K-1", [("sort waste", 2)], postcode="8500", max_commute_km=5, hours=10)])
-    res = Matcher(store).fit().match_candidate("K-1")["results"]
-    assert res and not res[0]["excluded"] and res[0]["distance_km"] is None
-    assert res[0]["instruments"] == []
-    assert any("reference profile" in r for r in res[0]["reasons"])
+    res = Matcher(store).fit().match_candidate("K-1").results
+    assert res and not res[0].excluded and res[0].distance_km is None
+    assert res[0].instruments == []
+    assert any("reference profile" in r for r in res[0].reasons)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_vectorised_constraints_and_scores_agree_with_the_pair_rules(store, seed):
-    from matchcore.matching.explain import pair_constraints
+    from matchcore.matching.constraints import CONSTRAINTS
 
     employers, candidates = random_world(seed)
     store.upsert(employers + candidates)
@@ -189,25 +190,27 @@ def test_vectorised_constraints_and_scores_agree_with_the_pair_rules(store, seed
     cids, fids, scores, excluded = m.score_matrix()
     for i, cid in enumerate(cids):
         res = m.match_candidate(cid, top=len(fids), include_excluded=True, instruments=False)
-        by_f = {r["function"]: r for r in res["results"]}
+        by_f = {r.function: r for r in res.results}
         assert set(by_f) == {f for j, f in enumerate(fids) if scores[i, j] > 0}
         for j, fid in enumerate(fids):
             if fid not in by_f:
                 continue
             r = by_f[fid]
-            assert r["excluded"] == bool(excluded[i, j]) == bool(r["exclusions"]), (cid, fid, r["reasons"])
-            assert r["score"] == pytest.approx(scores[i, j], abs=5e-4)
-            assert r["score"] == pytest.approx(_reference_score(r["components"]), abs=2e-3)
-    assert pair_constraints  # imported: the per-pair rules the explanations use
+            assert r.excluded == bool(excluded[i, j]) == bool(r.exclusions), (cid, fid, r.reasons)
+            assert r.score == pytest.approx(scores[i, j], abs=5e-4)
+            assert r.score == pytest.approx(_reference_score(r.components), abs=2e-3)
+            # the explanation's verdicts are the table's (batch, single pair and text alike)
+            assert [c.text for c in r.checks if c.ok is False] == r.exclusions
+            assert {c.name for c in r.checks} <= {k.name for k in CONSTRAINTS}
 
 
 def _reference_score(c: dict) -> float:
     """The documented formula, from the components: C = (A + U) / 2, P * C (or P * (0.8 C + 0.2 J))."""
-    comp = 0.0 if c["coverage"] is None else (c["coverage"] + (c["use"] or 0.0)) / 2
-    assert comp == pytest.approx(c["competence"], abs=2e-3)
-    penalty = 1 - 0.5 * (1 - c["presence"])
-    assert penalty == pytest.approx(c["penalty"], abs=1e-3)
-    return penalty * (comp if c["job_target"] is None else 0.8 * comp + 0.2 * c["job_target"])
+    comp = 0.0 if c.coverage is None else (c.coverage + (c.use or 0.0)) / 2
+    assert comp == pytest.approx(c.competence, abs=2e-3)
+    penalty = 1 - 0.5 * (1 - c.presence)
+    assert penalty == pytest.approx(c.penalty, abs=1e-3)
+    return penalty * (comp if c.job_target is None else 0.8 * comp + 0.2 * c.job_target)
 
 
 # --- queries ------------------------------------------------------------------------------
@@ -229,23 +232,23 @@ def town(store):
 
 def test_match_candidate_output_has_the_formats_fields(town):
     out = Matcher(town).fit().match_candidate("K-1")
-    assert out["candidate"] == "K-1"
-    for r in out["results"]:
+    assert out.candidate == "K-1"
+    for r in out.results:
         for k in ("function", "employer", "title", "score", "excluded", "reasons", "matched",
                   "missing_required", "missing_optional", "unresolved", "instruments",
                   "components", "distance_km"):
-            assert k in r
-        for inst in r["instruments"]:
+            assert k in {f.name for f in fields(r)}
+        for inst in r.instruments:
             assert {"code", "eligible", "employer_cost_per_month_eur", "reasons"} <= set(inst)
 
 
 def test_ties_are_broken_by_id_and_results_are_deterministic(town):
     m = Matcher(town).fit()
-    ids = [r["function"] for r in m.match_candidate("K-1", instruments=False)["results"]]
+    ids = [r.function for r in m.match_candidate("K-1", instruments=False).results]
     assert ids[:2] == ["kaai/afwasser", "twin/afwasser"]  # equal scores: id order
-    assert ids == [r["function"] for r in Matcher(town).fit().match_candidate("K-1", instruments=False)["results"]]
+    assert ids == [r.function for r in Matcher(town).fit().match_candidate("K-1", instruments=False).results]
     _, idx, _ = m.top_functions_all(top=4)
-    assert [m.data_["f_ids"][i] for i in idx[0] if i >= 0] == ids
+    assert [m.data_.functions.ids[i] for i in idx[0] if i >= 0] == ids
 
 
 @pytest.mark.parametrize("filters, expected", [
@@ -256,8 +259,8 @@ def test_ties_are_broken_by_id_and_results_are_deterministic(town):
     ({"max_distance_km": 10}, ["kaai/afwasser", "kaai/kok", "twin/afwasser"]),
 ])
 def test_filters(town, filters, expected):
-    res = Matcher(town).fit().match_candidate("K-1", instruments=False, **filters)["results"]
-    assert sorted(r["function"] for r in res) == expected
+    res = Matcher(town).fit().match_candidate("K-1", instruments=False, **filters).results
+    assert sorted(r.function for r in res) == expected
 
 
 def test_unknown_ids_suggest_the_nearest(town):
@@ -277,41 +280,31 @@ def test_match_function_and_profiles(town):
                  candidate("K-3", [("afwas doen", 2)], postcode="9000", targets=["afwasser"])])
     m = Matcher(town).fit()
     out = m.match_function("kaai/afwasser", instruments=False)
-    assert out["function"] == "kaai/afwasser" and out["results"][0]["candidate"] == "K-1"
-    assert "K-2" not in [r["candidate"] for r in out["results"]]
+    assert out.function == "kaai/afwasser" and out.results[0].candidate == "K-1"
+    assert "K-2" not in [r.candidate for r in out.results]
     rows = m.rank_candidates_for_profile(
         [FunctionCompetence(name="orderpicken", level=2, required=True)], hours_per_week=30,
         location="2000")
-    assert rows[0]["candidate"] == "K-2" and rows[0]["missing_required"] == []
+    assert rows[0].candidate == "K-2" and rows[0].missing_required == []
     assert {"candidate", "score", "excluded", "reasons", "matched", "missing_required",
-            "missing_optional", "unresolved"} <= set(rows[0])
+            "missing_optional", "unresolved"} <= {f.name for f in fields(rows[0])}
 
 
 def test_match_pair_explains_one_pair_even_when_excluded(town):
     town.upsert([candidate("K-9", [("orderpicken", 2)], postcode="9000", max_commute_km=5)])
     m = Matcher(town).fit()
     pair = m.match_pair("K-9", "depot/picker", instruments=False)
-    assert pair["function"] == "depot/picker" and pair["excluded"] is True
+    assert pair.function == "depot/picker" and pair.excluded is True
     assert m.match_pair("K-9", "kaai/kok", instruments=False) is None  # nothing in common
 
 
 def test_matcher_cache_follows_data_changes(town):
     m = Matcher(town).fit()
     assert town.db.execute("select count(*) from match_cache").fetchone()[0] == 1
-    before = m.match_candidate("K-1", instruments=False)["results"][0]["score"]
+    before = m.match_candidate("K-1", instruments=False).results[0].score
     town.upsert([candidate("K-1", [("orderpicken", 2)], postcode="2000")])
-    after = m.match_candidate("K-1", instruments=False)["results"][0]
-    assert after["function"] == "depot/picker" and after["score"] != before
-
-
-def test_instruments_helper_is_empty_without_the_module(monkeypatch, town):
-    import importlib.util
-
-    real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "matchcore.instruments.base" else real(name, *a))
-    emp = town.employer("kaai")
-    assert instruments_for(town.candidate("K-1"), emp, emp.functions[0]) == []
+    after = m.match_candidate("K-1", instruments=False).results[0]
+    assert after.function == "depot/picker" and after.score != before
 
 
 def test_bad_parameters_are_named():

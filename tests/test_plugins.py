@@ -6,21 +6,23 @@ import importlib.metadata
 import inspect
 import json
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from matchcore.instruments import hookspecs
-from matchcore.instruments import registry as plugins
 from matchcore.cli.root import main
-from matchcore.instruments.hookspecs import hookimpl
-from matchcore.instruments.base import Check, Cost, Instrument, evaluate_all
+from matchcore.instruments import Check, Cost, Instrument, Step, evaluate_all, hookimpl, hookspecs
+from matchcore.instruments import registry as plugins
+from matchcore.instruments.registry import get_registry, make_plugin_manager
 from matchcore.model import Candidate, Employer
-from matchcore.instruments.registry import BUILTIN_PLUGINS, get_registry, make_plugin_manager
 
 ROOT = Path(__file__).resolve().parent.parent
 START = dt.date(2026, 2, 2)
+# The built-ins are the entry points pyproject.toml declares: there is no other list of them.
+BUILTIN_PLUGINS = tuple(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+                        ["project"]["entry-points"]["matchcore"].values())
 
 
 def records():
@@ -65,6 +67,18 @@ class DictEligibility(Instrument):
         return {"eligible": True}
 
 
+class TextDue(Instrument):
+    code = "TEXTDUE"
+    name = "text due"
+    summary = "A due date given as text."
+
+    def eligibility(self, ctx):
+        return [Check("x", True, "met")]
+
+    def steps(self, ctx):
+        return [Step("file the plan", "2026-01-12")]
+
+
 class RaisingRegistration:
     """A plugin whose register_instruments raises."""
 
@@ -88,7 +102,7 @@ class MixedRegistration:
 
     @hookimpl
     def register_instruments(self):
-        return [Good(), object(), RaisesOnEligibility(), MalformedCosts(), DictEligibility()]
+        return [Good(), object(), RaisesOnEligibility(), MalformedCosts(), DictEligibility(), TextDue()]
 
 
 class DuplicateCode:
@@ -125,8 +139,25 @@ class RaisingPrepare:
         raise KeyError("route planner down")
 
 
+class UnmarkedHook:
+    __name__ = "matchcore_unmarked"
+
+    def register_instruments(self):  # no @hookimpl: pluggy never calls it, matchcore says so
+        return [Good()]
+
+
+class Wrapper:
+    __name__ = "matchcore_wrapper"
+    calls: list = []
+
+    @hookimpl(hookwrapper=True)
+    def prepare_context(self, context):  # matchcore calls each implementation on its own: no wrapping
+        Wrapper.calls.append(context)
+        yield
+
+
 BROKEN = [RaisingRegistration(), MalformedRegistration(), MixedRegistration(), DuplicateCode(), MisspeltHook(),
-          WrongArgument(), RaisingPrepare()]
+          WrongArgument(), RaisingPrepare(), UnmarkedHook(), Wrapper()]
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +169,7 @@ def test_builtins_are_registered_through_entry_points():
     eps = {ep.value: ep for ep in importlib.metadata.entry_points(group="matchcore")
            if ep.dist is not None and ep.dist.metadata["name"] == "matchcore"}
     assert set(BUILTIN_PLUGINS) <= set(eps), set(BUILTIN_PLUGINS) - set(eps)
-    pm = make_plugin_manager(builtins=False)   # entry points only
+    pm = make_plugin_manager()   # entry points only: there is no fallback list
     for modname in BUILTIN_PLUGINS:
         name = eps[modname].name
         assert pm.get_plugin(name) is importlib.import_module(modname)
@@ -169,6 +200,9 @@ def _problems(pm) -> list[str]:
     "already registered by plugin 'matchcore_plugins.bis'",
     "plugin 'matchcore_misspelt': unknown hook 'register_instrument'",
     "plugin 'matchcore_wrongarg': could not be registered",
+    "plugin 'matchcore_unmarked': register_instruments() is not marked @hookimpl, so it is never called; skipped",
+    "plugin 'matchcore_wrapper': prepare_context() is a hookwrapper; matchcore calls each implementation on its "
+    "own, so wrappers are not supported; skipped",
 ])
 def test_loading_problems_name_the_plugin(broken_pm, needle):
     assert any(needle in p for p in _problems(broken_pm)), _problems(broken_pm)
@@ -180,9 +214,9 @@ def test_broken_plugins_are_skipped_and_the_rest_still_evaluates(broken_pm):
     assert "GOOD" in registry.instruments and registry.plugin_of("BIS") == "matchcore_plugins.bis"
     problems: list = []
     results = evaluate_all(*records(), start=START, plugin_manager=broken_pm, problems=problems)
-    codes = {r["code"] for r in results}
+    codes = {r.code for r in results}
     assert {"GOOD", "BIS", "IBO", "flexijob"} <= codes
-    assert not codes & {"BROKEN", "BADCOST", "BADELIG"}
+    assert not codes & {"BROKEN", "BADCOST", "BADELIG", "TEXTDUE"}
     text = "\n".join(str(p) for p in problems)
     assert ("plugin 'matchcore_mixed', instrument BROKEN: eligibility() raised ZeroDivisionError: division by "
             "zero; instrument skipped") in text
@@ -192,7 +226,7 @@ def test_broken_plugins_are_skipped_and_the_rest_still_evaluates(broken_pm):
 
 
 def test_a_failure_is_logged_once_however_often_it_happens(caplog):
-    pm = make_plugin_manager(entry_points=False, builtins=False, plugins=[MixedRegistration()])
+    pm = make_plugin_manager(entry_points=False, plugins=[MixedRegistration()])
     with caplog.at_level("WARNING", logger="matchcore.instruments.registry"):
         for _ in range(3):
             problems: list = []
@@ -214,6 +248,31 @@ def test_entry_point_that_cannot_be_imported_is_reported(tmp_path, monkeypatch):
     assert "BIS" in get_registry(pm).instruments
 
 
+def test_a_hookwrapper_is_not_called(broken_pm):
+    [bis] = evaluate_all(*records(), start=START, codes=["BIS"], plugin_manager=broken_pm)
+    assert bis.eligible is True and Wrapper.calls == []   # skipped; the evaluation went on
+
+
+def test_two_distributions_with_one_entry_point_name_are_reported(tmp_path, monkeypatch):
+    for twin in ("a", "b"):
+        dist = tmp_path / f"matchcore_twin_{twin}-0.1.dist-info"
+        dist.mkdir()
+        (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: matchcore-twin-{twin}\nVersion: 0.1\n")
+        (dist / "entry_points.txt").write_text(f"[matchcore]\ntwin = matchcore_twin_{twin}\n")
+        (tmp_path / f"matchcore_twin_{twin}.py").write_text(
+            "from matchcore.instruments import hookimpl\n\n\n@hookimpl\ndef register_instruments():\n"
+            "    return []\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    pm = make_plugin_manager()
+    problems = [str(p) for p in pm.problems]
+    loaded = pm.get_plugin("twin").__name__
+    skipped = "b" if loaded.endswith("_a") else "a"
+    assert any(p.startswith("plugin 'twin': entry point name declared by several distributions; loaded the one "
+                            f"of matchcore-twin-{loaded[-1]}, skipped matchcore-twin-{skipped} "
+                            f"(matchcore_twin_{skipped})") for p in problems), problems
+    assert "BIS" in get_registry(pm).instruments
+
+
 def test_cli_check_warns_about_a_broken_plugin_and_completes(broken_pm, store, monkeypatch):
     candidate, employer, _ = records()
     store.upsert([employer, candidate])
@@ -222,8 +281,10 @@ def test_cli_check_warns_about_a_broken_plugin_and_completes(broken_pm, store, m
                                        "--function", "nec/f", "--start", "2026-02-02", "--json"], obj={})
     assert result.exit_code == 0, result.output
     codes = {r["code"] for r in json.loads(result.stdout)}
-    assert {"GOOD", "BIS"} <= codes and "BROKEN" not in codes
+    assert {"GOOD", "BIS"} <= codes and not codes & {"BROKEN", "TEXTDUE"}
     assert "warning: plugin 'matchcore_mixed', instrument BROKEN: eligibility() raised ZeroDivisionError" in result.stderr
+    assert ("warning: plugin 'matchcore_mixed', instrument TEXTDUE: steps() returned a malformed step 'file the "
+            "plan': due must be a date") in result.stderr   # a due date as text no longer crashes the command
     assert "warning: plugin 'matchcore_raises'" in result.stderr
 
 

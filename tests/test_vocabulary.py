@@ -6,19 +6,20 @@ import csv
 import numpy as np
 import pytest
 
-from matchcore.errors import NotFound
-from matchcore.vocabulary.concepts import (
+from matchcore.errors import EscoError, NotFound, VocabularyError
+from matchcore.store.db import Store
+from matchcore.vocabulary import (
     RESOLVE_THRESHOLD,
     STARTER_PATH,
+    Concept,
     TextIndex,
     Vocabulary,
-    VocabularyError,
     fold,
     import_esco,
     key,
     load_starter,
 )
-from tests.match_data import ESCO_SMALL, SMALL_VOCAB, small_vocab  # noqa: F401
+from tests.match_data import ESCO_SMALL, SMALL_VOCAB, candidate, employer, function, small_vocab  # noqa: F401
 
 
 @pytest.mark.parametrize("text, folded, keyed", [
@@ -75,7 +76,6 @@ def test_resolve_many_agrees_with_resolve(vocab):
 @pytest.mark.usefixtures("small_vocab")
 def test_resolution_by_esco_uri(store):
     v = Vocabulary(store).fit()
-    from matchcore.vocabulary.concepts import Concept
 
     v.add_concepts([Concept("x-skill", "iets heel anders", esco_uri="http://esco/x")],
                    [("x-skill", "iets heel anders", "pref", "nl")])
@@ -102,8 +102,6 @@ def test_alias_errors(vocab):
 
 @pytest.mark.usefixtures("small_vocab")
 def test_nearest_and_unresolved(store):
-    from tests.match_data import candidate, employer, function
-
     store.upsert([employer("e", [function("f", [{"name": "vaatwas bedienen"}])]),
                   candidate("K-1", [("heftruckrijbewijs", 2), ("afwassen", 1)]),
                   candidate("K-2", [("heftruckrijbewijs", 1)])])
@@ -111,6 +109,30 @@ def test_nearest_and_unresolved(store):
     assert [r["text"] for r in rows] == ["heftruckrijbewijs", "vaatwas bedienen"]
     assert rows[0]["count"] == 2 and rows[0]["candidates"] == 2
     assert rows[0]["nearest"][0]["concept"] == "heftruck-besturen"
+
+
+def test_the_starter_vocabulary_without_a_store_is_the_one_a_store_holds():
+    if not STARTER_PATH.is_file():
+        pytest.skip("starter vocabulary not present")
+    from_store = Vocabulary(Store(":memory:")).fit()
+    alone = Vocabulary.from_starter()
+    assert alone.store is None and alone.version_ is None
+    for name in ("concepts_", "by_uri_", "labels_", "exact_", "keys_", "key_concepts_"):
+        assert getattr(alone, name) == getattr(from_store, name), name
+    texts = ["heftruk besturen", "vloeren schoonmaken", "Klompen Poetsen!", "afwas doen"]
+    assert alone.resolve_many(texts) == from_store.resolve_many(texts)
+    with pytest.raises(VocabularyError, match="no store"):
+        alone.add_alias("afwassen", "spoelen")
+
+
+def test_a_vocabulary_from_concepts_keeps_the_better_label_kind():
+    concepts = [Concept("b", "Spoelen"), Concept("a", "Afwassen")]
+    labels = [("a", "afwassen", "alt", "nl"), ("a", "Afwassen", "pref", "nl"),
+              ("b", "spoelen", "pref", "nl"), ("b", "afwassen", "alt", "nl"), ("b", "!!", "alt", "nl")]
+    vocab = Vocabulary.from_concepts(concepts, labels)
+    assert list(vocab.concepts_) == ["a", "b"]
+    assert vocab.labels_ == {"a": ["Afwassen"], "b": ["spoelen", "afwassen"]}
+    assert vocab.resolve("afwassen").concept == "a"
 
 
 def test_text_index_similarity():
@@ -195,7 +217,6 @@ def test_esco_import_is_idempotent_and_links_starter_concepts(store, tmp_path, m
 
 
 def test_esco_import_errors(store, tmp_path):
-    from matchcore.vocabulary.esco import EscoError
 
     with pytest.raises(EscoError, match="no skills_xx.csv"):
         import_esco(store, tmp_path)

@@ -1,21 +1,28 @@
-"""Business case, candidates and instruments of carved functions (private to
-:mod:`matchcore.carving.carve`, which re-exports the public names)."""
+"""The business case of a carved function, and its candidates with the instruments that apply.
+
+``saving_per_week = sum(freed hours x role hourly cost) - function hours x carved hourly cost``;
+``yearly_saving = saving_per_week x weeks_per_year``. Candidates come from the matching engine
+(:class:`~matchcore.matching.matcher.Matcher`), instruments from the instrument rules
+(:func:`~matchcore.instruments.evaluate_all`).
+"""
 from __future__ import annotations
 
 from typing import Any
 
-from matchcore.model import FunctionCompetence, Scan, Task
+from matchcore.carving.results import BusinessCase, CarvedFunction, FreedHours, TaskDetail
+from matchcore.model import Function, FunctionCompetence, Scan, Task
+
+__all__ = ["GROSS_TO_EMPLOYER_COST", "business_case", "find_candidates", "function_record",
+           "instruments_for", "shifts_needed"]
 
 # Gross hourly wage x this = employer cost of an hour worked (employer social security, holiday
 # pay, end-of-year premium, paid holidays); used to estimate a carved function's wage for the
 # instrument rules from its hourly cost.
 GROSS_TO_EMPLOYER_COST = 1.65
-NOT_AVAILABLE = ("candidates not ranked: the matching engine (matchcore.matching.matcher) is not "
-                 "installed yet")
 
 
 def business_case(scan: Scan, tasks: list[Task], hours: list[float], *, carved_hourly_cost_eur: float,
-                  weeks_per_year: float) -> dict:
+                  weeks_per_year: float) -> BusinessCase:
     """Hours freed per role and what they cost, the carved function's cost, the saving.
 
     ``saving_per_week = sum(freed hours x role hourly cost) - function hours x carved hourly cost``;
@@ -32,80 +39,67 @@ def business_case(scan: Scan, tasks: list[Task], hours: list[float], *, carved_h
         if cost is None:
             notes.append(f"role {role_id} has no hourly_cost_eur in scan {scan.id}; its freed hours count as 0 EUR")
         freed_cost += cost or 0.0
-        rows.append({"role": role_id, "title": role.title, "hours_per_week": round(freed[role_id], 2),
-                     "fte": round(freed[role_id] / scan.full_time_hours, 2),
-                     "hourly_cost_eur": role.hourly_cost_eur,
-                     "cost_per_week_eur": None if cost is None else round(cost, 2)})
+        rows.append(FreedHours(role=role_id, title=role.title, hours_per_week=round(freed[role_id], 2),
+                               fte=round(freed[role_id] / scan.full_time_hours, 2),
+                               hourly_cost_eur=role.hourly_cost_eur,
+                               cost_per_week_eur=None if cost is None else round(cost, 2)))
     total = sum(hours)
     carved_cost = total * carved_hourly_cost_eur
     saving = freed_cost - carved_cost
-    return {"freed_by_role": rows, "freed_cost_per_week_eur": round(freed_cost, 2),
-            "carved_hourly_cost_eur": carved_hourly_cost_eur,
-            "carved_cost_per_week_eur": round(carved_cost, 2),
-            "saving_per_week_eur": round(saving, 2), "weeks_per_year": weeks_per_year,
-            "freed_cost_per_year_eur": round(freed_cost * weeks_per_year, 2),
-            "carved_cost_per_year_eur": round(carved_cost * weeks_per_year, 2),
-            "yearly_saving_eur": round(saving * weeks_per_year, 2), "notes": notes}
+    return BusinessCase(freed_by_role=rows, freed_cost_per_week_eur=round(freed_cost, 2),
+                        carved_hourly_cost_eur=carved_hourly_cost_eur,
+                        carved_cost_per_week_eur=round(carved_cost, 2),
+                        saving_per_week_eur=round(saving, 2), weeks_per_year=weeks_per_year,
+                        freed_cost_per_year_eur=round(freed_cost * weeks_per_year, 2),
+                        carved_cost_per_year_eur=round(carved_cost * weeks_per_year, 2),
+                        yearly_saving_eur=round(saving * weeks_per_year, 2), notes=notes)
 
 
-def _shifts(details: list[dict]) -> tuple[str, ...]:
+def shifts_needed(details: list[TaskDetail]) -> tuple[str, ...]:
     """Shifts a candidate must work: evening or night when such tasks are half the hours or more.
 
     Day-time windows (continuous, morning, afternoon) fit any day shift (day, early, late), and
     the matching engine excludes a candidate lacking any shift asked, so those ask nothing."""
-    total = sum(d["hours_per_week"] for d in details) or 1.0
+    total = sum(d.hours_per_week for d in details) or 1.0
     return tuple(w for w in ("evening", "night")
-                 if sum(d["hours_per_week"] for d in details if d["when"] == w) >= total / 2)
+                 if sum(d.hours_per_week for d in details if d.when == w) >= total / 2)
 
 
 def find_candidates(store, competences: list[FunctionCompetence], *, cache: dict, top: int = 5,
-                    **where: Any) -> tuple[list[dict], str | None]:
-    """Top candidates for a carved function from the matching engine, and a note.
+                    **where: Any) -> list[dict]:
+    """Top candidates for a carved function from the matching engine.
 
-    Returns ``([], note)`` while :mod:`matchcore.matching.matcher` does not exist yet; any other error
-    propagates. ``cache`` keeps the fitted matcher between the functions of one carving.
+    ``cache`` keeps the fitted matcher between the functions of one carving.
     """
     if "matcher" not in cache:
-        try:
-            from matchcore.matching.matcher import Matcher
-        except ModuleNotFoundError as exc:
-            if exc.name != "matchcore.matching.matcher":
-                raise
-            return [], NOT_AVAILABLE
+        # start-up: the matcher (scipy, its arrays) loads only when candidates are ranked, so a
+        from matchcore.matching.matcher import Matcher  # carving alone stays quick (start-up)
+
         cache["matcher"] = Matcher(store).fit()
     rows = cache["matcher"].rank_candidates_for_profile(competences, top=top, **where)
-    keep = ("excluded", "reasons", "missing_required", "missing_optional", "unresolved", "instruments")
     out = []
     for r in rows:
-        if float(r["score"]) <= 0:  # nothing in common: not a candidate worth showing
+        if float(r.score) <= 0:  # nothing in common: not a candidate worth showing
             continue
-        cand = r["candidate"]
-        out.append({"candidate": getattr(cand, "id", cand), "score": round(float(r["score"]), 3),
-                    **{k: r[k] for k in keep if k in r}})
-    return out, None
+        out.append({"candidate": r.candidate, "score": round(float(r.score), 3),
+                    "excluded": r.excluded, "reasons": r.reasons,
+                    "missing_required": r.missing_required, "missing_optional": r.missing_optional,
+                    "unresolved": r.unresolved})
+    return out
 
 
 def instruments_for(store, employer, function, candidate_ids: list[str], *,
-                    on=None) -> tuple[dict[str, list[dict]], str | None]:
-    """Instruments (code, eligible, employer cost a month) per candidate for a carved function.
+                    on=None) -> dict[str, list]:
+    """Instruments (code, eligible, employer cost a month) per candidate for a carved function."""
+    from matchcore.instruments import brief, evaluate_all  # start-up: as for the matcher
 
-    Returns ``({}, note)`` while :mod:`matchcore.instruments.base` does not exist; other errors propagate.
-    """
-    try:
-        from matchcore.instruments.base import brief, evaluate_all
-    except ModuleNotFoundError as exc:
-        if exc.name != "matchcore.instruments.base":
-            raise
-        return {}, "instruments not evaluated: matchcore.instruments.base is not installed yet"
     return {cid: brief(evaluate_all(store.candidate(cid), employer, function, on=on))
-            for cid in candidate_ids}, None
+            for cid in candidate_ids}
 
 
-def _function_record(fn: dict, shifts: tuple[str, ...], cost: float):
+def function_record(fn: CarvedFunction, shifts: tuple[str, ...], cost: float) -> Function:
     """The carved function as a :class:`~matchcore.model.Function`, for the instrument rules."""
-    from matchcore.model import Function
-
-    return Function(id=f"carved-{fn['id'].lower()}", title=fn["title"], visible=False,
-                    hours_per_week=min(50.0, max(1.0, fn["position_hours"][0])), shifts=list(shifts),
-                    openings=fn["positions"], hourly_wage_eur=round(cost / GROSS_TO_EMPLOYER_COST, 2),
-                    description=fn["description"], competences=[FunctionCompetence(**c) for c in fn["profile"]])
+    return Function(id=f"carved-{fn.id.lower()}", title=fn.title, visible=False,
+                    hours_per_week=min(50.0, max(1.0, fn.position_hours[0])), shifts=list(shifts),
+                    openings=fn.positions, hourly_wage_eur=round(cost / GROSS_TO_EMPLOYER_COST, 2),
+                    description=fn.description, competences=fn.competence_profile())

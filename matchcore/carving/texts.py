@@ -1,11 +1,18 @@
 """Words for carved functions: a title and a function description (functieomschrijving) in Dutch,
-built from the tasks. Private helpers of :mod:`matchcore.carving.carve`."""
+built from the tasks, and the English and Dutch text of each reason and flag."""
 from __future__ import annotations
 
 import functools
 import math
 import re
 from pathlib import Path
+
+import yaml
+
+from matchcore.vocabulary.concepts import STARTER_PATH
+
+__all__ = ["GENERIC", "MESSAGES", "WHEN_NL", "function_description", "function_title", "hours_nl",
+           "is_generic", "message", "natural_key", "positions_nl", "vocabulary"]
 
 WHEN_NL = {"continuous": "doorlopend", "morning": "voormiddag", "afternoon": "namiddag",
            "evening": "avond", "night": "nacht", "on_call": "op afroep"}
@@ -19,7 +26,7 @@ GENERIC = frozenset({
     "klantvriendelijk", "stressbestendig", "flexibel zijn", "communiceren", "discretie",
     "buiten werken", "fysiek zwaar werk aankunnen", "orde en netheid", "verantwoordelijkheid nemen",
 })
-VOCABULARY_PATH = Path(__file__).resolve().parent.parent / "data" / "vocabulary_nl.yaml"
+VOCABULARY_PATH = STARTER_PATH
 
 
 @functools.lru_cache(maxsize=4)
@@ -27,8 +34,6 @@ def vocabulary(path: Path = VOCABULARY_PATH) -> tuple[tuple[str, ...], frozenset
     """(labels, generic labels casefolded) of the starter vocabulary; empty when it is absent."""
     if not path.is_file():
         return (), frozenset()
-    import yaml
-
     # libyaml's loader when present: the same result, about ten times faster than pure Python
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or []

@@ -1,16 +1,19 @@
 """``matchcore instruments``: list the employment instruments, show one, check a candidate at a function.
 
-The commands mirror :func:`matchcore.instruments.base.evaluate_all` and the plugin registry.
+The commands mirror :func:`matchcore.instruments.evaluate_all` and the plugin registry.
 Rules are those in force on the planned start date; ``--on`` is the evaluation date (default
-today) and the start defaults to ``--on`` + 42 days.
+today) and the start defaults to ``--on`` + 42 days. The engine returns typed results
+(:mod:`matchcore.instruments.results`); the JSON and the text are made here.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import click
 
 from matchcore.cli.root import emit_json, get_store, table
+from matchcore.errors import MatchcoreError
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -39,6 +42,30 @@ def _eur(value) -> str:
     return "?" if value is None else f"{value:,.2f}"
 
 
+def _plain(value):
+    """A result as plain data for :func:`emit_json`: dataclasses field by field, honouring the
+    markers of :mod:`matchcore.instruments.results` (``"splice"``: the value's own fields or items
+    in the field's place; ``"if-set"``: left out when None; ``False``: left out)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {}
+        for f in dataclasses.fields(value):
+            how, item = f.metadata.get("json", True), getattr(value, f.name)
+            if how is False or (how == "if-set" and item is None):
+                continue
+            if how == "splice":
+                out.update(_plain(item) if item is not None else {})
+            else:
+                out[f.name] = _plain(item)
+        return out
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
 @click.group()
 def instruments():
     """Employment instruments (BIS, IBO, flexijob, ...) from the built-in and installed plugins.
@@ -61,7 +88,8 @@ def list_(on, as_json):
     Example:
         matchcore instruments list --on 2018-03-01
     """
-    from matchcore.instruments.registry import get_registry
+    # start-up: plugins load when a command runs
+    from matchcore.instruments import get_registry
 
     on = _day(on) or dt.date.today()
     registry = get_registry()
@@ -98,8 +126,8 @@ def show(code, on, as_json):
     Example:
         matchcore instruments show flexijob --on 2024-03-01
     """
-    from matchcore.instruments.base import Reference
-    from matchcore.instruments.registry import get_registry
+    # start-up: plugins load when a command runs
+    from matchcore.instruments import DatedValue, Reference, get_registry
 
     on = _day(on) or dt.date.today()
     registry = get_registry()
@@ -118,10 +146,10 @@ def show(code, on, as_json):
         "variants": [{"variant": v.key, "label": v.label, "condition": v.condition} for v in inst.variants],
         "parameters": {name: {"description": p.description, "unit": p.unit,
                               "in_force": _in_force(p, on),
-                              "values": [v.as_dict() for v in p.values]} for name, p in params.items()},
+                              "values": [DatedValue.of(v) for v in p.values]} for name, p in params.items()},
     }
     if as_json:
-        emit_json(doc)
+        emit_json(_plain(doc))
         return
     click.echo(f"{inst.code}: {inst.name}  [{plugin}]")
     click.echo(inst.summary)
@@ -179,9 +207,8 @@ def check(ctx, candidate_id, function_id, start, on, weeks, codes, variants, bri
         matchcore instruments check --candidate K-0042 --function brasserie-de-kaai/afwasser \\
             --on 2018-03-01 --code BIO --json
     """
-    from matchcore.errors import MatchcoreError
-    from matchcore.instruments.base import DEFAULT_LEAD_DAYS, evaluate_all
-    from matchcore.instruments.registry import get_registry
+    # start-up: plugins load when a command runs
+    from matchcore.instruments import DEFAULT_LEAD_DAYS, evaluate_all, get_registry
 
     chosen = {}
     for item in variants:
@@ -202,16 +229,16 @@ def check(ctx, candidate_id, function_id, start, on, weeks, codes, variants, bri
                            codes=codes or None, variants=chosen, problems=problems)
     _warn(problems)
     if as_json:
-        emit_json(results)
+        emit_json(_plain(results))
         return
     if not results:
         raise MatchcoreError("no instruments are registered; is matchcore installed (pip install -e .)?")
     click.echo(f"{candidate.id} at {employer.id}/{function.id}: start {start.isoformat()} (rules of that date), "
                f"asked on {on.isoformat()}" + (f", {weeks:g} weeks" if weeks else ""))
-    rows = [{"code": r["code"], "eligible": _eligible(r["eligible"]),
-             "EUR/month": _eur(r["employer_cost_per_month_eur"]),
-             "EUR total": "" if weeks is None else _eur(r["employer_cost_total_eur"]),
-             "variant": r["variant"] or "", "why": _why(r)} for r in results]
+    rows = [{"code": r.code, "eligible": _eligible(r.eligible),
+             "EUR/month": _eur(r.employer_cost_per_month_eur),
+             "EUR total": "" if weeks is None else _eur(r.employer_cost_total_eur),
+             "variant": r.variant or "", "why": _why(r)} for r in results]
     table(rows, ["code", "eligible", "EUR/month", "EUR total", "variant", "why"])
     if brief:
         return
@@ -219,68 +246,71 @@ def check(ctx, candidate_id, function_id, start, on, weeks, codes, variants, bri
         _detail(r)
 
 
-def _why(result: dict, width: int = 70) -> str:
-    if result["eligible"] is True:
+def _why(result, width: int = 70) -> str:
+    if result.eligible is True:
         return ""
-    bad = [x for x in result["reasons"] if x["ok"] is (False if result["eligible"] is False else None)]
-    return _short(bad[0]["text"], width) if bad else ""
+    bad = [x for x in result.reasons if x.ok is (False if result.eligible is False else None)]
+    return _short(bad[0].text, width) if bad else ""
 
 
-def _detail(r: dict) -> None:
-    click.echo(f"\n== {r['code']} {r['name']}: eligible {_eligible(r['eligible'])} ==")
-    for reason in r["reasons"]:
-        mark = {True: "+", False: "x", None: "?"}[reason["ok"]]
-        cite = _keys(reason["source"]) + (f" @{reason['parameter_date']}" if reason["parameter_date"] else "")
-        click.echo(f"  {mark} {reason['rule']}: {reason['text']} [{cite}]" + (" (unverified)" if reason["unverified"] else ""))
-    if r["missing"]:
-        click.echo(f"  missing: {', '.join(r['missing'])}")
-    d = r["duration"]
-    if d.get("min_weeks") is not None or d.get("max_weeks") is not None or d.get("text"):
-        span = f"{d.get('min_weeks') or '-'} to {d.get('max_weeks') or '-'} weeks"
-        click.echo(f"  duration: {span}" + (f" ({d['text']})" if d.get("text") else ""))
-    if r["costs"]:
-        click.echo("  costs" + (f" (variant {r['variant']})" if r["variant"] else "") + ":")
-        for c in r["costs"]:
-            vat = f" + VAT {_eur(c['vat_eur'])}" if c["vat_eur"] else ""
-            click.echo(f"    {c['item']}: {c['payer']} -> {c['payee']}, {_eur(c['amount_eur'])}{vat} per {c['per']}"
-                       + (f"  ({c['basis']})" if c.get("basis") else "") + (" (unverified)" if c["unverified"] else ""))
-        click.echo(f"    employer per month: {_eur(r['employer_cost_per_month_eur'])} "
-                   f"(excl. VAT {_eur(r['employer_cost_per_month_excl_vat_eur'])})"
-                   + (f"; total {_eur(r['employer_cost_total_eur'])}" if r["employer_cost_total_eur"] is not None else ""))
-        if r["employer_cost_unknown"]:
-            click.echo(f"    unknown: {', '.join(r['employer_cost_unknown'])}")
-    for v in r["variants"]:
-        if not v["selected"]:
-            click.echo(f"  other variant {v['variant']} ({v['label']}): {_eur(v['employer_cost_per_month_eur'])} a month"
-                       f" - when {v['condition']}")
-    for s in r["steps"]:
-        flags = " ".join(f for f, on in (("legal", s["legal"]), ("OVERDUE", s["overdue"])) if on)
-        due = s["due"] or "at the end"
-        click.echo(f"  {due}: {s['what']}" + (f" ({s['who']})" if s["who"] else "")
-                   + (f", {s['recurring']}" if s["recurring"] else "") + (f" [{flags}]" if flags else ""))
-    for n in r["notes"]:
-        click.echo(f"  note: {n['text']}")
-    for u in r["unverified"]:
-        click.echo(f"  ! unverified: {u['parameter']} from {u['valid_from']} = {_short(u['value'], 40)}"
-                   + (f" ({u['note']})" if u.get("note") else ""))
+def _detail(r) -> None:
+    click.echo(f"\n== {r.code} {r.name}: eligible {_eligible(r.eligible)} ==")
+    for reason in r.reasons:
+        mark = {True: "+", False: "x", None: "?"}[reason.ok]
+        cite = _keys(reason.source) + (f" @{reason.parameter_date.isoformat()}" if reason.parameter_date else "")
+        click.echo(f"  {mark} {reason.rule}: {reason.text} [{cite}]" + (" (unverified)" if reason.unverified else ""))
+    if r.missing:
+        click.echo(f"  missing: {', '.join(r.missing)}")
+    d = r.duration
+    text = getattr(d, "text", None)
+    if d.min_weeks is not None or d.max_weeks is not None or text:
+        span = f"{d.min_weeks or '-'} to {d.max_weeks or '-'} weeks"
+        click.echo(f"  duration: {span}" + (f" ({text})" if text else ""))
+    if r.costs:
+        click.echo("  costs" + (f" (variant {r.variant})" if r.variant else "") + ":")
+        for c in r.costs:
+            vat = f" + VAT {_eur(c.vat_eur)}" if c.vat_eur else ""
+            click.echo(f"    {c.item}: {c.payer} -> {c.payee}, {_eur(c.amount_eur)}{vat} per {c.per}"
+                       + (f"  ({c.basis})" if c.basis else "") + (" (unverified)" if c.unverified else ""))
+        click.echo(f"    employer per month: {_eur(r.employer_cost_per_month_eur)} "
+                   f"(excl. VAT {_eur(r.employer_cost_per_month_excl_vat_eur)})"
+                   + (f"; total {_eur(r.employer_cost_total_eur)}" if r.employer_cost_total_eur is not None else ""))
+        if r.employer_cost_unknown:
+            click.echo(f"    unknown: {', '.join(r.employer_cost_unknown)}")
+    for v in r.variants:
+        if not v.selected:
+            click.echo(f"  other variant {v.variant} ({v.label}): {_eur(v.employer_cost_per_month_eur)} a month"
+                       f" - when {v.condition}")
+    for s in r.steps:
+        flags = " ".join(f for f, on in (("legal", s.legal), ("OVERDUE", s.overdue)) if on)
+        due = _iso(s.due) or "at the end"
+        click.echo(f"  {due}: {s.what}" + (f" ({s.who})" if s.who else "")
+                   + (f", {s.recurring}" if s.recurring else "") + (f" [{flags}]" if flags else ""))
+    for n in r.notes:
+        click.echo(f"  note: {n.text}")
+    for u in r.unverified:
+        value = _plain(u.value)
+        note = getattr(u, "note", None)
+        click.echo(f"  ! unverified: {u.parameter} from {_iso(u.valid_from)} = {_short(value, 40)}"
+                   + (f" ({note})" if note else ""))
 
 
 def demo_step(ctx, store) -> None:
     """Demo section: every instrument, with its reason, for the best pair of the sample match."""
-    from matchcore.instruments.base import evaluate_all
-    from matchcore.matching.matcher import Matcher
+    from matchcore.instruments import evaluate_all  # start-up: engines load when the demo runs
+    from matchcore.matching.matcher import Matcher  # start-up: engines load when the demo runs
 
     matcher = Matcher(store).fit()
     cids, index, scores = matcher.top_functions_all(top=1)
     if not len(cids) or not (index[:, 0] >= 0).any():
         return
     best = int(scores[:, 0].argmax())  # the same pair as the sample match (ties: first id)
-    result = matcher.match_candidate(cids[best], top=1)["results"][0]
-    employer, function = store.function(result["function"])
+    result = matcher.match_candidate(cids[best], top=1).results[0]
+    employer, function = store.function(result.function)
     candidate = store.candidate(cids[best])
     click.echo(f"== instruments: {candidate.id} at {employer.id}/{function.id} "
-               f"(matchcore instruments check --candidate {candidate.id} --function {result['function']}) ==")
+               f"(matchcore instruments check --candidate {candidate.id} --function {result.function}) ==")
     results = evaluate_all(candidate, employer, function, on=dt.date.today())
-    table([{"code": r["code"], "eligible": _eligible(r["eligible"]),
-            "EUR/month": _eur(r["employer_cost_per_month_eur"]), "why": _why(r, 70)} for r in results],
+    table([{"code": r.code, "eligible": _eligible(r.eligible),
+            "EUR/month": _eur(r.employer_cost_per_month_eur), "why": _why(r, 70)} for r in results],
           ["code", "eligible", "EUR/month", "why"])

@@ -13,7 +13,7 @@ __all__ = ["assign", "demo_step", "match", "print_match", "vocab"]
 
 
 def _matcher(ctx):
-    from matchcore.matching.matcher import Matcher
+    from matchcore.matching.matcher import Matcher  # start-up: engines load when a command runs
 
     root = ctx.find_root()
     if root.obj.get("matcher") is None:
@@ -28,30 +28,30 @@ def _instrument_text(inst: dict) -> str:
                                      else f" {cost:g} EUR/month")
 
 
-def print_match(result: dict, *, explain: bool = True) -> None:
+def print_match(result, *, explain: bool = True) -> None:
     """The human form of a match result (either direction)."""
-    if "candidate" in result and "function" not in result:
-        head = f"candidate {result['candidate']}: functions"
+    if hasattr(result, "candidate") and not hasattr(result, "function"):
+        head = f"candidate {result.candidate}: functions"
         what = "functions"
     else:
-        head = f"function {result['function']} ({result.get('title', '')}): candidates"
+        head = f"function {result.function} ({result.title}): candidates"
         what = "candidates"
-    shown = len(result["results"])
-    click.echo(f"{head}: {shown} shown of {result['considered']} {what}, "
-               f"{result['excluded_count']} excluded by hard constraints")
-    for n, r in enumerate(result["results"], start=1):
-        who = r.get("function") or r.get("candidate")
-        title = f"  {r['title']}" if r.get("title") else ""
-        dist = "" if r.get("distance_km") is None else f"  {r['distance_km']:g} km"
-        flag = "  EXCLUDED" if r["excluded"] else ""
-        click.echo(f"\n{n}. {who}{title}  score {r['score']:.2f}{dist}{flag}")
-        lines = r["explanation"] if explain else [r["explanation"][0]] + [
-            f"   missing required: {', '.join(r['missing_required'])}"] * bool(r["missing_required"])
+    shown = len(result.results)
+    click.echo(f"{head}: {shown} shown of {result.considered} {what}, "
+               f"{result.excluded_count} excluded by hard constraints")
+    for n, r in enumerate(result.results, start=1):
+        who = getattr(r, "function", None) or getattr(r, "candidate", None)
+        title = f"  {r.title}" if getattr(r, "title", None) else ""
+        dist = "" if r.distance_km is None else f"  {r.distance_km:g} km"
+        flag = "  EXCLUDED" if r.excluded else ""
+        click.echo(f"\n{n}. {who}{title}  score {r.score:.2f}{dist}{flag}")
+        lines = r.explanation if explain else [r.explanation[0]] + [
+            f"   missing required: {', '.join(r.missing_required)}"] * bool(r.missing_required)
         for line in lines:
             click.echo(f"   {line}")
-        if r.get("instruments"):
-            click.echo("   instruments: " + "; ".join(_instrument_text(i) for i in r["instruments"]))
-    if not result["results"]:
+        if r.instruments:
+            click.echo("   instruments: " + "; ".join(_instrument_text(i) for i in r.instruments))
+    if not result.results:
         click.echo("(no results; --include-excluded shows excluded ones with the reasons)")
 
 
@@ -146,24 +146,25 @@ def assign(ctx, candidates, functions, min_score, as_json):
     Example:
         matchcore assign --min-score 0.4
     """
-    from matchcore.matching.assign import assign as run
+    from matchcore.matching.assign import assign as run  # start-up: engines load when a command runs
 
     result = run(_matcher(ctx), candidate_ids=list(candidates) or None,
                  function_ids=list(functions) or None, min_score=min_score)
     if as_json:
         emit_json(result)
         return
-    click.echo(f"{len(result['assignments'])} assigned of {result['candidates']} candidates over "
-               f"{result['openings']} openings; total score {result['total_score']:.2f}")
-    table(result["assignments"], ["candidate", "function", "title", "score"])
-    if result["unassigned"]:
+    click.echo(f"{len(result.assignments)} assigned of {result.candidates} candidates over "
+               f"{result.openings} openings; total score {result.total_score:.2f}")
+    columns = ["candidate", "function", "title", "score"]
+    table([{c: getattr(a, c) for c in columns} for a in result.assignments], columns)
+    if result.unassigned:
         click.echo("\nunassigned:")
-        for u in result["unassigned"]:
-            click.echo(f"  {u['candidate']}: {u['reason']}")
-    if result["unfilled"]:
+        for u in result.unassigned:
+            click.echo(f"  {u.candidate}: {u.reason}")
+    if result.unfilled:
         click.echo("\nunfilled openings:")
-        for u in result["unfilled"]:
-            click.echo(f"  {u['function']} ({u['filled']}/{u['openings']}): {u['reason']}")
+        for u in result.unfilled:
+            click.echo(f"  {u.function} ({u.filled}/{u.openings}): {u.reason}")
 
 
 # --- vocabulary ---------------------------------------------------------------------------
@@ -180,7 +181,7 @@ def vocab():
 
 
 def _vocabulary(ctx):
-    from matchcore.vocabulary.concepts import Vocabulary
+    from matchcore.vocabulary import Vocabulary  # start-up: engines load when a command runs
 
     return Vocabulary(get_store(ctx)).fit()
 
@@ -273,7 +274,7 @@ def vocab_list(ctx, ctype, sector, source, search, limit, as_json):
     Example:
         matchcore vocab list --sector horeca --type technical
     """
-    from matchcore.vocabulary.concepts import fold
+    from matchcore.vocabulary import fold  # start-up: engines load when a command runs
 
     v = _vocabulary(ctx)
     rows = []
@@ -340,7 +341,7 @@ def vocab_import_esco(ctx, directory, language, labels, as_json):
     Example:
         matchcore vocab import-esco ../shared/data/esco-1.1.1-en
     """
-    from matchcore.vocabulary.concepts import import_esco
+    from matchcore.vocabulary import import_esco  # start-up: engines load when a command runs
 
     say = None if as_json else (lambda line: click.echo(line, err=True))
     counts = import_esco(get_store(ctx), directory, language=language,
@@ -355,7 +356,7 @@ def vocab_import_esco(ctx, directory, language, labels, as_json):
 
 def demo_step(ctx, store) -> None:
     """The demo's last section: a sample match, explained."""
-    from matchcore.matching.matcher import Matcher
+    from matchcore.matching.matcher import Matcher  # start-up: engines load when a command runs
 
     click.echo("== sample match ==")
     matcher = Matcher(store).fit()

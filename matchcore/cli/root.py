@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import click
+from tabulate import tabulate
 
 from matchcore.errors import MatchcoreError
 
@@ -22,7 +23,7 @@ LAZY_COMMANDS = {
     "assign": "matchcore.cli.match:assign",
     "vocab": "matchcore.cli.match:vocab",
     "instruments": "matchcore.cli.instruments:instruments",
-    "scan": "matchcore.cli.carve:scan",
+    "scan": "matchcore.cli.scan:scan",
     "carve": "matchcore.cli.carve:carve",
     "advice": "matchcore.cli.carve:advice",
     "serve": "matchcore.cli.web:serve",
@@ -35,20 +36,10 @@ class LazyGroup(click.Group):
     lazy-loading pattern), and which turns MatchcoreError into one clean line and exit 1."""
 
     def list_commands(self, ctx):
-        names = set(super().list_commands(ctx))
-        names.update(n for n in LAZY_COMMANDS if self._available(n))
-        return sorted(names)
-
-    @staticmethod
-    def _available(name: str) -> bool:
-        module = LAZY_COMMANDS[name].split(":")[0]
-        try:
-            return importlib.util.find_spec(module) is not None
-        except ModuleNotFoundError:
-            return False
+        return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
 
     def get_command(self, ctx, name):
-        if name in LAZY_COMMANDS and self._available(name):
+        if name in LAZY_COMMANDS:
             module, attr = LAZY_COMMANDS[name].split(":")
             return getattr(importlib.import_module(module), attr)
         return super().get_command(ctx, name)
@@ -66,7 +57,8 @@ class LazyGroup(click.Group):
 
 def get_store(ctx: click.Context):
     """The store named by --db / MATCHCORE_DB, opened once per command."""
-    from matchcore.store.db import Store
+    # start-up: sqlite-utils costs 0.15 s, which `matchcore --help` must not pay
+    from matchcore.store import Store
 
     root = ctx.find_root()
     if root.obj.get("store") is None:
@@ -90,8 +82,6 @@ def emit_json(data) -> None:
 
 
 def table(rows: list[dict], columns: list[str]) -> None:
-    from tabulate import tabulate
-
     if not rows:
         click.echo("(none)")
         return
@@ -143,7 +133,7 @@ def import_(ctx, paths, as_json):
     Example:
         matchcore import profiles/ scans/haven-2025-03.yaml
     """
-    from matchcore.store.io import import_paths
+    from matchcore.store.io import import_paths  # start-up
 
     counts = import_paths(get_store(ctx), paths)
     if as_json:
@@ -162,34 +152,17 @@ def export(ctx, directory):
     Example:
         matchcore export backup/ && matchcore --db copy.db import backup/
     """
-    from matchcore.store.io import export_store
+    from matchcore.store.io import export_store  # start-up
 
     counts = export_store(get_store(ctx), directory)
     click.echo(f"exported to {directory}: " + ", ".join(f"{n} {k}(s)" for k, n in counts.items()))
 
 
-LIST_KINDS = {
-    "candidates": ("select c.id, c.municipality, c.max_commute_km, c.hours_per_week, c.dutch_level, "
-                   "(select count(*) from candidate_competences cc where cc.candidate_id = c.id) as competences "
-                   "from candidates c order by c.id",
-                   ["id", "municipality", "max_commute_km", "hours_per_week", "dutch_level", "competences"]),
-    "employers": ("select e.id, e.name, e.sector, e.joint_committee, e.municipality, "
-                  "(select count(*) from functions f where f.employer_id = e.id) as functions "
-                  "from employers e order by e.id",
-                  ["id", "name", "sector", "joint_committee", "municipality", "functions"]),
-    "functions": ("select f.id, f.title, f.sector, f.hours_per_week, f.openings, f.visible, "
-                  "f.hourly_wage_eur from functions f order by f.id",
-                  ["id", "title", "sector", "hours_per_week", "openings", "visible", "hourly_wage_eur"]),
-    "scans": ("select s.id, s.employer_id as employer, s.date, "
-              "(select count(*) from scan_tasks t where t.scan_id = s.id) as tasks, "
-              "(select round(sum(hours_per_week), 1) from scan_tasks t where t.scan_id = s.id) as hours_per_week "
-              "from scans s order by s.id",
-              ["id", "employer", "date", "tasks", "hours_per_week"]),
-}
+LIST_KINDS = ("candidates", "employers", "functions", "scans")
 
 
 @main.command(name="list")
-@click.argument("kind", type=click.Choice(sorted(LIST_KINDS)))
+@click.argument("kind", type=click.Choice(LIST_KINDS))
 @click.option("--sector", help="Only employers or functions of this sector.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
@@ -200,17 +173,13 @@ def list_(ctx, kind, sector, as_json):
     Example:
         matchcore list functions --sector horeca
     """
-    sql, columns = LIST_KINDS[kind]
-    rows = get_store(ctx).rows(sql)
-    if sector and "sector" in columns:
+    rows = get_store(ctx).summaries(kind)
+    if sector and rows and "sector" in rows[0]:
         rows = [r for r in rows if (r["sector"] or "").casefold() == sector.casefold()]
-    for r in rows:
-        if "visible" in r:
-            r["visible"] = bool(r["visible"])
     if as_json:
         emit_json(rows)
     else:
-        table(rows, columns)
+        table(rows, list(rows[0]) if rows else [])
 
 
 @main.command()
@@ -225,16 +194,18 @@ def show(ctx, kind, record_id, as_json):
     Example:
         matchcore show function brasserie-de-kaai/afwasser
     """
-    import yaml
+    import yaml  # start-up
+
+    from matchcore.model import to_document  # start-up
 
     store = get_store(ctx)
     if kind == "function":
         emp, fn = store.function(record_id)
         doc = {"id": f"{emp.id}/{fn.id}", "employer": emp.id, "employer_name": emp.name,
-               "sector": emp.sector, **fn.model_dump(mode="json", exclude_defaults=True)}
+               "sector": emp.sector, **to_document(fn)}
         doc["id"] = f"{emp.id}/{fn.id}"
     else:
-        doc = store._load(kind, record_id)
+        doc = to_document(store.record(kind, record_id))
     if as_json:
         emit_json(doc)
     else:
@@ -265,8 +236,8 @@ def demo(ctx):
     Example:
         matchcore demo && MATCHCORE_DB=matchcore-demo.db matchcore list functions
     """
-    from matchcore.store.io import import_paths
-    from matchcore.store.db import Store
+    from matchcore.store import Store  # start-up
+    from matchcore.store.io import import_paths  # start-up
 
     root = bundled_root()
     path = Path(ctx.obj.get("db") or DEMO_DB)
@@ -282,15 +253,12 @@ def demo(ctx):
         ctx.invoke(list_, kind=kind, sector=None, as_json=False)
     for spec in DEMO_STEPS:
         module, attr = spec.split(":")
-        try:
-            step = getattr(importlib.import_module(module), attr)
-        except (ModuleNotFoundError, AttributeError):
-            continue
         click.echo("")
-        step(ctx, store)
+        getattr(importlib.import_module(module), attr)(ctx, store)
 
 
-# Later capabilities add demo sections, each a callable (ctx, store) -> None, run in order.
+# The demo's later sections, each a callable (ctx, store) -> None, run in order; imported only
+# when the demo runs (start-up).
 DEMO_STEPS: list[str] = [
     "matchcore.cli.match:demo_step",
     "matchcore.cli.instruments:demo_step",

@@ -8,8 +8,13 @@ from __future__ import annotations
 import re
 
 import click
+from rapidfuzz import fuzz, process
 
-from matchcore.errors import MatchcoreError
+from matchcore.errors import MatchcoreError, closest
+from matchcore.model import Task, task_hours_per_week
+
+__all__ = ["PER", "STRAINS", "WHEN", "KnownRole", "StrainList", "hours_of", "next_task_id",
+           "prompt_role", "role_from_spec", "task_fields"]
 
 PER = ("shift", "day", "week", "month", "year")
 WHEN = ("continuous", "morning", "afternoon", "evening", "night", "on_call")
@@ -30,10 +35,8 @@ class KnownRole(click.ParamType):
         folded = {r.casefold(): r for r in self.roles}
         if str(value).casefold() in folded:
             return folded[str(value).casefold()]
-        from rapidfuzz import process
-
-        hit = process.extractOne(str(value), self.roles, score_cutoff=60)
-        hint = f"; did you mean {hit[0]!r}?" if hit else ""
+        hit = closest(str(value), self.roles, cutoff=60)
+        hint = f"; did you mean {hit!r}?" if hit else ""
         self.fail(f"{value!r} is not a role of this scan ({', '.join(self.roles)}){hint}", param, ctx)
 
 
@@ -54,6 +57,7 @@ class StrainList(click.ParamType):
 
 def _known_competences(scan) -> list[str]:
     """Vocabulary labels (when the starter vocabulary exists) and the scan's own competences."""
+    # start-up: the carving engine (numpy, networkx) loads only when competences are asked
     from matchcore.carving.texts import vocabulary
 
     names = {c.casefold(): c for t in scan.tasks for c in t.competences}
@@ -63,8 +67,6 @@ def _known_competences(scan) -> list[str]:
 
 
 def _suggest(name: str, known: list[str], limit: int = 3) -> list[str]:
-    from rapidfuzz import fuzz, process
-
     return [hit[0] for hit in process.extract(name, known, scorer=fuzz.WRatio, limit=limit,
                                               score_cutoff=70)]
 
@@ -103,8 +105,6 @@ def _prompt_competences(known: list[str], current: list[str] | None = None) -> l
 
 
 def hours_of(doc: dict, shifts_per_day: int) -> float:
-    from matchcore.model import Task, task_hours_per_week
-
     return task_hours_per_week(Task.model_validate(doc), shifts_per_day)
 
 

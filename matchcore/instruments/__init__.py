@@ -1,32 +1,49 @@
 """Employment instruments: hook specs, the plugin registry, dated parameters, the Instrument base
-and its evaluation.
+and its evaluation into typed results.
 
 This package is the API that instrument plugins (built-in ones in ``plugins/`` and third-party
 distributions alike) import: ``from matchcore.instruments import Instrument, Check, hookimpl``.
+Its modules, each importing only those above it in this list:
+
+- ``params``: dated parameter files; ``types``: the context and the answers plugins give;
+- ``base``: the :class:`Instrument` base class; ``hookspecs``: the hooks;
+- ``registry``: the plugin manager and the validated instruments;
+- ``results``, ``checks``, ``costs``: typed results, checks of the answers, cost sums;
+- ``evaluate``: :func:`evaluate_all`, :func:`evaluate`, :func:`brief`.
 """
-from matchcore.instruments.base import (
-    DEFAULT_LEAD_DAYS,
+from matchcore.errors import InstrumentFailed
+from matchcore.instruments.base import DEFAULT_LEAD_DAYS, Instrument
+from matchcore.instruments.evaluate import brief, evaluate, evaluate_all
+from matchcore.instruments.hookspecs import hookimpl
+from matchcore.instruments.params import ParamValue, Reference, load_parameters
+from matchcore.instruments.registry import get_registry, make_plugin_manager
+from matchcore.instruments.results import (
+    CostLine,
+    DatedValue,
+    DurationLimits,
+    DurationLine,
+    InstrumentResult,
+    NoteLine,
+    Reason,
+    StepLine,
+    VariantCosts,
+)
+from matchcore.instruments.types import (
     FULL_TIME_HOURS,
     PERIODS,
     Check,
     Context,
     Cost,
     Duration,
-    Instrument,
-    InstrumentFailed,
     Note,
     Step,
     Variant,
-    brief,
-    evaluate,
-    evaluate_all,
     money,
 )
-from matchcore.instruments.hookspecs import hookimpl
-from matchcore.instruments.params import ParamValue, Reference, load_parameters
 
 __all__ = [
-    "DEFAULT_LEAD_DAYS", "FULL_TIME_HOURS", "PERIODS", "Check", "Context", "Cost", "Duration",
-    "Instrument", "InstrumentFailed", "Note", "ParamValue", "Reference", "Step", "Variant", "brief",
-    "evaluate", "evaluate_all", "hookimpl", "load_parameters", "money",
+    "DEFAULT_LEAD_DAYS", "FULL_TIME_HOURS", "PERIODS", "Check", "Context", "Cost", "CostLine", "DatedValue",
+    "Duration", "DurationLimits", "DurationLine", "Instrument", "InstrumentFailed", "InstrumentResult", "Note",
+    "NoteLine", "ParamValue", "Reason", "Reference", "Step", "StepLine", "Variant", "VariantCosts", "brief",
+    "evaluate", "evaluate_all", "get_registry", "hookimpl", "load_parameters", "make_plugin_manager", "money",
 ]

@@ -1,130 +1,63 @@
-"""Evaluating one instrument and checking what its plugin returned (private to
-:mod:`matchcore.instruments.base`).
+"""Evaluating instruments: every registered one for a candidate at a function, into typed results.
 
-:func:`evaluate` calls an instrument's methods for one :class:`Context`, validates the answers
-(a plugin's bug becomes :class:`InstrumentFailed`, a missing dated value an unknown verdict),
-sums the employer's costs and returns the FORMATS.md ``instruments check`` shape.
+:func:`evaluate_all` prepares one :class:`~matchcore.instruments.types.Context`, lets the
+``prepare_context`` plugins add facts, and :func:`evaluate` asks each instrument: its methods'
+answers are checked (:mod:`matchcore.instruments.checks`), the employer's costs summed
+(:mod:`matchcore.instruments.costs`) and the result returned as an
+:class:`~matchcore.instruments.results.InstrumentResult`.
+
+What goes wrong has one of two meanings. A value missing on the date asked
+(:class:`~matchcore.errors.ParameterError`) is a gap in the data: the verdict or the figure becomes
+unknown, and a note says why. Anything else (a plugin that raises, asks for a parameter its file
+does not define, returns malformed answers, no verdict, or answers that cannot be made into a
+result) is that plugin's failure: :class:`~matchcore.errors.InstrumentFailed`, reported naming the
+plugin while the other instruments are still evaluated.
 """
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
 
-from matchcore.instruments.types import (
-    PERIODS,
-    WEEKS_PER_MONTH,
-    Check,
-    Context,
-    Cost,
-    Duration,
-    Note,
-    Step,
-    money,
-)
-from matchcore.errors import InstrumentFailed, MatchcoreError, ParameterError, PluginError
+from matchcore.errors import InstrumentFailed, MatchcoreError, ParameterError
+from matchcore.instruments.base import DEFAULT_LEAD_DAYS, Instrument
+from matchcore.instruments.checks import check_answer, expect_list
+from matchcore.instruments.costs import summarise_costs
 from matchcore.instruments.params import ParamValue, Reference
+from matchcore.instruments.registry import get_registry
+from matchcore.instruments.results import (
+    CostLine,
+    CostSummary,
+    DatedValue,
+    DurationLimits,
+    DurationLine,
+    FlaggedValidity,
+    InstrumentResult,
+    NoteLine,
+    Reason,
+    StepLine,
+    VariantCosts,
+)
+from matchcore.instruments.types import WEEKS_PER_MONTH, Check, Context, Cost, Duration, Note, Step
 
-if TYPE_CHECKING:  # the annotations only: instruments.py imports this module
-    from matchcore.instruments.base import Instrument
-
-__all__ = ["InstrumentFailed", "evaluate", "summarise_costs"]
-
-
-def _expect_list(value, cls, plugin, code, method) -> list:
-    if value is None:
-        return []
-    if not isinstance(value, (list, tuple)):
-        raise InstrumentFailed(plugin, code, method, f"returned {type(value).__name__}, expected a list "
-                               f"of {cls.__name__}")
-    for item in value:
-        if not isinstance(item, cls):
-            raise InstrumentFailed(plugin, code, method, f"returned {item!r} ({type(item).__name__}) in its "
-                                   f"list, expected {cls.__name__} objects")
-    return list(value)
-
-
-def _validate_cost(c: Cost, plugin: str, code: str) -> None:
-    problem = None
-    if c.per not in PERIODS:
-        problem = f"per must be one of {', '.join(PERIODS)}, got {c.per!r}"
-    elif c.amount_eur is not None and (isinstance(c.amount_eur, bool) or not isinstance(c.amount_eur, (int, float))
-                                      or math.isnan(c.amount_eur)):
-        problem = f"amount_eur must be a number or None, got {c.amount_eur!r}"
-    elif not isinstance(c.vat_eur, (int, float)) or isinstance(c.vat_eur, bool):
-        problem = f"vat_eur must be a number, got {c.vat_eur!r}"
-    elif not (isinstance(c.item, str) and c.item and isinstance(c.payer, str) and isinstance(c.payee, str)):
-        problem = "item, payer and payee must be texts"
-    if problem:
-        raise InstrumentFailed(plugin, code, "costs", f"returned a malformed cost item {c.item!r}: {problem}")
+__all__ = ["brief", "evaluate", "evaluate_all"]
 
 
 def _call(instrument: Instrument, method: str, plugin: str, *args):
+    """(answer, None), or (None, the ParameterError of a value missing on the date)."""
     try:
         return getattr(instrument, method)(*args), None
     except ParameterError as exc:
         return None, exc
-    except MatchcoreError as exc:
+    except Exception as exc:  # a plugin's bug (UnknownParameter included) must not stop the match
         raise InstrumentFailed(plugin, instrument.code, method, f"raised {type(exc).__name__}: {exc}") from exc
-    except Exception as exc:  # a plugin's bug must not stop the match
-        raise InstrumentFailed(plugin, instrument.code, method,
-                               f"raised {type(exc).__name__}: {exc}") from exc
-
-
-def _month_factor(per: str, days_per_month: float) -> float:
-    return {"day": days_per_month, "week": WEEKS_PER_MONTH, "month": 1.0, "quarter": 1.0 / 3.0, "once": 0.0}[per]
-
-
-def _total_for(cost: Cost, weeks: float, days_per_month: float) -> float:
-    start = max(0.0, cost.from_week)
-    stop = weeks if cost.until_week is None else min(weeks, cost.until_week)
-    if cost.per == "once":
-        return 1.0 if cost.from_week <= weeks else 0.0
-    overlap = max(0.0, stop - start)
-    return overlap * {"day": days_per_month / WEEKS_PER_MONTH, "week": 1.0, "month": 1.0 / WEEKS_PER_MONTH,
-                      "quarter": 1.0 / 13.0}[cost.per]
-
-
-def summarise_costs(costs: list[Cost], ctx: Context, weeks: float | None, days_per_month: float | None = None) -> dict:
-    """Employer cost a month (incl. and excl. VAT) and over ``weeks``; unknown items named.
-
-    A month counts the items running in the first week; the total integrates every item over
-    its weeks. An item of unknown amount makes the sum it belongs to None (a number is always
-    complete), and is named in ``employer_cost_unknown``.
-    """
-    if days_per_month is None:
-        days_per_month = ctx.days_per_week * WEEKS_PER_MONTH
-    monthly = monthly_ex = 0.0
-    total = 0.0
-    unknown, unknown_now = [], False
-    for c in costs:
-        s = c.sign()
-        if s == 0:
-            continue
-        active_now = c.from_week <= 0 and (c.until_week is None or c.until_week > 0)
-        if c.amount_eur is None:
-            unknown.append(c.item)
-            unknown_now = unknown_now or (active_now and c.per != "once")
-            continue
-        if active_now:
-            monthly += s * (money(c.amount_eur) + money(c.vat_eur)) * _month_factor(c.per, days_per_month)
-            monthly_ex += s * money(c.amount_eur) * _month_factor(c.per, days_per_month)
-        if weeks is not None:
-            total += s * (money(c.amount_eur) + money(c.vat_eur)) * _total_for(c, weeks, days_per_month)
-    return {"employer_cost_per_month_eur": None if unknown_now else money(monthly),
-            "employer_cost_per_month_excl_vat_eur": None if unknown_now else money(monthly_ex),
-            "employer_cost_total_eur": money(total) if weeks is not None and not unknown else None,
-            "employer_cost_unknown": unknown}
 
 
 def _validity_check(inst: Instrument, ctx: Context) -> Check | None:
     src = inst.validity_reference or inst.source
-    params: tuple = ()
     if inst.valid_from is not None and ctx.start < inst.valid_from:
         before = f"; before that: {inst.predecessor}" if inst.predecessor else ""
         return Check("validity", False, f"{inst.code} did not exist yet on the planned start "
-                     f"{ctx.start.isoformat()}: it exists from {inst.valid_from.isoformat()}{before}", src, params,
+                     f"{ctx.start.isoformat()}: it exists from {inst.valid_from.isoformat()}{before}", src,
                      date=inst.valid_from)
     if inst.valid_until is not None and ctx.start >= inst.valid_until:
         last = (inst.valid_until - dt.timedelta(days=1)).isoformat()
@@ -132,7 +65,7 @@ def _validity_check(inst: Instrument, ctx: Context) -> Check | None:
         since = f"from {inst.valid_from.isoformat()} " if inst.valid_from else ""
         return Check("validity", False, f"{inst.code} existed {since}until {last} (ended on "
                      f"{inst.valid_until.isoformat()}), so not for a start on {ctx.start.isoformat()}{succ}",
-                     src, params, date=inst.valid_until)
+                     src, date=inst.valid_until)
     return None
 
 
@@ -142,47 +75,40 @@ def _resolve_sources(inst: Instrument, things: Iterable) -> None:
         if isinstance(thing.source, str) and thing.source:
             try:
                 thing.source = inst.ref(thing.source)
-            except ParameterError:
+            except MatchcoreError:
                 pass  # free text: cited as written
 
 
-def evaluate(inst: Instrument, ctx: Context, plugin: str = "?") -> dict:
-    """Evaluate one instrument for one context into the FORMATS.md ``instruments check`` shape.
+def _result(inst: Instrument, ctx: Context, plugin: str) -> InstrumentResult:
+    return InstrumentResult(inst.code, inst.name, plugin, None, [], [], inst.valid_from, inst.valid_until,
+                            inst.successor, ctx.start, ctx.on, DurationLimits())
 
-    Raises InstrumentFailed when the instrument raises (other than ParameterError) or returns
-    malformed data; a ParameterError (no value for the date) becomes an unknown verdict.
-    """
-    out: dict[str, Any] = {
-        "code": inst.code, "name": inst.name, "plugin": plugin,
-        "eligible": None, "reasons": [], "missing": [],
-        "valid_from": inst.valid_from.isoformat() if inst.valid_from else None,
-        "valid_until": inst.valid_until.isoformat() if inst.valid_until else None,
-        "successor": inst.successor, "start": ctx.start.isoformat(), "on": ctx.on.isoformat(),
-        "duration": {"min_weeks": None, "max_weeks": None},
-        "variant": None, "costs": [], "employer_cost_per_month_eur": None,
-        "employer_cost_per_month_excl_vat_eur": None, "employer_cost_total_eur": None,
-        "employer_cost_unknown": [], "variants": [], "steps": [], "notes": [], "unverified": [],
-    }
-    used: list[ParamValue] = []
-    gone = _validity_check(inst, ctx)
-    if gone is not None:
-        out["eligible"] = False
-        out["reasons"] = [gone.as_dict()]
-        return _finish(out, inst, used)
 
+def _eligibility(inst: Instrument, ctx: Context, plugin: str) -> list[Check]:
     checks, err = _call(inst, "eligibility", plugin, ctx)
-    param_file = inst.parameters.path.name if inst.parameters else None
-    checks = [Check("parameters", None, str(err), param_file or inst.source,
-                    missing=["a parameter value for this date"])] if err else \
-        _expect_list(checks, Check, plugin, inst.code, "eligibility")
+    if err:
+        param_file = inst.parameters.path.name if inst.parameters else None
+        return [Check("parameters", None, str(err), param_file or inst.source,
+                      missing=["a parameter value for this date"])]
+    if checks is None:
+        raise InstrumentFailed(plugin, inst.code, "eligibility", "returned None, expected a list of Check "
+                               "(an empty list when no rule applies)")
+    checks = expect_list(checks, Check, plugin, inst.code, "eligibility")
+    if not checks:  # no rule at all is no verdict, not "eligible"
+        checks = [Check("rules", None, f"{inst.code} states no eligibility rule for a start on "
+                        f"{ctx.start.isoformat()}, so eligibility is unknown", inst.source,
+                        missing=["the instrument's eligibility rules"])]
+    return checks
 
+
+def _duration(inst: Instrument, ctx: Context, plugin: str, checks: list[Check], notes: list[Note]):
     duration, err = _call(inst, "duration", plugin, ctx)
-    notes: list[Note] = []
     if err:
         notes.append(Note(str(err)))
         duration = Duration()
     elif not isinstance(duration, Duration):
         raise InstrumentFailed(plugin, inst.code, "duration", f"returned {duration!r}, expected a Duration")
+    check_answer(duration, plugin, inst.code, "duration")
     weeks = ctx.duration_weeks if ctx.duration_weeks is not None else duration.default_weeks
     if ctx.duration_weeks is not None:
         lo, hi = duration.min_weeks, duration.max_weeks
@@ -195,29 +121,32 @@ def evaluate(inst: Instrument, ctx: Context, plugin: str = "?") -> dict:
     if inst.valid_until is not None and weeks is not None and ctx.start + dt.timedelta(weeks=weeks) > inst.valid_until:
         notes.append(Note(f"{inst.code} ends on {inst.valid_until.isoformat()}, before the planned end",
                           inst.validity_reference or inst.source))
+    return duration, weeks
 
-    # costs, per variant
-    keys = [v.key for v in inst.variants] or [None]
-    chosen = None
-    if inst.variants:
-        wanted = ctx.variants.get(inst.code)
-        if wanted is not None:
-            if wanted not in keys:
-                raise MatchcoreError(f"instrument {inst.code} has no variant {wanted!r}; its variants are "
-                                     f"{', '.join(keys)}")
-            chosen, why = wanted, Note(f"variant {wanted!r} chosen by the user")
-        else:
-            sel, err = _call(inst, "select_variant", plugin, ctx)
-            if err:
-                sel = (keys[0], Note(str(err)))
-            if not (isinstance(sel, tuple) and len(sel) == 2 and sel[0] in keys and isinstance(sel[1], Note)):
-                raise InstrumentFailed(plugin, inst.code, "select_variant",
-                                       f"returned {sel!r}, expected (variant key, Note)")
-            chosen, why = sel
-        notes.append(why)
-    days, err = _call(inst, "days_per_month", plugin, ctx)
-    if err or not isinstance(days, (int, float)) or isinstance(days, bool) or days < 0:
-        days = ctx.days_per_week * WEEKS_PER_MONTH
+
+def _variant(inst: Instrument, ctx: Context, plugin: str, keys: list, notes: list[Note]) -> str | None:
+    if not inst.variants:
+        return None
+    wanted = ctx.variants.get(inst.code)
+    if wanted is not None:
+        if wanted not in keys:
+            raise MatchcoreError(f"instrument {inst.code} has no variant {wanted!r}; its variants are "
+                                 f"{', '.join(keys)}")
+        chosen, why = wanted, Note(f"variant {wanted!r} chosen by the user")
+    else:
+        sel, err = _call(inst, "select_variant", plugin, ctx)
+        if err:
+            sel = (keys[0], Note(str(err)))
+        if not (isinstance(sel, tuple) and len(sel) == 2 and sel[0] in keys and isinstance(sel[1], Note)):
+            raise InstrumentFailed(plugin, inst.code, "select_variant",
+                                   f"returned {sel!r}, expected (variant key, Note)")
+        chosen, why = sel
+    notes.append(why)
+    return chosen
+
+
+def _costs(inst: Instrument, ctx: Context, plugin: str, keys: list, chosen, notes: list[Note],
+           used: list[ParamValue]) -> dict:
     per_variant = {}
     for key in keys:
         costs, err = _call(inst, "costs", plugin, ctx, key) if key is not None else _call(inst, "costs", plugin, ctx)
@@ -225,21 +154,22 @@ def evaluate(inst: Instrument, ctx: Context, plugin: str = "?") -> dict:
             notes.append(Note(f"costs{f' of variant {key}' if key else ''} unknown: {err}"))
             per_variant[key] = None
             continue
-        costs = _expect_list(costs, Cost, plugin, inst.code, "costs")
-        for c in costs:
-            _validate_cost(c, plugin, inst.code)
-            if key == chosen:  # the other variants' items carry their own `unverified` flags
-                used.extend(c.params)
+        costs = expect_list(costs, Cost, plugin, inst.code, "costs")
+        if key == chosen:  # the other variants' items carry their own `unverified` flags
+            used.extend(p for c in costs for p in c.params)
         per_variant[key] = costs
+    return per_variant
 
+
+def _steps_and_notes(inst: Instrument, ctx: Context, plugin: str, notes: list[Note]) -> list[Step]:
     steps, err = _call(inst, "steps", plugin, ctx)
     if err:
         notes.append(Note(f"steps unknown: {err}"))
         steps = []
-    steps = _expect_list(steps, Step, plugin, inst.code, "steps")
+    steps = expect_list(steps, Step, plugin, inst.code, "steps")
     steps.sort(key=lambda s: (s.due is None, s.due or dt.date.max))
     more, err = _call(inst, "notes", plugin, ctx)
-    notes.extend([Note(str(err))] if err else _expect_list(more, Note, plugin, inst.code, "notes"))
+    notes.extend([Note(str(err))] if err else expect_list(more, Note, plugin, inst.code, "notes"))
     notes.extend(Note(text, inst.source) for text in inst.meta_notes)
     if ctx.start >= ctx.on:
         for s in steps:
@@ -248,49 +178,139 @@ def evaluate(inst: Instrument, ctx: Context, plugin: str = "?") -> dict:
                 notes.append(Note(f"legal deadline already passed: '{s.what}' was due by {s.due.isoformat()} "
                                   f"({lead} days before the start); the earliest start with it on time is "
                                   f"{(ctx.on + dt.timedelta(days=lead)).isoformat()}", s.source, s.params))
+    return steps
 
+
+def evaluate(inst: Instrument, ctx: Context, plugin: str = "?") -> InstrumentResult:
+    """Evaluate one instrument for one context.
+
+    Raises InstrumentFailed when the instrument raises (other than ParameterError), returns
+    malformed data, or its answers cannot be made into a result; a ParameterError (no value for
+    the date) becomes an unknown verdict or figure.
+    """
+    try:
+        return _evaluate(inst, ctx, plugin)
+    except MatchcoreError:   # InstrumentFailed, or the user's unknown variant
+        raise
+    except Exception as exc:  # answers that pass the checks but still cannot be made into a result
+        raise InstrumentFailed(plugin, inst.code, "evaluate", f"gave answers that could not be made into a "
+                               f"result: {type(exc).__name__}: {exc}") from exc
+
+
+def _evaluate(inst: Instrument, ctx: Context, plugin: str) -> InstrumentResult:
+    out = _result(inst, ctx, plugin)
+    gone = _validity_check(inst, ctx)
+    if gone is not None:
+        out.eligible, out.reasons = False, [Reason.of(gone)]
+        out.unverified = _unverified(inst, [])
+        return out
+    notes: list[Note] = []
+    used: list[ParamValue] = []
+    checks = _eligibility(inst, ctx, plugin)
+    duration, weeks = _duration(inst, ctx, plugin, checks, notes)
+    keys = [v.key for v in inst.variants] or [None]
+    chosen = _variant(inst, ctx, plugin, keys, notes)
+    days, err = _call(inst, "days_per_month", plugin, ctx)
+    if err or not isinstance(days, (int, float)) or isinstance(days, bool) or days < 0:
+        days = ctx.days_per_week * WEEKS_PER_MONTH
+    per_variant = _costs(inst, ctx, plugin, keys, chosen, notes, used)
+    steps = _steps_and_notes(inst, ctx, plugin, notes)
+    _fill(out, inst, ctx, checks, duration, weeks, days, keys, chosen, per_variant, steps, notes, used)
+    return out
+
+
+def _fill(out: InstrumentResult, inst: Instrument, ctx: Context, checks, duration, weeks, days, keys, chosen,
+          per_variant, steps, notes, used) -> None:
     _resolve_sources(inst, [*checks, *notes, *steps, duration,
                             *(c for costs in per_variant.values() for c in costs or [])])
     oks = [c.ok for c in checks]
-    out["eligible"] = False if False in oks else None if None in oks else True
-    out["reasons"] = [c.as_dict() for c in checks]
-    out["missing"] = sorted({m for c in checks if c.ok is None for m in c.missing})
-    out["duration"] = duration.as_dict()
+    out.eligible = False if False in oks else None if None in oks else True
+    out.reasons = [Reason.of(c) for c in checks]
+    out.missing = sorted({m for c in checks if c.ok is None for m in c.missing})
+    out.duration = DurationLine.of(duration)
     for key in keys:
         costs = per_variant[key]
-        summary = summarise_costs(costs, ctx, weeks, days) if costs is not None else {
-            "employer_cost_per_month_eur": None, "employer_cost_per_month_excl_vat_eur": None,
-            "employer_cost_total_eur": None, "employer_cost_unknown": []}
-        entry = {"costs": [c.as_dict() for c in costs or []], **summary}
+        summary = summarise_costs(costs, ctx, weeks, days) if costs is not None else CostSummary()
+        lines = [CostLine.of(c) for c in costs or []]
         if key is None or key == chosen:
-            out.update(entry)
-            out["variant"] = key
+            out.variant, out.costs = key, lines
+            out.employer_cost_per_month_eur = summary.employer_cost_per_month_eur
+            out.employer_cost_per_month_excl_vat_eur = summary.employer_cost_per_month_excl_vat_eur
+            out.employer_cost_total_eur = summary.employer_cost_total_eur
+            out.employer_cost_unknown = summary.employer_cost_unknown
         if key is not None:
             v = next(v for v in inst.variants if v.key == key)
-            out["variants"].append({"variant": key, "label": v.label, "condition": v.condition,
-                                    "selected": key == chosen, **entry})
-    out["steps"] = [s.as_dict(ctx.on, ctx.start) for s in steps]
-    out["notes"] = [n.as_dict() for n in notes]
+            out.variants.append(VariantCosts(key, v.label, v.condition, key == chosen, lines,
+                                             summary.employer_cost_per_month_eur,
+                                             summary.employer_cost_per_month_excl_vat_eur,
+                                             summary.employer_cost_total_eur, summary.employer_cost_unknown))
+    out.steps = [StepLine.of(s, ctx.on, ctx.start) for s in steps]
+    out.notes = [NoteLine.of(n) for n in notes]
     for thing in [*checks, *steps, *notes, duration]:
         used.extend(thing.params)
-    return _finish(out, inst, used)
+    out.unverified = _unverified(inst, used)
 
 
-def _finish(out: dict, inst: Instrument, used: Iterable[ParamValue]) -> dict:
+def _unverified(inst: Instrument, used: Iterable[ParamValue]) -> list[DatedValue | FlaggedValidity]:
     seen = set()
-    flagged = []
+    flagged: list[DatedValue | FlaggedValidity] = []
     if inst.validity_unverified:
-        flagged.append({"parameter": "validity", "value": [out["valid_from"], out["valid_until"]],
-                        "valid_from": out["valid_from"], "source": _cite(inst.validity_reference or inst.source),
-                        "unverified": True})
+        src = inst.validity_reference or inst.source
+        flagged.append(FlaggedValidity("validity", [inst.valid_from, inst.valid_until], inst.valid_from,
+                                       src.cite() if isinstance(src, Reference) else src))
     for p in used:
         key = (p.name, p.valid_from)
         if p.unverified and key not in seen:
             seen.add(key)
-            flagged.append(p.as_dict())
-    out["unverified"] = flagged
-    return out
+            flagged.append(DatedValue.of(p))
+    return flagged
 
 
-def _cite(src) -> str | None:
-    return src.cite() if isinstance(src, Reference) else src
+def evaluate_all(candidate, employer, function, *, start: dt.date | None = None, on: dt.date | None = None,
+                 duration_weeks: float | None = None, codes: Iterable[str] | None = None,
+                 variants: dict[str, str] | None = None, problems: list | None = None,
+                 plugin_manager=None) -> list[InstrumentResult]:
+    """Evaluate every registered instrument for one candidate at one function.
+
+    Parameters
+    ----------
+    candidate, employer, function : matchcore.model records
+    start : planned start; default ``on`` + 42 days. Rules in force on ``start`` apply.
+    on : evaluation date; default today. Steps due before it are flagged overdue.
+    duration_weeks : planned duration; gives ``employer_cost_total_eur`` and checks the limits.
+    codes : only these instrument codes (case-insensitive); default all.
+    variants : chosen variant per code, e.g. ``{"BIS": "booster-nonprofit"}``.
+    problems : a list that receives a :class:`matchcore.instruments.registry.PluginProblem` per plugin failure.
+    plugin_manager : a manager from :func:`matchcore.instruments.registry.make_plugin_manager`; default the
+        process-wide one (cached, as are the parsed parameter files).
+
+    Returns
+    -------
+    list of InstrumentResult, one per instrument, sorted by code (case-insensitively). An
+    instrument that fails is left out and reported.
+    """
+    on = on or dt.date.today()
+    start = start or on + dt.timedelta(days=DEFAULT_LEAD_DAYS)
+    registry = get_registry(plugin_manager)
+    ctx = Context(candidate, employer, function, start=start, on=on, duration_weeks=duration_weeks,
+                  variants={registry.by_upper.get(k.upper(), k): v for k, v in (variants or {}).items()})
+    found: list = []
+    registry.prepare(ctx, found)
+    wanted = None if codes is None else {registry.lookup(c).code for c in codes}
+    results = []
+    for code, (inst, plugin) in sorted(registry.instruments.items(), key=lambda kv: (kv[0].casefold(), kv[0])):
+        if wanted is not None and code not in wanted:
+            continue
+        try:
+            results.append(evaluate(inst, ctx, plugin))
+        except InstrumentFailed as exc:
+            found.append(registry.report(exc.plugin, "evaluate", str(exc), instrument=exc.code))
+    if problems is not None:
+        problems.extend(found)
+    return results
+
+
+def brief(results: list[InstrumentResult]) -> list[dict]:
+    """The short form a match or carving result carries (FORMATS.md): code, eligible, employer cost a month."""
+    return [{"code": r.code, "eligible": r.eligible, "employer_cost_per_month_eur": r.employer_cost_per_month_eur}
+            for r in results]

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 
 import pluggy
 
-if TYPE_CHECKING:  # imported for the annotations only; keeps `import matchcore.instruments.hookspecs` light
-    from matchcore.instruments.base import Context, Instrument
+if TYPE_CHECKING:  # the annotations only: hookspecs stays a leaf that any module may import
+    from matchcore.instruments.base import Instrument
+    from matchcore.instruments.types import Context
 
 __all__ = ["PROJECT", "hookimpl", "hookspec", "prepare_context", "register_instruments"]
 
@@ -60,7 +61,7 @@ def prepare_context(context: Context) -> None:
     plugin has set (``setdefault``): a plugin that sets ``context.facts["distance_km"]``
     wins over the default straight-line estimate.
 
-    :param context: The :class:`matchcore.instruments.base.Context` of one evaluation: candidate,
+    :param context: The :class:`matchcore.instruments.types.Context` of one evaluation: candidate,
         employer, function, planned ``start``, evaluation date ``on``, ``duration_weeks`` and
         ``facts``.
     :return: Nothing; a returned value is ignored.

@@ -24,7 +24,13 @@ change is a data edit. The format (documented in ``docs/plugins.md``)::
 A value may carry ``unverified: true`` (the output then flags it) and a ``note``; ``value: null``
 means the parameter stops applying from that date. The loader refuses duplicate keys, bad dates,
 unknown keys and references that do not resolve; asking for a date before the first value is a
-:class:`~matchcore.errors.ParameterError` that says which date the values start on.
+:class:`~matchcore.errors.ParameterError` that says which date the values start on (a gap in the
+data), asking for a name the file does not define an :class:`~matchcore.errors.UnknownParameter`
+(a bug in the plugin).
+
+A file may cite the references of a shared file (``load_parameters(path, shared=...)``): the
+built-in plugins pass their ``shared.yaml`` (GGMMI, VAT, the seeds); matchcore itself knows no
+plugin folder.
 """
 from __future__ import annotations
 
@@ -36,18 +42,17 @@ from typing import Any
 
 import yaml
 
-from matchcore.errors import ParameterError
+from matchcore.errors import ParameterError, UnknownParameter, did_you_mean
 from matchcore.yamlfiles import UniqueKeyLoader as _UniqueKeyLoader
 
 __all__ = [
-    "SHARED_FILE",
     "InstrumentMeta",
     "ParamValue",
     "Parameter",
     "ParameterFile",
     "Reference",
     "load_parameters",
-    "shared_parameters",
+    "parse_parameters",
 ]
 
 TOP_KEYS = {"instruments", "references", "parameters"}
@@ -57,19 +62,6 @@ REFERENCE_KEYS = {"title", "url", "seed"}
 PARAMETER_KEYS = {"description", "unit", "values", "reference"}
 VALUE_KEYS = {"value", "reference", "last_verified", "unverified", "note"}
 
-
-
-def _shared_file() -> Path:
-    """``shared.yaml`` of the built-in plugin package ``matchcore_plugins`` (the plugins/ folder)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("matchcore_plugins")
-    if spec is not None and spec.submodule_search_locations:
-        return Path(list(spec.submodule_search_locations)[0]).resolve() / "shared.yaml"
-    return Path(__file__).resolve().parents[2] / "plugins" / "shared.yaml"
-
-
-SHARED_FILE = _shared_file()
 
 
 @dataclass(frozen=True)
@@ -166,7 +158,7 @@ class ParameterFile:
         try:
             param = self.parameters[name]
         except KeyError:
-            raise ParameterError(f"{self.path}: no parameter {name!r}{_suggest(name, self.parameters)}") from None
+            raise UnknownParameter(f"{self.path}: no parameter {name!r}{_suggest(name, self.parameters)}") from None
         return param.at(on)
 
     __call__ = get
@@ -174,14 +166,11 @@ class ParameterFile:
     def reference(self, key: str) -> Reference:
         if key in self.references:
             return self.references[key]
-        raise ParameterError(f"{self.path}: no reference {key!r}{_suggest(key, self.references)}")
+        raise UnknownParameter(f"{self.path}: no reference {key!r}{_suggest(key, self.references)}")
 
 
 def _suggest(name: str, choices) -> str:
-    from rapidfuzz import process
-
-    hit = process.extractOne(name, list(choices), score_cutoff=70)
-    return f"; did you mean {hit[0]!r}?" if hit else ""
+    return did_you_mean(name, list(choices))
 
 
 # --- loading -----------------------------------------------------------------------------
@@ -311,26 +300,30 @@ def parse_parameters(raw: Any, path: Path, shared: ParameterFile | None = None) 
 
 
 @cache
-def _load_cached(path: str, mtime_ns: int, with_shared: bool) -> ParameterFile:
-    shared = shared_parameters() if with_shared else None
+def _load_cached(path: str, mtime_ns: int, shared: str | None, shared_mtime_ns: int) -> ParameterFile:
     p = Path(path)
-    return parse_parameters(_read_yaml(p), p, shared)
+    return parse_parameters(_read_yaml(p), p, load_parameters(shared) if shared else None)
 
 
-def load_parameters(path: str | Path) -> ParameterFile:
-    """Load and validate a parameter file (cached until the file changes).
-
-    References not defined in the file are looked up in matchcore's ``shared.yaml`` (seeds,
-    the rules sheet, GGMMI's sources), so a plugin file can cite ``S-000`` directly.
-    """
-    p = Path(path).resolve()
+def _mtime(p: Path) -> int:
     try:
-        mtime = p.stat().st_mtime_ns
+        return p.stat().st_mtime_ns
     except FileNotFoundError:
         raise ParameterError(f"{p}: parameter file not found") from None
-    return _load_cached(str(p), mtime, p != SHARED_FILE)
 
 
-def shared_parameters() -> ParameterFile:
-    """The parameters several instruments use (GGMMI, VAT, the employer RSZ rate, ...)."""
-    return load_parameters(SHARED_FILE)
+def load_parameters(path: str | Path, shared: str | Path | None = None) -> ParameterFile:
+    """Load and validate a parameter file (cached until the file, or its shared file, changes).
+
+    Parameters
+    ----------
+    path : the parameter file.
+    shared : a parameter file whose references ``path`` may cite without repeating them (the
+        built-ins' ``shared.yaml`` holds the seeds, the rules sheet, GGMMI's sources), so a plugin
+        file can cite ``S-000`` directly. It is loaded on its own, without a shared file.
+    """
+    p = Path(path).resolve()
+    base = Path(shared).resolve() if shared is not None else None
+    if base is None or base == p:
+        return _load_cached(str(p), _mtime(p), None, 0)
+    return _load_cached(str(p), _mtime(p), str(base), _mtime(base))

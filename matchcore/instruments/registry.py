@@ -2,9 +2,13 @@
 
 Every plugin, the built-in ones in ``plugins/`` (import package ``matchcore_plugins``) included,
 is found through the ``matchcore`` entry-point group (``pm.load_setuptools_entrypoints``), then
-checked with pluggy's own ``pm.check_pending()``. What plugins return is validated; a plugin that
-fails to load, misspells a hook, raises, or returns malformed data is reported as a
-:class:`PluginProblem` naming the plugin, and skipped: the rest still works.
+checked with pluggy's own ``pm.check_pending()``; there is no second list of built-ins. What plugins
+return is validated; a plugin that fails to load, misspells a hook, raises, or returns malformed
+data is reported as a :class:`PluginProblem` naming the plugin, and skipped: the rest still works.
+So are the mistakes pluggy itself passes over in silence: a function named like a hook but not
+marked ``@hookimpl`` (never called), a ``hookwrapper`` / ``wrapper`` implementation (matchcore
+calls each implementation on its own, so it would not wrap anything), and a second distribution
+declaring an entry-point name already taken (only the first one on the path is loaded).
 
 Examples
 --------
@@ -21,14 +25,15 @@ import logging
 from dataclasses import dataclass
 
 import pluggy
+from rapidfuzz.distance import OSA
 
+from matchcore.errors import NotFound, closest
 from matchcore.instruments import hookspecs
-from matchcore.errors import NotFound
+from matchcore.instruments.base import CODE_RE, Instrument
 from matchcore.instruments.hookspecs import hookimpl
-from matchcore.instruments.base import _CODE_RE, Context, Instrument, Variant, straight_line_km
+from matchcore.instruments.types import Context, Variant, straight_line_km
 
 __all__ = [
-    "BUILTIN_PLUGINS",
     "PluginManager",
     "PluginProblem",
     "Registry",
@@ -40,24 +45,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("matchcore.instruments.registry")
-
-# The built-in plugin modules. They are registered through the entry points declared in
-# pyproject.toml like any third party; this list is the fallback when the package metadata is
-# stale (a checkout used without `pip install -e .`).
-BUILTIN_PLUGINS = (
-    "matchcore_plugins.bio",
-    "matchcore_plugins.bis",
-    "matchcore_plugins.bvs",
-    "matchcore_plugins.flexijob",
-    "matchcore_plugins.gelegenheidswerk",
-    "matchcore_plugins.ibo",
-    "matchcore_plugins.imw",
-    "matchcore_plugins.onderaanneming",
-    "matchcore_plugins.rsz",
-    "matchcore_plugins.tbs",
-    "matchcore_plugins.vop",
-    "matchcore_plugins.wes",
-)
 
 
 @dataclass(frozen=True)
@@ -102,38 +89,49 @@ def _plugin_label(pm: pluggy.PluginManager, plugin, name: str | None) -> str:
     return label or name or type(plugin).__name__
 
 
-def make_plugin_manager(*, entry_points: bool = True, builtins: bool = True, plugins=()) -> PluginManager:
-    """A fresh plugin manager: the defaults, entry-point plugins, and ``plugins`` given here.
+_SPECS = sorted(name for name in dir(hookspecs) if hasattr(getattr(hookspecs, name), f"{hookspecs.PROJECT}_spec"))
+
+
+def _dist_name(ep) -> str:
+    return ep.dist.metadata["name"] if ep.dist is not None else "?"
+
+
+def _load_entry_points(pm: PluginManager) -> None:
+    """Every ``matchcore`` entry point through pluggy; problems and duplicate names reported."""
+    eps = importlib.metadata.entry_points(group=hookspecs.PROJECT)
+    # matchcore's own entry points first, so a third party cannot take a built-in's code
+    own = {ep.name for ep in eps if _dist_name(ep) == "matchcore"}
+    names = sorted({ep.name for ep in eps}, key=lambda n: (n not in own, n))
+    for name in names:
+        try:
+            pm.load_setuptools_entrypoints(hookspecs.PROJECT, name=name)
+        except Exception as exc:  # an uninstallable plugin must not stop matchcore
+            if pm.get_plugin(name) is not None:
+                pm.unregister(name=name)
+            pm.problems.append(PluginProblem(name, "load", f"could not be loaded: {type(exc).__name__}: {exc}"))
+            continue
+        declared = sorted({(_dist_name(ep), ep.value) for ep in eps if ep.name == name})
+        if len(declared) > 1:
+            loaded = pm.get_plugin(name)
+            first = next((f"{d.metadata['name']}" for p, d in pm.list_plugin_distinfo() if p is loaded), None)
+            others = ", ".join(f"{d} ({v})" for d, v in declared if d != first)
+            pm.problems.append(PluginProblem(
+                name, "load", f"plugin {name!r}: entry point name declared by several distributions; "
+                f"loaded the one of {first or 'the first on the path'}, skipped {others}"))
+
+
+def make_plugin_manager(*, entry_points: bool = True, plugins=()) -> PluginManager:
+    """A fresh plugin manager: the defaults, the entry-point plugins, and ``plugins`` given here.
 
     Parameters
     ----------
-    entry_points : load the ``matchcore`` entry-point group (built-ins and third parties).
-    builtins : register built-in modules missing from the entry points (stale metadata).
+    entry_points : load the ``matchcore`` entry-point group (the built-ins and third parties).
     plugins : extra plugin objects or modules to register (tests, embedding applications).
     """
     pm = PluginManager()
     pm.register(DefaultFacts(), name="matchcore.defaults")
     if entry_points:
-        # matchcore's own entry points first, so a third party cannot take a built-in's code
-        eps = importlib.metadata.entry_points(group=hookspecs.PROJECT)
-        own = {ep.name for ep in eps if ep.dist is not None and ep.dist.metadata["name"] == "matchcore"}
-        names = sorted({ep.name for ep in eps}, key=lambda n: (n not in own, n))
-        for name in names:
-            try:
-                pm.load_setuptools_entrypoints(hookspecs.PROJECT, name=name)
-            except Exception as exc:  # an uninstallable plugin must not stop matchcore
-                if pm.get_plugin(name) is not None:
-                    pm.unregister(name=name)
-                pm.problems.append(PluginProblem(name, "load", f"could not be loaded: {type(exc).__name__}: {exc}"))
-    if builtins:
-        for modname in BUILTIN_PLUGINS:
-            try:
-                module = importlib.import_module(modname)
-            except Exception as exc:
-                pm.problems.append(PluginProblem(modname, "load", f"could not be imported: {type(exc).__name__}: {exc}"))
-                continue
-            if not pm.is_registered(module):
-                _register(pm, module, modname)
+        _load_entry_points(pm)
     for plugin in plugins:
         _register(pm, plugin, getattr(plugin, "__name__", None) or f"{type(plugin).__name__}-{id(plugin):x}")
     for _ in range(100):  # pluggy's own check: hooks no spec declares (a misspelt hook name)
@@ -144,7 +142,18 @@ def make_plugin_manager(*, entry_points: bool = True, builtins: bool = True, plu
             label = _plugin_label(pm, exc.plugin, pm.get_name(exc.plugin))
             pm.problems.append(PluginProblem(label, "check_pending", str(exc)))
             pm.unregister(exc.plugin)
+    _check_unmarked(pm)
     return pm
+
+
+def _check_unmarked(pm: PluginManager) -> None:
+    """Report functions named like a hook but not marked ``@hookimpl``: pluggy never calls them."""
+    for name, plugin in pm.list_name_plugin():
+        marked = {spec for spec in _SPECS if any(impl.plugin is plugin for impl in getattr(pm.hook, spec).get_hookimpls())}
+        for spec in _SPECS:
+            if callable(getattr(plugin, spec, None)) and spec not in marked:
+                pm.problems.append(PluginProblem(_plugin_label(pm, plugin, name), "register",
+                                                 f"{spec}() is not marked @hookimpl, so it is never called"))
 
 
 def _register(pm: PluginManager, plugin, name: str) -> None:
@@ -168,6 +177,7 @@ class Registry:
         for problem in pm.problems:
             self._log(problem)
             self.problems.append(problem)
+        self._report_wrappers()
         self._collect()
         self.by_upper = {code.upper(): code for code in self.instruments}
 
@@ -198,6 +208,8 @@ class Registry:
         impls = sorted(self.pm.hook.register_instruments.get_hookimpls(), key=lambda im: order.get(id(im.plugin), 0))
         for impl in impls:
             label = self.label(impl)
+            if self._wrapper(impl):
+                continue
             try:
                 result = impl.function()
             except Exception as exc:
@@ -225,9 +237,24 @@ class Registry:
                     continue
                 self.instruments[obj.code] = (obj, label)
 
+    @staticmethod
+    def _wrapper(impl) -> bool:
+        return bool(impl.hookwrapper or getattr(impl, "wrapper", False))
+
+    def _report_wrappers(self) -> None:
+        """A ``hookwrapper`` / ``wrapper`` implementation is reported and skipped."""
+        for hook in _SPECS:
+            for impl in getattr(self.pm.hook, hook).get_hookimpls():
+                if self._wrapper(impl):
+                    self.problems.append(self.report(
+                        self.label(impl), hook, f"{hook}() is a hookwrapper; matchcore calls each "
+                        "implementation on its own, so wrappers are not supported"))
+
     def prepare(self, ctx: Context, found: list) -> None:
         """Run every ``prepare_context`` implementation on ``ctx``, each on its own."""
         for impl in reversed(self.pm.hook.prepare_context.get_hookimpls()):
+            if self._wrapper(impl):
+                continue
             kwargs = {name: ctx for name in impl.argnames if name == "context"}
             try:
                 impl.function(**kwargs)
@@ -239,12 +266,10 @@ class Registry:
         """The instrument with this code (any case); NotFound with a suggestion otherwise."""
         key = self.by_upper.get(str(code).upper())
         if key is None:
-            from rapidfuzz import process
-            from rapidfuzz.distance import OSA  # a swapped pair of letters counts as one edit
-
-            hit = process.extractOne(str(code).upper(), {c: c.upper() for c in self.instruments},
-                                     scorer=OSA.normalized_similarity, score_cutoff=0.5)
-            raise NotFound("instrument", str(code), hit[2] if hit else None)
+            # OSA: a swapped pair of letters counts as one edit
+            hit = closest(str(code).upper(), {c: c.upper() for c in self.instruments},
+                          scorer=OSA.normalized_similarity, cutoff=0.5)
+            raise NotFound("instrument", str(code), hit)
         return self.instruments[key][0]
 
     def plugin_of(self, code: str) -> str:
@@ -257,7 +282,7 @@ def _instrument_problem(obj) -> str | None:
         return f"{obj!r} ({type(obj).__name__}) in its list; expected an Instrument (a subclass of " \
                "matchcore.instruments.base.Instrument)"
     code = obj.code
-    if not isinstance(code, str) or not _CODE_RE.match(code):
+    if not isinstance(code, str) or not CODE_RE.match(code):
         return f"an instrument with code {code!r}; a code is a letter then letters, digits, '-' or '_' (at most 40)"
     for attr in ("name", "summary"):
         if not isinstance(getattr(obj, attr), str) or not getattr(obj, attr).strip():

@@ -1,9 +1,10 @@
-"""The data of an instrument evaluation (private to :mod:`matchcore.instruments.base`).
+"""What an instrument is asked and what it answers: the plugin-facing data classes.
 
 :class:`Context` is what an instrument is asked about; :class:`Check`, :class:`Note`,
 :class:`Cost`, :class:`Step`, :class:`Duration` and :class:`Variant` are what it answers, each
-citing its source and the dated parameters it used. :func:`money` rounds as invoices do.
-Import them from :mod:`matchcore.instruments.base`.
+citing its source and the dated parameters it used (:mod:`matchcore.instruments.checks` checks
+their fields; :mod:`matchcore.instruments.results` holds what an evaluation returns).
+:func:`money` rounds as invoices do. Plugins import them from :mod:`matchcore.instruments`.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from matchcore.instruments.params import ParamValue, Reference
+from matchcore.postcodes import haversine_km
 
 __all__ = [
     "FULL_TIME_HOURS",
@@ -126,8 +128,7 @@ class Context:
 
 
 def straight_line_km(candidate, employer) -> float | None:
-    from matchcore.postcodes import haversine_km
-
+    """Straight-line km between the candidate's home and the employer's site; None if unplaced."""
     home, site = candidate.home, employer.location
     if None in (home.lat, home.lon, site.lat, site.lon):
         return None
@@ -136,32 +137,8 @@ def straight_line_km(candidate, employer) -> float | None:
 
 # --- what instruments return -------------------------------------------------------------
 
-class _Cited:
-    """Fields shared by everything that cites a source and the dated parameters it used."""
-
-    def citation(self) -> dict:
-        params = tuple(self.params or ())
-        own_date = getattr(self, "date", None)
-        refs: list[str] = []
-        src = self.source
-        if isinstance(src, Reference):
-            refs.append(src.cite())
-        elif isinstance(src, str) and src:
-            refs.append(src)
-        for p in params:
-            if p.reference.cite() not in refs:
-                refs.append(p.reference.cite())
-        dates = sorted({p.valid_from for p in params} | ({own_date} if own_date else set()))
-        return {
-            "source": "; ".join(refs) or None,
-            "parameter_date": dates[-1].isoformat() if dates else None,
-            "parameters": [f"{p.name}@{p.valid_from.isoformat()}" for p in params],
-            "unverified": any(p.unverified for p in params),
-        }
-
-
 @dataclass
-class Check(_Cited):
+class Check:
     """One rule applied: ``ok`` is True (met), False (not met) or None (facts missing).
 
     ``date`` is the date of a rule that is not a parameter value (an instrument's start or end).
@@ -175,25 +152,18 @@ class Check(_Cited):
     missing: tuple[str, ...] | list = ()
     date: dt.date | None = None
 
-    def as_dict(self) -> dict:
-        return {"rule": self.rule, "ok": self.ok, "text": self.text, **self.citation(),
-                "missing": list(self.missing)}
-
 
 @dataclass
-class Note(_Cited):
+class Note:
     """A condition or caveat to tell the coach (an obligation, a disputed figure, ...)."""
 
     text: str
     source: Reference | str | None = None
     params: tuple[ParamValue, ...] | list = ()
 
-    def as_dict(self) -> dict:
-        return {"text": self.text, **self.citation()}
-
 
 @dataclass
-class Cost(_Cited):
+class Cost:
     """One cost item: who pays whom how much per period, with the VAT on it.
 
     ``payer == "employer"`` adds to the employer's cost; ``payee == "employer"`` (a premium or a
@@ -213,20 +183,12 @@ class Cost(_Cited):
     from_week: float = 0.0
     until_week: float | None = None
 
-    def as_dict(self) -> dict:
-        out = {"item": self.item, "payer": self.payer, "payee": self.payee,
-               "amount_eur": money(self.amount_eur), "per": self.per, "vat_eur": money(self.vat_eur),
-               "basis": self.basis, **self.citation()}
-        if self.from_week or self.until_week is not None:
-            out["from_week"], out["until_week"] = self.from_week, self.until_week
-        return out
-
     def sign(self) -> int:
         return 1 if self.payer == "employer" else -1 if self.payee == "employer" else 0
 
 
 @dataclass
-class Step(_Cited):
+class Step:
     """Something to do by a date (counted from the planned start), by whom."""
 
     what: str
@@ -238,15 +200,9 @@ class Step(_Cited):
     source: Reference | str | None = None
     params: tuple[ParamValue, ...] | list = ()
 
-    def as_dict(self, on: dt.date | None = None, start: dt.date | None = None) -> dict:
-        overdue = bool(on and start and start >= on and self.due and self.due < on)
-        return {"what": self.what, "due": self.due.isoformat() if self.due else None, "who": self.who,
-                "legal": self.legal, "earliest": self.earliest.isoformat() if self.earliest else None,
-                "recurring": self.recurring, "overdue": overdue, **self.citation()}
-
 
 @dataclass
-class Duration(_Cited):
+class Duration:
     """How long the instrument may last, in weeks (None: no limit or unknown)."""
 
     min_weeks: float | None = None
@@ -256,10 +212,6 @@ class Duration(_Cited):
     source: Reference | str | None = None
     params: tuple[ParamValue, ...] | list = ()
     extra: dict = field(default_factory=dict)
-
-    def as_dict(self) -> dict:
-        return {"min_weeks": self.min_weeks, "max_weeks": self.max_weeks,
-                "default_weeks": self.default_weeks, "text": self.text, **self.extra, **self.citation()}
 
 
 @dataclass(frozen=True)

@@ -18,20 +18,34 @@ can lower the total). Who stays unassigned and which openings stay unfilled come
 Examples
 --------
 >>> result = assign(store, min_score=0.5)                 # doctest: +SKIP
->>> result["assignments"][0]                              # doctest: +SKIP
-{'candidate': 'K-0001', 'function': 'brasserie-de-kaai/afwasser', 'score': 0.495, ...}
+>>> result.assignments[0]                                 # doctest: +SKIP
+AssignedPair(candidate='K-0001', function='brasserie-de-kaai/afwasser', ..., score=0.495)
 """
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
+import networkx as nx
 import numpy as np
+
+from matchcore.matching import constraints as cs
+from matchcore.matching.matcher import Matcher
+from matchcore.matching.results import (
+    AssignedPair,
+    Assignment,
+    BestOption,
+    ExcludedOption,
+    Unassigned,
+    Unfilled,
+)
 
 __all__ = ["SCALE", "assign", "solve"]
 
 SCALE = 10 ** 6  # scores become integer costs with this precision
+# the order constraint counts are listed in when they tie (as they always were)
+_COUNT_ORDER = ("commute", "hours", "lift", "shifts", "night", "licence", "dutch", "standing",
+                "own_transport")
 
 
 def solve(scores: np.ndarray, allowed: np.ndarray, capacity: Sequence[int]) -> list[tuple[int, int]]:
@@ -49,8 +63,6 @@ def solve(scores: np.ndarray, allowed: np.ndarray, capacity: Sequence[int]) -> l
     -------
     list of (row, column), sorted.
     """
-    import networkx as nx
-
     scores = np.asarray(scores, float)
     allowed = np.asarray(allowed, bool)
     n, m = scores.shape
@@ -82,7 +94,7 @@ def solve(scores: np.ndarray, allowed: np.ndarray, capacity: Sequence[int]) -> l
 
 
 def assign(store_or_matcher, *, candidate_ids=None, function_ids=None,
-           min_score: float = 0.5, progress=None) -> dict[str, Any]:
+           min_score: float = 0.5, progress=None) -> Assignment:
     """Assign candidates to functions with openings, maximising the total score.
 
     Parameters
@@ -100,25 +112,21 @@ def assign(store_or_matcher, *, candidate_ids=None, function_ids=None,
 
     Returns
     -------
-    dict
-        ``assignments`` [{candidate, function, employer, title, score}], ``unassigned``
-        [{candidate, reason, best}], ``unfilled`` [{function, openings, filled, reason}],
-        ``total_score``, ``min_score``, ``candidates``, ``openings``.
+    Assignment
+        The pairs made, who stays unassigned and which openings stay unfilled, with why.
     """
-    from matchcore.matching.matcher import Matcher
-
     if not isinstance(min_score, (int, float)) or not 0 <= min_score <= 1:
         raise ValueError(f"The 'min_score' parameter of assign must be a number in [0, 1]. "
                          f"Got {min_score!r} instead.")
     report = progress or (lambda done, total, phase: None)
     matcher = store_or_matcher if isinstance(store_or_matcher, Matcher) else Matcher(store_or_matcher).fit()
     matcher._current()
-    d = matcher.data_
+    f = matcher.data_.functions
+    f_index = matcher.data_.f_index
     if function_ids is None:
-        function_ids = [f for f, o, r in zip(d["f_ids"], d["f_openings"], d["f_reference"])
-                        if o > 0 and not r]
+        function_ids = [fid for fid, o, r in zip(f.ids, f.openings, f.reference) if o > 0 and not r]
     cids, fids, scores, excluded = matcher.score_matrix(candidate_ids, function_ids)
-    capacity = [int(d["f_openings"][matcher.f_index_[f]]) for f in fids]
+    capacity = [int(f.openings[f_index[fid]]) for fid in fids]
     report(1, 3, "scored")
     allowed = ~excluded & (scores >= min_score - 1e-12)
     pairs = solve(scores, allowed, capacity) if len(cids) and len(fids) else []
@@ -127,19 +135,14 @@ def assign(store_or_matcher, *, candidate_ids=None, function_ids=None,
     holders: dict[int, list[int]] = {}
     for i, j in pairs:
         holders.setdefault(j, []).append(i)
-
-    def fdesc(j):
-        fi = matcher.f_index_[fids[j]]
-        return {"function": fids[j], "employer": d["f_employer"][fi], "title": d["f_title"][fi]}
-
-    assignments = [{"candidate": cids[i], **fdesc(j), "score": round(float(scores[i, j]), 3)}
-                   for i, j in sorted(pairs, key=lambda p: (fids[p[1]], cids[p[0]]))]
-    unassigned = []
-    for i, cid in enumerate(cids):
-        if i in taken:
-            continue
-        unassigned.append({"candidate": cid, **_why_unassigned(i, scores, excluded, allowed, fids,
-                                                               cids, holders, min_score, matcher)})
+    assignments = []
+    for i, j in sorted(pairs, key=lambda p: (fids[p[1]], cids[p[0]])):
+        fi = f_index[fids[j]]
+        assignments.append(AssignedPair(cids[i], fids[j], f.employer[fi], f.title[fi],
+                                        round(float(scores[i, j]), 3)))
+    unassigned = [Unassigned(cid, *_why_unassigned(i, scores, excluded, allowed, fids, cids,
+                                                   holders, min_score, matcher))
+                  for i, cid in enumerate(cids) if i not in taken]
     unfilled = []
     for j, fid in enumerate(fids):
         filled = len(holders.get(j, []))
@@ -156,46 +159,40 @@ def assign(store_or_matcher, *, candidate_ids=None, function_ids=None,
             elsewhere = [cids[i] for i in np.flatnonzero(col_ok) if i in taken and taken[i] != j]
             reason = ("the candidates who qualify were assigned elsewhere: " + ", ".join(elsewhere[:5])
                       + (" ..." if len(elsewhere) > 5 else ""))
-        unfilled.append({"function": fid, "openings": capacity[j], "filled": filled,
-                         "reason": reason})
+        unfilled.append(Unfilled(fid, capacity[j], filled, reason))
     report(3, 3, "explained")
-    return {"min_score": min_score, "candidates": len(cids), "functions": len(fids),
-            "openings": int(sum(capacity)),
-            "total_score": round(float(sum(scores[i, j] for i, j in pairs)), 3),
-            "assignments": assignments, "unassigned": unassigned, "unfilled": unfilled}
+    return Assignment(min_score, len(cids), len(fids), int(sum(capacity)),
+                      round(float(sum(scores[i, j] for i, j in pairs)), 3),
+                      assignments, unassigned, unfilled)
 
 
-def _why_unassigned(i, scores, excluded, allowed, fids, cids, holders, min_score, matcher):
+def _why_unassigned(i, scores, excluded, allowed, fids, cids, holders, min_score,
+                    matcher) -> tuple[str, BestOption | ExcludedOption | None]:
     row_ok = allowed[i]
     if not len(fids):
-        return {"reason": "no functions with openings", "best": None}
+        return "no functions with openings", None
     if row_ok.any():
         j = int(np.flatnonzero(row_ok)[np.argmax(scores[i, row_ok])])
         who = [f"{cids[h]} ({scores[h, j]:.2f})" for h in holders.get(j, [])]
-        return {"reason": f"its best option {fids[j]} ({scores[i, j]:.2f}) went to "
-                          f"{', '.join(who) or 'others'}; a higher total without this candidate",
-                "best": {"function": fids[j], "score": round(float(scores[i, j]), 3)}}
+        return (f"its best option {fids[j]} ({scores[i, j]:.2f}) went to "
+                f"{', '.join(who) or 'others'}; a higher total without this candidate",
+                BestOption(fids[j], round(float(scores[i, j]), 3)))
     free = ~excluded[i]
     if free.any():
         j = int(np.flatnonzero(free)[np.argmax(scores[i, free])])
-        return {"reason": f"best score {scores[i, j]:.2f} ({fids[j]}) is below the minimum "
-                          f"{min_score:g}", "best": {"function": fids[j],
-                                                     "score": round(float(scores[i, j]), 3)}}
+        return (f"best score {scores[i, j]:.2f} ({fids[j]}) is below the minimum {min_score:g}",
+                BestOption(fids[j], round(float(scores[i, j]), 3)))
     j = int(np.argmax(scores[i]))
     kinds = _exclusion_counts(matcher, cids[i], fids)
     top = ", ".join(f"{k} x{n}" for k, n in kinds.most_common(3))
-    return {"reason": f"every function is excluded by a hard constraint ({top})",
-            "best": {"function": fids[j], "score": round(float(scores[i, j]), 3), "excluded": True}}
+    return (f"every function is excluded by a hard constraint ({top})",
+            ExcludedOption(fids[j], round(float(scores[i, j]), 3)))
 
 
-def _exclusion_counts(matcher, cid: str, fids: list[str]) -> Counter:
+def _exclusion_counts(matcher: Matcher, cid: str, fids: list[str]) -> Counter:
     """Which constraints exclude a candidate from the given functions, counted."""
-    from matchcore.matching import data as md
-
-    d = matcher.data_
-    ci = matcher.c_index_[cid]
-    f_idx = np.array([matcher.f_index_[f] for f in fids], np.int64)
-    cs = matcher._c_side(d, [ci])
-    cs["dot"] = md.unit_xyz(d["c_lat"][[ci]], d["c_lon"][[ci]]) @ matcher.f_xyz_[f_idx].T
-    masks = matcher._exclusions(cs, matcher._f_side(f_idx))
-    return Counter({name: int(m.sum()) for name, m in masks.items() if m.sum()})
+    d, w = matcher.data_, matcher.weights_
+    f = w.side.take(np.array([d.f_index[x] for x in fids], np.int64))
+    c = cs.CandidateSide.of(d.candidates, [d.c_index[cid]])
+    masks = cs.masks(c.column(), f, c.xyz @ f.xyz.T)
+    return Counter({name: int(masks[name].sum()) for name in _COUNT_ORDER if masks[name].sum()})

@@ -1,119 +1,74 @@
-"""Many candidates at once, without explanations (private mixin of :class:`matchcore.matching.matcher.Matcher`).
-
-Score matrices, the top functions of every stored candidate in threaded batches, and the bare
-competence scores of candidate records; the single-pair queries are in :mod:`matchcore.matching.matcher`.
+"""Many candidates at once, without explanations: score blocks, and the top functions of every
+stored candidate in threaded batches. Pure functions of the arrays, weights and parameters.
 """
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
-from matchcore.matching import data as md
-from matchcore.matching.explain import _cand_doc
-from matchcore.matching.fit import _check_top
-from matchcore.matching.score import top_rows
+from matchcore.matching import constraints as cs
+from matchcore.matching.arrays import CandidateArrays, MatchData
+from matchcore.matching.score import block_title_scores, fast_scores, stack, top_rows
+from matchcore.matching.weights import ScoreParams, Weights
 
-__all__ = ["Batch"]
+__all__ = ["score_block", "score_records", "top_functions"]
 
 
-class Batch:
-    """Mixin: scores of many candidates against many functions."""
+def score_block(data: MatchData, w: Weights, p: ScoreParams, stacked, rows,
+                f_idx=None) -> tuple[np.ndarray, np.ndarray]:
+    """Scores and exclusion of stored candidate ``rows`` x functions (all or ``f_idx``);
+    ``stacked`` is :func:`~matchcore.matching.score.stack` of every stored candidate."""
+    c = data.candidates
+    V, Pv = stacked
+    ts = block_title_scores([c.targets_of(r) for r in rows], data.title_texts)
+    score = fast_scores(w, p, data.functions, V[rows], Pv[rows], ts)
+    f = w.side if f_idx is None else w.side.take(f_idx)
+    side = cs.CandidateSide.of(c, rows)
+    excluded = cs.excluded(side.column(), f, side.xyz @ f.xyz.T)
+    if f_idx is not None:
+        score = score[:, f_idx]
+    return score, excluded
 
-    def score_matrix(self, candidate_ids=None, function_ids=None):
-        """Scores and exclusions of stored candidates x functions (dense; for moderate sizes).
 
-        Returns
-        -------
-        (candidate_ids, function_ids, scores, excluded) with ``scores`` and ``excluded`` of
-        shape (len(candidate_ids), len(function_ids)).
-        """
-        self._current()
-        d = self.data_
-        cids = list(d["c_ids"]) if candidate_ids is None else list(candidate_ids)
-        fids = list(d["f_ids"]) if function_ids is None else list(function_ids)
-        rows = np.array([self._row_of("candidate", x) for x in cids], np.int64)
-        f_idx = np.array([self._row_of("function", x) for x in fids], np.int64)
-        scores, excluded = self._block(rows, f_idx)
-        return cids, fids, scores, excluded
+def top_functions(data: MatchData, w: Weights, p: ScoreParams, stacked, rows: np.ndarray, *,
+                  top: int, batch_size: int, include_excluded: bool,
+                  workers: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """(index, scores): per stored candidate row, its ``top`` function rows (-1 pads)."""
+    out_idx = np.full((len(rows), top), -1, np.int64)
+    out_sc = np.zeros((len(rows), top))
+    k = min(top, w.n_functions)
 
-    def top_functions_all(self, *, top: int = 10, batch_size: int = 64, candidate_ids=None,
-                          include_excluded: bool = False, workers: int | None = None):
-        """Top ``top`` functions of every stored candidate, in batches (no explanations).
+    def run(lo):
+        block = rows[lo:lo + batch_size]
+        scores, excluded = score_block(data, w, p, stacked, block)
+        if not include_excluded:
+            scores[excluded] = -1.0
+        idx, sc = top_rows(scores, k)
+        out_idx[lo:lo + len(block), :k] = idx
+        out_sc[lo:lo + len(block), :k] = sc
 
-        Blocks of ``batch_size`` candidates are scored on ``workers`` threads (default: all
-        cores; numpy and scipy release the GIL in the heavy parts).
+    if k:
+        starts = range(0, len(rows), batch_size)
+        n = workers or min(os.cpu_count() or 1, max(1, len(starts)))
+        if n == 1:
+            for lo in starts:
+                run(lo)
+        else:
+            with ThreadPoolExecutor(n) as pool:
+                list(pool.map(run, starts))
+    return out_idx, out_sc
 
-        Returns
-        -------
-        (candidate_ids, index, scores): ``index[i, r]`` is the function row (in
-        ``data_['f_ids']``) ranked r for candidate i, -1 where fewer were valid.
-        """
-        import os
-        from concurrent.futures import ThreadPoolExecutor
 
-        self._current()
-        _check_top(top)
-        d = self.data_
-        cids = list(d["c_ids"]) if candidate_ids is None else list(candidate_ids)
-        rows = np.array([self._row_of("candidate", x) for x in cids], np.int64)
-        out_idx = np.full((len(rows), top), -1, np.int64)
-        out_sc = np.zeros((len(rows), top))
-        k = min(top, self.n_functions_)
-        self._stored_stack()
-
-        def run(lo):
-            block = rows[lo:lo + batch_size]
-            scores, excluded = self._block(block, None)
-            if not include_excluded:
-                scores[excluded] = -1.0
-            idx, sc = top_rows(scores, k)
-            out_idx[lo:lo + len(block), :k] = idx
-            out_sc[lo:lo + len(block), :k] = sc
-
-        if k:
-            starts = range(0, len(rows), batch_size)
-            n = workers or min(os.cpu_count() or 1, max(1, len(starts)))
-            if n == 1:
-                for lo in starts:
-                    run(lo)
-            else:
-                with ThreadPoolExecutor(n) as pool:
-                    list(pool.map(run, starts))
-        return cids, out_idx, out_sc
-
-    def score_functions(self, candidates, *, batch_size: int = 256) -> np.ndarray:
-        """Scores of candidate records (stored or not) against every stored function.
-
-        No constraints and no filters: the competence score alone, for research such as
-        ``benchmarks/quality.py``. Columns follow ``data_['f_ids']``.
-
-        Parameters
-        ----------
-        candidates : list of matchcore.model.Candidate (or dicts shaped as stored documents)
-
-        Returns
-        -------
-        ndarray of shape (len(candidates), n_functions)
-        """
-        self._current()
-        docs = [_cand_doc(c) for c in candidates]
-        c = md.candidate_arrays(docs, self.data_, vocab=self.vocabulary_, text_index=None,
-                                store=self.store)
-        out = np.zeros((len(docs), self.n_functions_))
-        V, Pv = self._stack(c)
-        ptr = c["c_tg_indptr"]
-        for lo in range(0, len(docs), batch_size):
-            rows = np.arange(lo, min(lo + batch_size, len(docs)))
-            ts = self._block_title_scores([c["c_targets"][ptr[r]:ptr[r + 1]] for r in rows])
-            out[rows] = self._fast_scores(V[rows], Pv[rows], ts)
-        return out
-
-    def _block(self, rows, f_idx):
-        """Scores and exclusion of stored candidate ``rows`` x functions (all or ``f_idx``)."""
-        d = self.data_
-        V, Pv = self._stored_stack()
-        ptr = d["c_tg_indptr"]
-        ts = self._block_title_scores([d["c_targets"][ptr[r]:ptr[r + 1]] for r in rows])
-        score = self._fast_scores(V[rows], Pv[rows], ts)
-        if f_idx is not None:
-            score = score[:, f_idx]
-        return score, self._excluded_block(rows, f_idx)
+def score_records(data: MatchData, w: Weights, p: ScoreParams, c: CandidateArrays, *,
+                  batch_size: int = 256) -> np.ndarray:
+    """The competence scores of candidates ``c`` against every stored function (no
+    constraints, no filters)."""
+    out = np.zeros((len(c), w.n_functions))
+    V, Pv = stack(c, len(data.columns), p.text_credit)
+    for lo in range(0, len(c), batch_size):
+        rows = np.arange(lo, min(lo + batch_size, len(c)))
+        ts = block_title_scores([c.targets_of(r) for r in rows], data.title_texts)
+        out[rows] = fast_scores(w, p, data.functions, V[rows], Pv[rows], ts)
+    return out

@@ -23,35 +23,44 @@ Score of a (candidate, function) pair, every part of which is in the output's ``
     score = P * C                          without job targets
           = P * (0.8 C + 0.2 J)            with job targets
 
-Hard constraints exclude a pair with a reason: commute (great-circle distance from the
-postcodes versus ``min(max_commute_km, reach of the candidate's transport)``), shifts, night
-work, hours (outside +-20 % of the wanted hours), driving licence, Dutch level (CEFR order),
-lifting, standing, own transport. Everything over all functions (or all candidates) is
-vectorised: sparse products for the competences, numpy broadcasting for the constraints, and
-``argpartition`` for the top k; ties are broken by id.
+Hard constraints (one table, :mod:`~matchcore.matching.constraints`) exclude a pair with a
+reason. Everything over all functions (or all candidates) is vectorised: sparse products for
+the competences, numpy broadcasting for the constraints, ``argpartition`` for the top k; ties
+are broken by id. :class:`Matcher` holds the parts: the typed arrays
+(:mod:`~matchcore.matching.arrays`, built by :mod:`~matchcore.matching.data`), the parameters
+and folded matrices (:mod:`~matchcore.matching.weights`), pure scoring
+(:mod:`~matchcore.matching.score`, :mod:`~matchcore.matching.batch`), explained queries
+(:mod:`~matchcore.matching.rank`, :mod:`~matchcore.matching.explain`) and typed results
+(:mod:`~matchcore.matching.results`).
 
 Examples
 --------
 >>> m = Matcher(store).fit()                                         # doctest: +SKIP
->>> m.match_candidate("K-0042", top=5)["results"][0]["function"]     # doctest: +SKIP
+>>> m.match_candidate("K-0042", top=5).results[0].function           # doctest: +SKIP
 'brasserie-de-kaai/afwasser'
 """
 from __future__ import annotations
 
-import importlib.util
-import math
-from collections.abc import Iterable
-from typing import Any
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
-from matchcore.matching import data as md
-from matchcore.matching.batch import Batch
-from matchcore.matching.explain import Explainer, _cand_doc
-from matchcore.matching.fit import Fitting, _check_param, _check_top
-from matchcore.matching.score import Scoring
-from matchcore.errors import NotFound
-from matchcore.vocabulary.concepts import Vocabulary, fold
+from matchcore.errors import MatchcoreError, NotFound, closest
+from matchcore.instruments import evaluate_all
+from matchcore.matching import arrays as ma
+from matchcore.matching import batch
+from matchcore.matching.constraints import CONSTRAINTS
+from matchcore.matching.data import CandidateRecord, build, candidate_arrays
+from matchcore.matching.explain import explain_pair
+from matchcore.matching.info import FunctionInfo, candidate_info, function_info, profile_info
+from matchcore.matching.rank import rank_candidates, rank_functions
+from matchcore.matching.results import CandidateMatch, CandidateMatches, FunctionMatch, FunctionMatches
+from matchcore.matching.score import stack
+from matchcore.matching.weights import ScoreParams, Weights, check_top, prepare
+from matchcore.model import Candidate
+from matchcore.vocabulary import Vocabulary, fold, seed_starter
 
 __all__ = [
     "CONSTRAINTS",
@@ -63,35 +72,29 @@ __all__ = [
     "TEXT_CREDIT",
     "USE_WEIGHT",
     "Matcher",
+    "ScoreParams",
     "instruments_for",
 ]
 
-REQUIRED_WEIGHT = 1.0
-OPTIONAL_WEIGHT = 1.0
-TARGET_SHARE = 0.2
-TEXT_CREDIT = 0.8
-REQUIRED_PENALTY = 0.5
-USE_WEIGHT = 1.0
-HOURS_TOLERANCE = md.HOURS_TOLERANCE
-EARTH_RADIUS_KM = md.EARTH_RADIUS_KM
-CONSTRAINTS = ("commute", "hours", "shifts", "night", "licence", "dutch", "lift", "standing",
-               "own_transport")
+_DEFAULTS = ScoreParams()
+REQUIRED_WEIGHT = _DEFAULTS.required_weight
+OPTIONAL_WEIGHT = _DEFAULTS.optional_weight
+TARGET_SHARE = _DEFAULTS.target_share
+TEXT_CREDIT = _DEFAULTS.text_credit
+REQUIRED_PENALTY = _DEFAULTS.required_penalty
+USE_WEIGHT = _DEFAULTS.use_weight
+HOURS_TOLERANCE = ma.HOURS_TOLERANCE
 
 
 def instruments_for(candidate, employer, function, *, on=None) -> list[dict]:
-    """Instrument summaries for one pair; [] while :mod:`matchcore.instruments.base` is absent."""
-    if importlib.util.find_spec("matchcore.instruments.base") is None:
-        return []
-    from matchcore.instruments.base import evaluate_all
-
-    return [{"code": r["code"], "eligible": r.get("eligible"),
-             "employer_cost_per_month_eur": r.get("employer_cost_per_month_eur"),
-             "reasons": [x.get("text", str(x)) if isinstance(x, dict) else str(x)
-                         for x in r.get("reasons") or ()]}
+    """Instrument summaries for one pair, as the match results carry them."""
+    return [{"code": r.code, "eligible": r.eligible,
+             "employer_cost_per_month_eur": r.employer_cost_per_month_eur,
+             "reasons": [x.text for x in r.reasons]}
             for r in evaluate_all(candidate, employer, function, on=on)]
 
 
-class Matcher(Fitting, Scoring, Explainer, Batch):
+class Matcher:
     """Scores candidates against functions, in both directions, with explanations.
 
     Parameters
@@ -115,8 +118,11 @@ class Matcher(Fitting, Scoring, Explainer, Batch):
 
     Attributes
     ----------
-    data_ : dict
-        The arrays built from the store (see :mod:`matchcore.matching.data`).
+    params : ScoreParams
+    data_ : matchcore.matching.arrays.MatchData
+        The arrays built from the store.
+    weights_ : matchcore.matching.weights.Weights
+        ``params`` folded over the functions of ``data_``.
     version_ : int
         The store's ``data_version`` they were built at; queries refit when it moved.
     vocabulary_ : Vocabulary
@@ -127,53 +133,53 @@ class Matcher(Fitting, Scoring, Explainer, Batch):
                  text_credit: float = TEXT_CREDIT, required_penalty: float = REQUIRED_PENALTY,
                  use_weight: float = USE_WEIGHT, idf: bool = True, cache: bool = True):
         self.store = store
-        self.required_weight = required_weight
-        self.optional_weight = optional_weight
-        self.target_share = target_share
-        self.text_credit = text_credit
-        self.required_penalty = required_penalty
-        self.use_weight = use_weight
-        self.idf = idf
+        self.params = ScoreParams(required_weight, optional_weight, target_share, text_credit,
+                                  required_penalty, use_weight, idf)
         self.cache = cache
 
     # --- fitting --------------------------------------------------------------------------
     def fit(self) -> Matcher:
         """Build (or load from the cache) the function and candidate arrays; return self."""
-        for name in ("required_weight", "optional_weight", "use_weight"):
-            v = getattr(self, name)
-            _check_param(name, v, isinstance(v, (int, float)) and v >= 0, "a number >= 0")
-        _check_param("required_penalty", self.required_penalty,
-                     isinstance(self.required_penalty, (int, float)) and 0 <= self.required_penalty <= 1,
-                     "a number in [0, 1]")
-        _check_param("target_share", self.target_share,
-                     isinstance(self.target_share, (int, float)) and 0 <= self.target_share < 1,
-                     "a number in [0, 1)")
-        _check_param("text_credit", self.text_credit,
-                     isinstance(self.text_credit, (int, float)) and 0 <= self.text_credit <= 1,
-                     "a number in [0, 1]")
-        from matchcore.vocabulary.concepts import seed_starter
-
+        self.params.check()
         seed_starter(self.store)
         self.vocabulary_ = Vocabulary(self.store, seed=False)
-        data = md.load_cached(self.store, "") if self.cache else None
+        data = ma.load_cached(self.store, "") if self.cache else None
         if data is None:
-            data = md.build(self.store, self.vocabulary_.fit())
+            data = build(self.store, self.vocabulary_.fit())
             if self.cache:
-                import sqlite3
-
                 try:
-                    md.save_cached(self.store, data, "")
+                    ma.save_cached(self.store, data, "")
                 except sqlite3.OperationalError:  # read-only or busy database: work uncached
                     pass
-        self._prepare(data)
+        return self.use(data, self.vocabulary_)
+
+    def use(self, data: ma.MatchData, vocabulary: Vocabulary) -> Matcher:
+        """Score with arrays already built (by another Matcher's fit); return self."""
+        self.data_, self.vocabulary_, self.version_ = data, vocabulary, data.version
+        self.weights_: Weights = prepare(data, self.params)
+        self._stacked = None
         return self
+
+    def _current(self) -> None:
+        if not hasattr(self, "data_"):
+            raise MatchcoreError("Matcher is not fitted yet; call fit() first")
+        if self.store.data_version != self.version_:
+            self.fit()
+
+    def _stored_stack(self):
+        """The stacked vectors of every stored candidate (made once per fit)."""
+        if self._stacked is None:
+            self._stacked = stack(self.data_.candidates, len(self.data_.columns), self.params.text_credit)
+        return self._stacked
+
+    n_functions_ = property(lambda self: len(self.data_.functions), doc="How many functions.")
 
     # --- queries: candidate -> functions --------------------------------------------------
     def match_candidate(self, candidate_id, *, top: int = 10, include_excluded: bool = False,
                         sector: str | None = None, max_distance_km: float | None = None,
                         visible: bool | None = None, openings_only: bool = False, on=None,
-                        instruments: bool = True, _only: int | None = None) -> dict[str, Any]:
-        """The functions that fit a candidate best, explained (FORMATS.md ``match candidate``).
+                        instruments: bool = True, _only: int | None = None) -> CandidateMatches:
+        """The functions that fit a candidate best, explained (``docs/formats.md`` ``match candidate``).
 
         Parameters
         ----------
@@ -198,75 +204,60 @@ class Matcher(Fitting, Scoring, Explainer, Batch):
         NotFound
             Unknown candidate id or sector (with a 'did you mean').
         """
-        from matchcore.model import Candidate
-
         self._current()
-        _check_top(top)
-        stored = not isinstance(candidate_id, Candidate)
-        cand = self.store.candidate(candidate_id) if stored else candidate_id
-        c = self._candidate_arrays(cand, stored)
-        d = self.data_
-        V, Pv = self._stack(c, [0])
-        ts = [self._title_scores(c["c_targets"]) if c["c_targets"] else None]
-        score = self._fast_scores(V, Pv, ts)[0]
-        cxyz = md.unit_xyz(c["c_lat"][0], c["c_lon"][0])
-        dot = self.f_xyz_ @ cxyz
-        cs = self._c_side(c, 0, column=False)
-        cs["dot"] = dot
-        masks = self._exclusions(cs, self._f_side())
-        excluded = np.logical_or.reduce(list(masks.values()))
-        valid = np.ones(self.n_functions_, bool)
+        check_top(top)
+        d, w = self.data_, self.weights_
+        record = candidate_id if isinstance(candidate_id, Candidate) else None
+        if record is None:  # a stored candidate: its arrays are in memory
+            c = d.candidates.row(self._row_of("candidate", candidate_id))
+        else:
+            c = candidate_arrays([CandidateRecord.of(record)], d, vocab=self.vocabulary_,
+                                 store=self.store)
+        f = d.functions
+        valid = np.ones(len(f), bool)
         if _only is not None:
             valid[:] = False
             valid[_only] = True
         if sector is not None:
-            valid &= d["f_sector"] == self._sector_code(sector)
+            valid &= f.sector == self._sector_code(sector)
         if visible is not None:
-            valid &= d["f_visible"] == bool(visible)
+            valid &= f.visible == bool(visible)
         if openings_only:
-            valid &= d["f_openings"] > 0
-        if max_distance_km is not None:
-            with np.errstate(invalid="ignore"):
-                valid &= dot >= np.cos(min(max_distance_km / EARTH_RADIUS_KM, math.pi))
-        considered = int(valid.sum())
-        n_excluded = int((valid & excluded).sum())
-        if not include_excluded:
-            valid &= ~excluded
-        idx = self._top(score, valid, top)
-        comp = {k: (None if v is None else v[0])
-                for k, v in self._score_functions(V, Pv, ts, f_idx=idx).items()}
-        comp["score"] = score[idx]  # the ranked score; the components agree with it to 1e-12
-        cdoc = _cand_doc(cand)
-        cinfo = self._cand_info(cdoc, c, 0)
-        employers: dict[str, Any] = {}
+            valid &= f.openings > 0
+        ranked = rank_functions(d, w, self.params, c, top=top, include_excluded=include_excluded,
+                                valid=valid, max_distance_km=max_distance_km)
+        ci = candidate_info(c, 0)
+        employers: dict = {}
         results = []
-        for pos, i in enumerate(idx):
-            finfo = self._stored_function_info(int(i))
-            res = {"function": finfo["id"], "employer": finfo["employer"], "title": finfo["title"],
-                   **self._explain(cinfo, finfo, comp, pos, masks, int(i))}
-            res["instruments"] = self._instruments(cand, finfo, employers, on) if instruments else []
-            results.append(res)
-        return {"candidate": cdoc["id"], "considered": considered, "excluded_count": n_excluded,
-                "results": results}
+        for pos, i in enumerate(ranked.idx.tolist()):
+            fi = function_info(d, i, w.side, w.idf, w.max_idf)
+            ex = explain_pair(self.params, ci, fi, ranked.components, pos,
+                              {k: bool(v[i]) for k, v in ranked.masks.items()})
+            if instruments and record is None:
+                record = self.store.candidate(ci.id)
+            results.append(FunctionMatch(
+                function=fi.id, employer=fi.employer, title=fi.title, **ex.parts(),
+                instruments=self._instruments(record, fi, employers, on) if instruments else []))
+        return CandidateMatches(ci.id, ranked.considered, ranked.excluded_count, results)
 
     def match_pair(self, candidate_id, function_id: str, *, on=None,
-                   instruments: bool = True) -> dict[str, Any] | None:
+                   instruments: bool = True) -> FunctionMatch | None:
         """One candidate and one stored function, explained whether excluded or not.
 
-        Returns the result dict of :meth:`match_candidate` for that function, or None when
-        the two have nothing in common (score 0).
+        Returns the result of :meth:`match_candidate` for that function, or None when the
+        two have nothing in common (score 0).
         """
         self._current()
         fi = self._row_of("function", function_id)
         out = self.match_candidate(candidate_id, top=1, include_excluded=True, on=on,
                                    instruments=instruments, _only=fi)
-        return out["results"][0] if out["results"] else None
+        return out.results[0] if out.results else None
 
     # --- queries: function -> candidates --------------------------------------------------
     def match_function(self, function_id: str, *, top: int = 10, include_excluded: bool = False,
                        max_distance_km: float | None = None, on=None,
-                       instruments: bool = True) -> dict[str, Any]:
-        """The candidates that fit a stored function best (FORMATS.md ``match function``).
+                       instruments: bool = True) -> FunctionMatches:
+        """The candidates that fit a stored function best (``docs/formats.md`` ``match function``).
 
         Parameters are those of :meth:`match_candidate` that make sense for one function.
 
@@ -276,30 +267,23 @@ class Matcher(Fitting, Scoring, Explainer, Batch):
             Unknown function id (with a 'did you mean').
         """
         self._current()
-        _check_top(top)
-        if function_id not in self.f_index_:
-            raise NotFound("function", function_id, self.store.suggest("function", function_id))
-        fi = self.f_index_[function_id]
-        finfo = self._stored_function_info(fi)
-        rows = self._rank_candidates(finfo, fi, top=top, include_excluded=include_excluded,
-                                     max_distance_km=max_distance_km)
-        employers: dict[str, Any] = {}
-        results = []
-        for r in rows["results"]:
-            if instruments:
-                r["instruments"] = self._instruments(self.store.candidate(r["candidate"]), finfo,
-                                                     employers, on)
-            else:
-                r["instruments"] = []
-            results.append(r)
-        return {"function": function_id, "employer": finfo["employer"], "title": finfo["title"],
-                "considered": rows["considered"], "excluded_count": rows["excluded_count"],
-                "results": results}
+        check_top(top)
+        w = self.weights_
+        fi = function_info(self.data_, self._row_of("function", function_id), w.side, w.idf, w.max_idf)
+        ranked, rows = rank_candidates(self.data_, w, self.params, self._stored_stack(), fi, top=top,
+                                       include_excluded=include_excluded,
+                                       max_distance_km=max_distance_km)
+        if instruments:
+            employers: dict = {}
+            rows = [replace(r, instruments=self._instruments(self.store.candidate(r.candidate), fi,
+                                                             employers, on)) for r in rows]
+        return FunctionMatches(function_id, fi.employer, fi.title, ranked.considered,
+                               ranked.excluded_count, rows)
 
     def rank_candidates_for_profile(self, competences: Iterable, *, hours_per_week=None,
                                     shifts=(), location=None, conditions=None, top: int = 10,
                                     include_excluded: bool = False,
-                                    title: str | None = None) -> list[dict]:
+                                    title: str | None = None) -> list[CandidateMatch]:
         """Rank stored candidates for a function profile that is not in the store.
 
         Parameters
@@ -315,84 +299,97 @@ class Matcher(Fitting, Scoring, Explainer, Batch):
 
         Returns
         -------
-        list of dict
-            ``{candidate, score, excluded, reasons, matched, missing_required,
-            missing_optional, unresolved, components, distance_km}``, best first.
+        list of CandidateMatch
+            Best first; ``instruments`` are left empty.
         """
         self._current()
-        _check_top(top)
-        finfo = self._profile_info(competences, hours_per_week=hours_per_week, shifts=shifts,
-                                   location=location, conditions=conditions, title=title)
-        return self._rank_candidates(finfo, None, top=top, include_excluded=include_excluded)["results"]
+        check_top(top)
+        w = self.weights_
+        fi = profile_info(self.data_, self.vocabulary_, w.idf, w.max_idf, competences,
+                          hours_per_week=hours_per_week, shifts=shifts, location=location,
+                          conditions=conditions, title=title)
+        return rank_candidates(self.data_, w, self.params, self._stored_stack(), fi, top=top,
+                               include_excluded=include_excluded)[1]
 
-    def _rank_candidates(self, finfo, fi, *, top, include_excluded, max_distance_km=None):
-        import scipy.sparse as sp
+    # --- many at once ---------------------------------------------------------------------
+    def score_matrix(self, candidate_ids=None, function_ids=None):
+        """Scores and exclusions of stored candidates x functions (dense; for moderate sizes).
 
+        Returns
+        -------
+        (candidate_ids, function_ids, scores, excluded) with ``scores`` and ``excluded`` of
+        shape (len(candidate_ids), len(function_ids)).
+        """
+        self._current()
         d = self.data_
-        m = self.n_columns_
-        cols = np.array([k["col"] for k in finfo["competences"] if k["col"] is not None], np.int64)
-        keep = [k for k in finfo["competences"] if k["col"] is not None]
-        stacked = cols * 4 + np.array([k["level"] - 1 for k in keep], np.int64)
-        w = np.array([k["w"] for k in keep], float)
-        req = np.array([k["required"] for k in keep], bool)
-        wr = sp.csr_matrix((np.where(req, w, 0.0), (stacked, np.zeros_like(stacked))), shape=(4 * m, 1))
-        wo = sp.csr_matrix((np.where(req, 0.0, w), (stacked, np.zeros_like(stacked))), shape=(4 * m, 1))
-        s_req = sum(k["w"] for k in finfo["competences"] if k["required"])
-        s_opt = sum(k["w"] for k in finfo["competences"] if not k["required"])
-        ucols = cols * 4
-        uw = sp.csr_matrix((self.idf_[cols], (ucols, np.zeros_like(ucols))), shape=(4 * m, 1))
-        V, Pv = self._stored_stack()
-        rn = (V @ wr).toarray().ravel()
-        on = (V @ wo).toarray().ravel()
-        pn = (Pv @ wr).toarray().ravel()
-        un = (Pv @ uw).toarray().ravel()
-        s_use = Pv @ self.idf4_
-        j = None
-        if finfo["titles"] and d["c_targets"]:
-            from rapidfuzz import fuzz, process
+        cids = list(d.candidates.ids) if candidate_ids is None else list(candidate_ids)
+        fids = list(d.functions.ids) if function_ids is None else list(function_ids)
+        rows = np.array([self._row_of("candidate", x) for x in cids], np.int64)
+        f_idx = np.array([self._row_of("function", x) for x in fids], np.int64)
+        scores, excluded = batch.score_block(d, self.weights_, self.params, self._stored_stack(),
+                                             rows, f_idx)
+        return cids, fids, scores, excluded
 
-            sc = process.cdist(d["c_targets"], finfo["titles"], scorer=fuzz.WRatio, processor=None,
-                               dtype=np.uint8)
-            best = np.clip((sc.max(axis=1).astype(np.float64) - 50.0) / 50.0, 0.0, 1.0)
-            ptr = d["c_tg_indptr"]
-            j = np.full(len(d["c_ids"]), np.nan)
-            has = np.diff(ptr) > 0
-            j[has] = np.maximum.reduceat(best, ptr[:-1][has])
-        comp = self._combine(rn, on, pn, s_req, s_opt, un, s_use, j)
-        cxyz = md.unit_xyz(d["c_lat"], d["c_lon"])
-        fxyz = md.unit_xyz(finfo["lat"], finfo["lon"])
-        dot = cxyz @ fxyz if finfo["lat"] is not None else np.full(len(d["c_ids"]), np.nan)
-        cs = self._c_side(d, column=False)
-        cs["dot"] = dot
-        masks = self._exclusions(cs, finfo["arrays"])
-        excluded = np.logical_or.reduce(list(masks.values()))
-        valid = np.ones(len(d["c_ids"]), bool)
-        if max_distance_km is not None:
-            with np.errstate(invalid="ignore"):
-                valid &= dot >= np.cos(min(max_distance_km / EARTH_RADIUS_KM, math.pi))
-        considered, n_excluded = int(valid.sum()), int((valid & excluded).sum())
-        if not include_excluded:
-            valid &= ~excluded
-        idx = self._top(comp["score"], valid, top)
-        results = []
-        for i in idx:
-            cdoc = _cand_doc(self.store.candidate(d["c_ids"][i]))
-            cinfo = self._cand_info(cdoc, d, int(i))
-            results.append({"candidate": cdoc["id"],
-                            **self._explain(cinfo, finfo, comp, int(i), masks, int(i))})
-        return {"considered": considered, "excluded_count": n_excluded, "results": results}
+    def top_functions_all(self, *, top: int = 10, batch_size: int = 64, candidate_ids=None,
+                          include_excluded: bool = False, workers: int | None = None):
+        """Top ``top`` functions of every stored candidate, in batches (no explanations).
 
+        Blocks of ``batch_size`` candidates are scored on ``workers`` threads (default: all
+        cores; numpy and scipy release the GIL in the heavy parts).
+
+        Returns
+        -------
+        (candidate_ids, index, scores): ``index[i, r]`` is the function row (in
+        ``data_.functions.ids``) ranked r for candidate i, -1 where fewer were valid.
+        """
+        self._current()
+        check_top(top)
+        d = self.data_
+        cids = list(d.candidates.ids) if candidate_ids is None else list(candidate_ids)
+        rows = np.array([self._row_of("candidate", x) for x in cids], np.int64)
+        idx, sc = batch.top_functions(d, self.weights_, self.params, self._stored_stack(), rows,
+                                      top=top, batch_size=batch_size,
+                                      include_excluded=include_excluded, workers=workers)
+        return cids, idx, sc
+
+    def score_functions(self, candidates: Sequence, *, batch_size: int = 256) -> np.ndarray:
+        """Scores of candidate records (stored or not) against every stored function.
+
+        No constraints and no filters: the competence score alone, for research such as
+        ``benchmarks/quality.py``. Columns follow ``data_.functions.ids``.
+
+        Parameters
+        ----------
+        candidates : list of matchcore.model.Candidate (or dicts shaped as stored documents)
+
+        Returns
+        -------
+        ndarray of shape (len(candidates), n_functions)
+        """
+        self._current()
+        c = candidate_arrays([CandidateRecord.of(x) for x in candidates], self.data_,
+                             vocab=self.vocabulary_, store=self.store)
+        return batch.score_records(self.data_, self.weights_, self.params, c, batch_size=batch_size)
+
+    # --- look-ups -------------------------------------------------------------------------
     def _row_of(self, kind: str, ident: str) -> int:
-        index = self.c_index_ if kind == "candidate" else self.f_index_
+        index = self.data_.c_index if kind == "candidate" else self.data_.f_index
         if ident not in index:
             raise NotFound(kind, ident, self.store.suggest(kind, ident))
         return index[ident]
 
     def _sector_code(self, sector: str) -> int:
-        sectors = self.data_["sectors"]
+        sectors = self.data_.sectors
         if fold(sector) in sectors:
             return sectors.index(fold(sector))
-        from rapidfuzz import process
+        raise NotFound("sector", sector, closest(fold(sector), sectors, cutoff=60))
 
-        hit = process.extractOne(fold(sector), sectors, score_cutoff=60)
-        raise NotFound("sector", sector, hit[0] if hit else None)
+    def _instruments(self, candidate, fi: FunctionInfo, employers: dict, on) -> list[dict]:
+        """:func:`instruments_for` one pair; ``employers`` keeps the employers read in one query."""
+        if fi.reference or fi.employer is None:
+            return []  # a reference profile has no employer to pay anything
+        emp = employers.get(fi.employer)
+        if emp is None:
+            emp = employers[fi.employer] = self.store.employer(fi.employer)
+        function = next(f for f in emp.functions if f.id == fi.function_id)
+        return instruments_for(candidate, emp, function, on=on)

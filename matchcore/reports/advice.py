@@ -1,6 +1,6 @@
 """The company advice (bedrijfsadvies tot functiecreatie): a printable HTML or Markdown document.
 
-Built from a carving result (:func:`matchcore.carving.carve.carve`): the proposed functions with their
+Built from a carving result (:class:`~matchcore.carving.CarvingResult`): the proposed functions with their
 function description, hours and FTE, a bar chart of the hours freed per role (inline SVG, no
 JavaScript, no external assets), the business case, the candidates, and the tasks not carved
 with the reasons. Written in Dutch, for the employer.
@@ -16,6 +16,9 @@ import datetime as dt
 from html import escape
 from pathlib import Path
 
+import jinja2
+
+from matchcore.carving.results import CarvingResult
 from matchcore.carving.texts import WHEN_NL, hours_nl
 
 __all__ = ["FORMATS", "freed_hours_chart", "render_advice"]
@@ -26,7 +29,6 @@ TEMPLATES = Path(__file__).with_name("templates")
 NO_CANDIDATES = {
     "ranked": "Nog geen passende kandidaten in de databank; de jobcoach zoekt verder.",
     "not_requested": "Kandidaten werden voor dit advies niet opgezocht.",
-    "unavailable": "Kandidaten konden niet opgezocht worden (matching niet beschikbaar).",
 }
 PALETTE = ("#1f5f8b", "#e07b39", "#4f9d69", "#8e5ea2", "#c9a227", "#5b6770")
 
@@ -39,21 +41,21 @@ def eur(value: float | None, decimals: int = 0) -> str:
     return ("−" if value < 0 else "") + "€ " + text
 
 
-def freed_hours_chart(result: dict, *, width: int = 640) -> str:
+def freed_hours_chart(result: CarvingResult, *, width: int = 640) -> str:
     """An inline SVG bar chart: hours a week freed per original role, stacked per function."""
     roles: dict[str, dict[str, float]] = {}
     titles: dict[str, str] = {}
-    for fn in result["functions"]:
-        for row in fn["business_case"]["freed_by_role"]:
-            roles.setdefault(row["role"], {})[fn["id"]] = row["hours_per_week"]
-            titles[row["role"]] = row["title"]
+    for fn in result.functions:
+        for row in fn.business_case.freed_by_role:
+            roles.setdefault(row.role, {})[fn.id] = row.hours_per_week
+            titles[row.role] = row.title
     if not roles:
         return ""
     order = sorted(roles, key=lambda r: (-sum(roles[r].values()), r))
-    colour = {fn["id"]: PALETTE[i % len(PALETTE)] for i, fn in enumerate(result["functions"])}
-    full = result["options"]["full_time_hours"]
+    colour = {fn.id: PALETTE[i % len(PALETTE)] for i, fn in enumerate(result.functions)}
+    full = result.options.full_time_hours
     label_w, value_w, bar_h, gap, top = 170, 150, 22, 10, 8
-    legend_h = 20 * len(result["functions"]) if len(result["functions"]) > 1 else 0
+    legend_h = 20 * len(result.functions) if len(result.functions) > 1 else 0
     plot_w = width - label_w - value_w
     biggest = max(sum(v.values()) for v in roles.values()) or 1.0
     height = top + len(order) * (bar_h + gap) + legend_h + 4
@@ -75,9 +77,9 @@ def freed_hours_chart(result: dict, *, width: int = 640) -> str:
                    f'({hours_nl(round(total / full, 2))} VTE)</text>')
     if legend_h:
         y = top + len(order) * (bar_h + gap) + 4
-        for fn in result["functions"]:
-            out.append(f'<rect x="{label_w}" y="{y}" width="12" height="12" fill="{colour[fn["id"]]}"/>')
-            out.append(f'<text x="{label_w + 18}" y="{y + 10}">{escape(fn["id"] + ". " + fn["title"])}</text>')
+        for fn in result.functions:
+            out.append(f'<rect x="{label_w}" y="{y}" width="12" height="12" fill="{colour[fn.id]}"/>')
+            out.append(f'<text x="{label_w + 18}" y="{y + 10}">{escape(fn.id + ". " + fn.title)}</text>')
             y += 20
     out.append("</svg>")
     return "\n".join(out)
@@ -105,27 +107,27 @@ def _instruments(rows) -> str:
     return text
 
 
-def _text_bars(result: dict, width: int = 30) -> list[dict]:
+def _text_bars(result: CarvingResult, width: int = 30) -> list[dict]:
     """Rows for the Markdown chart: role, hours, FTE and a bar of block characters."""
     totals: dict[str, list] = {}
-    for fn in result["functions"]:
-        for row in fn["business_case"]["freed_by_role"]:
-            entry = totals.setdefault(row["role"], [row["title"], 0.0])
-            entry[1] += row["hours_per_week"]
+    for fn in result.functions:
+        for row in fn.business_case.freed_by_role:
+            entry = totals.setdefault(row.role, [row.title, 0.0])
+            entry[1] += row.hours_per_week
     biggest = max((v[1] for v in totals.values()), default=0) or 1.0
-    full = result["options"]["full_time_hours"]
+    full = result.options.full_time_hours
     return [{"title": title, "hours": hours, "fte": hours / full,
              "bar": "█" * max(1, round(width * hours / biggest))}
             for title, hours in sorted(totals.values(), key=lambda v: (-v[1], v[0]))]
 
 
-def render_advice(result: dict, *, scan, employer=None, fmt: str = "html",
+def render_advice(result: CarvingResult, *, scan, employer=None, fmt: str = "html",
                   on: dt.date | None = None) -> str:
     """The advice document as text.
 
     Parameters
     ----------
-    result : dict
+    result : CarvingResult
         A carving result from :func:`matchcore.carving.carve.carve`.
     scan : Scan
         The Quick Scan carved (date, consultant, roles).
@@ -142,8 +144,6 @@ def render_advice(result: dict, *, scan, employer=None, fmt: str = "html",
     """
     if fmt not in FORMATS:
         raise ValueError(f"The 'fmt' parameter of render_advice must be 'html' or 'md'. Got {fmt!r} instead.")
-    import jinja2
-
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
@@ -161,7 +161,7 @@ def render_advice(result: dict, *, scan, employer=None, fmt: str = "html",
         on=(on or dt.date.today()).isoformat(),
         chart=freed_hours_chart(result) if fmt == "html" else "",
         bars=_text_bars(result),
-        selection=[r for r in result["not_carved"] if r["stage"] == "selection"],
-        too_small=[r for r in result["not_carved"] if r["stage"] == "bundling"],
-        no_candidates=NO_CANDIDATES[result.get("candidates_status", "ranked")],
+        selection=[r for r in result.not_carved if r.stage == "selection"],
+        too_small=[r for r in result.not_carved if r.stage == "bundling"],
+        no_candidates=NO_CANDIDATES[result.candidates_status],
     )

@@ -2,7 +2,8 @@
 
 Each record is kept whole as validated JSON (``doc``) beside the columns the engine queries,
 and child tables (function and candidate competences, scan tasks) derived from it on every
-write. Foreign keys are on, the journal is WAL, and migrations run when the file is opened.
+write. Foreign keys are on, the journal is WAL, and migrations (:mod:`matchcore.store.migrations`)
+run when the file is opened.
 
 Examples
 --------
@@ -17,13 +18,13 @@ import json
 import os
 import sqlite3
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
-from matchcore.errors import NotFound, StoreError, UnknownReference
-from matchcore.model import Candidate, Employer, Function, Scan, task_hours_per_week
+from matchcore.errors import NotFound, StoreError, UnknownReference, closest
+from matchcore.model import Candidate, Employer, Function, Scan, task_hours_per_week, to_document
+from matchcore.store.migrations import SCHEMA_VERSION, core_version, migrate
 
 __all__ = ["Store", "default_db_path", "SCHEMA_VERSION"]
 
@@ -35,124 +36,23 @@ def default_db_path() -> str:
     return os.environ.get("MATCHCORE_DB") or DEFAULT_DB
 
 
-def _doc(record) -> dict:
-    data = record.model_dump(mode="json", exclude_defaults=True)
-    kind = getattr(record, "kind", None)
-    return {"kind": kind, **data} if kind else data
+_MODELS = {"employer": Employer, "candidate": Candidate, "scan": Scan}
 
-
-# --- migrations -------------------------------------------------------------------------
-# Each migration takes the database and brings it from version i to i + 1. Never edit one
-# that has shipped: add a new one at the end.
-
-def _m1_initial(db: sqlite_utils.Database) -> None:
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["employers"].create(
-        {"id": str, "name": str, "sector": str, "joint_committee": str, "non_profit": int,
-         "postcode": str, "municipality": str, "region": str, "lat": float, "lon": float,
-         "doc": str},
-        pk="id",
-    )
-    db["functions"].create(
-        {"id": str, "employer_id": str, "function_id": str, "title": str, "sector": str,
-         "hours_per_week": float, "shifts": str, "openings": int, "visible": int,
-         "hourly_wage_eur": float, "lat": float, "lon": float, "doc": str},
-        pk="id",
-        foreign_keys=[("employer_id", "employers", "id")],
-    )
-    db["function_competences"].create(
-        {"function_id": str, "pos": int, "name": str, "level": int, "weight": float,
-         "required": int, "esco_uri": str},
-        pk=("function_id", "pos"),
-        foreign_keys=[("function_id", "functions", "id")],
-    )
-    db["candidates"].create(
-        {"id": str, "postcode": str, "municipality": str, "region": str, "lat": float,
-         "lon": float, "max_commute_km": float, "hours_per_week": float, "dutch_level": str,
-         "doc": str},
-        pk="id",
-    )
-    db["candidate_competences"].create(
-        {"candidate_id": str, "pos": int, "name": str, "level": int, "esco_uri": str},
-        pk=("candidate_id", "pos"),
-        foreign_keys=[("candidate_id", "candidates", "id")],
-    )
-    db["scans"].create(
-        {"id": str, "employer_id": str, "date": str, "consultant": str, "doc": str},
-        pk="id",
-        foreign_keys=[("employer_id", "employers", "id")],
-    )
-    db["scan_tasks"].create(
-        {"scan_id": str, "task_id": str, "role": str, "description": str,
-         "hours_per_week": float, "complexity": int, "core": int, "safety_critical": int},
-        pk=("scan_id", "task_id"),
-        foreign_keys=[("scan_id", "scans", "id")],
-    )
-    db["functions"].create_index(["employer_id"])
-    db["function_competences"].create_index(["name"])
-    db["candidate_competences"].create_index(["name"])
-
-
-def _m2_vocabulary(db: sqlite_utils.Database) -> None:
-    """The competence vocabulary (matchcore.vocabulary.concepts) and the matcher's matrix cache.
-
-    ``vocab_labels`` keeps every way of writing a concept: ``folded`` is case- and
-    accent-folded text, ``key`` the same without stop words and with sorted tokens (what
-    rapidfuzz compares); ``priority`` orders labels shared by several concepts (lower wins).
-    ``match_cache`` holds derived matrices keyed on ``data_version``; it is never data.
-    """
-    db["vocab_concepts"].create(
-        {"id": str, "label": str, "type": str, "sectors": str, "en": str, "esco_uri": str,
-         "source": str, "description": str},
-        pk="id",
-    )
-    db["vocab_labels"].create(
-        {"concept_id": str, "label": str, "folded": str, "key": str, "kind": str, "lang": str,
-         "priority": int},
-        pk=("concept_id", "folded"),
-        foreign_keys=[("concept_id", "vocab_concepts", "id")],
-    )
-    db["vocab_concepts"].create_index(["esco_uri"])
-    db["vocab_labels"].create_index(["key"])
-    db["vocab_labels"].create_index(["folded"])
-    db["match_cache"].create({"name": str, "key": str, "blob": bytes}, pk="name")
-
-
-def _m3_web(db: sqlite_utils.Database) -> None:
-    """The web app's tables (matchcore.web): team accounts, login sessions, the contact log of
-    calls to employers and the audit log of who changed what.
-
-    ``sessions`` keeps only a hash of each cookie token; ``contact_log`` and ``audit_log`` have
-    no foreign keys on purpose: history stays when a record it mentions is deleted.
-    """
-    db["users"].create(
-        {"id": int, "name": str, "password_hash": str, "created_at": str, "last_login_at": str},
-        pk="id", not_null={"name", "password_hash"},
-    )
-    db["users"].create_index(["name"], unique=True)
-    db["sessions"].create(
-        {"token_hash": str, "user_name": str, "csrf_token": str, "created_at": str,
-         "expires_at": str, "last_seen_at": str},
-        pk="token_hash",
-    )
-    db["contact_log"].create(
-        {"id": int, "at": str, "by_user": str, "employer_id": str, "function_id": str,
-         "function_title": str, "candidate_id": str, "outcome": str, "outcome_date": str,
-         "feedback_date": str, "note": str},
-        pk="id",
-    )
-    db["contact_log"].create_index(["employer_id", "at"])
-    db["audit_log"].create(
-        {"id": int, "at": str, "user_name": str, "action": str, "target": str, "detail": str},
-        pk="id",
-    )
-    db["audit_log"].create_index(["at"])
-
-
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial, _m2_vocabulary, _m3_web]
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
+# The listings of `matchcore list`, one row per record.
+_SUMMARIES = {
+    "candidates": "select c.id, c.municipality, c.max_commute_km, c.hours_per_week, c.dutch_level, "
+                  "(select count(*) from candidate_competences cc where cc.candidate_id = c.id) as competences "
+                  "from candidates c order by c.id",
+    "employers": "select e.id, e.name, e.sector, e.joint_committee, e.municipality, "
+                 "(select count(*) from functions f where f.employer_id = e.id) as functions "
+                 "from employers e order by e.id",
+    "functions": "select f.id, f.title, f.sector, f.hours_per_week, f.openings, f.visible, "
+                 "f.hourly_wage_eur from functions f order by f.id",
+    "scans": "select s.id, s.employer_id as employer, s.date, "
+             "(select count(*) from scan_tasks t where t.scan_id = s.id) as tasks, "
+             "(select round(sum(hours_per_week), 1) from scan_tasks t where t.scan_id = s.id) as hours_per_week "
+             "from scans s order by s.id",
+}
 class Store:
     """A matchcore database.
 
@@ -175,7 +75,7 @@ class Store:
             self.db.execute("PRAGMA busy_timeout = 5000")
             if self.path != ":memory:":
                 self.db.enable_wal()
-            self._migrate()
+            migrate(self.db, self.path)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a matchcore database ({exc})") from None
 
@@ -189,22 +89,8 @@ class Store:
     # --- schema -----------------------------------------------------------------------
     @property
     def schema_version(self) -> int:
-        if "meta" not in self.db.table_names():
-            return 0
-        row = self.db.execute("select value from meta where key = 'schema_version'").fetchone()
-        return int(row[0]) if row else 0
-
-    def _migrate(self) -> None:
-        version = self.schema_version
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path}: schema version {version} is newer than this matchcore "
-                f"understands ({SCHEMA_VERSION}); upgrade matchcore"
-            )
-        for step in range(version, SCHEMA_VERSION):
-            with self.db.atomic():
-                MIGRATIONS[step](self.db)
-                self._set_meta("schema_version", str(step + 1))
+        """How many steps of the store's own migration set the database has had."""
+        return core_version(self.db)
 
     def _set_meta(self, key: str, value: str) -> None:
         self.db["meta"].upsert({"key": key, "value": value}, pk="key")
@@ -254,7 +140,7 @@ class Store:
             {"id": emp.id, "name": emp.name, "sector": emp.sector,
              "joint_committee": emp.joint_committee, "non_profit": int(emp.non_profit),
              "postcode": loc.postcode, "municipality": loc.municipality, "region": loc.region,
-             "lat": loc.lat, "lon": loc.lon, "doc": json.dumps(_doc(emp), ensure_ascii=False)},
+             "lat": loc.lat, "lon": loc.lon, "doc": json.dumps(to_document(emp), ensure_ascii=False)},
             pk="id",
         )
         keep = [f"{emp.id}/{f.id}" for f in emp.functions]
@@ -271,7 +157,7 @@ class Store:
                  "shifts": json.dumps(fn.shifts), "openings": fn.openings,
                  "visible": int(fn.visible), "hourly_wage_eur": fn.hourly_wage_eur,
                  "lat": loc.lat, "lon": loc.lon,
-                 "doc": json.dumps(_doc(fn), ensure_ascii=False)},
+                 "doc": json.dumps(to_document(fn), ensure_ascii=False)},
                 pk="id",
             )
             self.db.execute("delete from function_competences where function_id = ?", [fid])
@@ -288,7 +174,7 @@ class Store:
             {"id": cand.id, "postcode": home.postcode, "municipality": home.municipality,
              "region": home.region, "lat": home.lat, "lon": home.lon,
              "max_commute_km": cand.max_commute_km, "hours_per_week": cand.hours_per_week,
-             "dutch_level": cand.dutch_level, "doc": json.dumps(_doc(cand), ensure_ascii=False)},
+             "dutch_level": cand.dutch_level, "doc": json.dumps(to_document(cand), ensure_ascii=False)},
             pk="id",
         )
         self.db.execute("delete from candidate_competences where candidate_id = ?", [cand.id])
@@ -306,7 +192,7 @@ class Store:
             )
         self.db["scans"].upsert(
             {"id": scan.id, "employer_id": scan.employer, "date": scan.date.isoformat(),
-             "consultant": scan.consultant, "doc": json.dumps(_doc(scan), ensure_ascii=False)},
+             "consultant": scan.consultant, "doc": json.dumps(to_document(scan), ensure_ascii=False)},
             pk="id",
         )
         self.db.execute("delete from scan_tasks where scan_id = ?", [scan.id])
@@ -323,28 +209,6 @@ class Store:
         with self.transaction():
             self._put_scan(scan)
 
-    def delete(self, kind: str, record_id: str) -> None:
-        """Remove a record and what hangs on it."""
-        with self.transaction():
-            if kind == "employer":
-                if self.db.execute("select 1 from scans where employer_id = ?", [record_id]).fetchone():
-                    raise UnknownReference(
-                        f"employer {record_id}: scans refer to it; delete those scans first")
-                self.db.execute("delete from function_competences where function_id in "
-                                "(select id from functions where employer_id = ?)", [record_id])
-                self.db.execute("delete from functions where employer_id = ?", [record_id])
-                cur = self.db.execute("delete from employers where id = ?", [record_id])
-            elif kind == "candidate":
-                self.db.execute("delete from candidate_competences where candidate_id = ?", [record_id])
-                cur = self.db.execute("delete from candidates where id = ?", [record_id])
-            elif kind == "scan":
-                self.db.execute("delete from scan_tasks where scan_id = ?", [record_id])
-                cur = self.db.execute("delete from scans where id = ?", [record_id])
-            else:
-                raise ValueError(f"The 'kind' parameter of Store.delete must be employer, candidate or scan. Got {kind!r} instead.")
-            if cur.rowcount == 0:
-                raise NotFound(kind, record_id, self.suggest(kind, record_id))
-
     # --- reads ------------------------------------------------------------------------
     _TABLES = {"employer": "employers", "candidate": "candidates", "scan": "scans",
                "function": "functions"}
@@ -357,25 +221,30 @@ class Store:
 
     def suggest(self, kind: str, record_id: str) -> str | None:
         """The closest existing id, for 'did you mean' hints."""
-        from rapidfuzz import process
+        return closest(record_id, self.ids(kind), cutoff=60)
 
-        hit = process.extractOne(record_id, self.ids(kind), score_cutoff=60)
-        return hit[0] if hit else None
+    def record(self, kind: str, record_id: str) -> Employer | Candidate | Scan:
+        """One employer, candidate or scan by id.
 
-    def _load(self, kind: str, record_id: str) -> dict:
-        row = self.db.execute(f"select doc from {self._TABLES[kind]} where id = ?", [record_id]).fetchone()
+        Raises
+        ------
+        NotFound
+            No record of that kind has the id (with the closest id as a hint).
+        """
+        table = self._TABLES[kind]
+        row = self.db.execute(f"select doc from {table} where id = ?", [record_id]).fetchone()
         if row is None:
             raise NotFound(kind, record_id, self.suggest(kind, record_id))
-        return json.loads(row[0])
+        return _MODELS[kind].model_validate(json.loads(row[0]))
 
     def employer(self, employer_id: str) -> Employer:
-        return Employer.model_validate(self._load("employer", employer_id))
+        return self.record("employer", employer_id)
 
     def candidate(self, candidate_id: str) -> Candidate:
-        return Candidate.model_validate(self._load("candidate", candidate_id))
+        return self.record("candidate", candidate_id)
 
     def scan(self, scan_id: str) -> Scan:
-        return Scan.model_validate(self._load("scan", scan_id))
+        return self.record("scan", scan_id)
 
     def function(self, function_id: str) -> tuple[Employer, Function]:
         """Look up ``employer/function``; return the employer and its function."""
@@ -386,24 +255,44 @@ class Store:
         emp = self.employer(row[0])
         return emp, next(f for f in emp.functions if f.id == row[1])
 
+    def records(self, kind: str) -> Iterator[Employer | Candidate | Scan]:
+        """Every employer, candidate or scan, by id."""
+        model = _MODELS[kind]
+        for (doc,) in self.db.execute(f"select doc from {self._TABLES[kind]} order by id"):
+            yield model.model_validate(json.loads(doc))
+
     def employers(self) -> Iterator[Employer]:
-        for (doc,) in self.db.execute("select doc from employers order by id"):
-            yield Employer.model_validate(json.loads(doc))
+        return self.records("employer")
 
     def candidates(self) -> Iterator[Candidate]:
-        for (doc,) in self.db.execute("select doc from candidates order by id"):
-            yield Candidate.model_validate(json.loads(doc))
+        return self.records("candidate")
 
     def scans(self) -> Iterator[Scan]:
-        for (doc,) in self.db.execute("select doc from scans order by id"):
-            yield Scan.model_validate(json.loads(doc))
+        return self.records("scan")
+
+    def summaries(self, kind: str) -> list[dict[str, Any]]:
+        """One row per record for listings: ``kind`` is candidates, employers, functions or scans.
+
+        Columns, in order: candidates id, municipality, max_commute_km, hours_per_week,
+        dutch_level, competences (a count); employers id, name, sector, joint_committee,
+        municipality, functions (a count); functions id, title, sector, hours_per_week, openings,
+        visible (a bool), hourly_wage_eur; scans id, employer, date, tasks (a count),
+        hours_per_week (their sum).
+        """
+        rows = self.rows(_SUMMARIES[kind])
+        for r in rows:
+            if "visible" in r:
+                r["visible"] = bool(r["visible"])
+        return rows
 
     def docs(self, kind: str) -> list[dict[str, Any]]:
-        """The stored documents of one kind, as written by export."""
+        """The stored documents of one kind (:func:`~matchcore.model.to_document` of each record),
+        to compare two databases."""
         return [json.loads(d) for (d,) in self.db.execute(
             f"select doc from {self._TABLES[kind]} order by id")]
 
     def rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        """The rows of a query as mappings of column name to value."""
         cur = self.db.execute(sql, list(params))
         cols = [c[0] for c in cur.description]
         return [dict(zip(cols, r)) for r in cur.fetchall()]

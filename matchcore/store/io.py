@@ -13,9 +13,9 @@ from typing import Any, Iterable
 
 import yaml
 
-from matchcore.yamlfiles import load_yaml
 from matchcore.errors import RecordProblem, UnknownReference, ValidationFailed
-from matchcore.model import Candidate, Employment, Limits, parse_record, record_label
+from matchcore.model import Candidate, Employment, Limits, parse_record, record_label, to_document
+from matchcore.yamlfiles import load_yaml
 
 __all__ = ["load_yaml", "read_records", "import_paths", "export_store", "DATA_SUFFIXES"]
 
@@ -248,8 +248,8 @@ def export_store(store, directory: str | Path) -> dict[str, int]:
     out = Path(directory)
     counts = {}
     for kind, folder in (("employer", "employers"), ("candidate", "candidates"), ("scan", "scans")):
-        docs = store.docs(kind)
-        for doc in docs:
-            _dump(out / folder / f"{doc['id']}.yaml", doc)
-        counts[kind] = len(docs)
+        records = list(store.records(kind))
+        for record in records:
+            _dump(out / folder / f"{record.id}.yaml", to_document(record))
+        counts[kind] = len(records)
     return counts

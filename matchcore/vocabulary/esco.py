@@ -1,4 +1,4 @@
-"""Reading the ESCO portal CSV export (private helper of :mod:`matchcore.vocabulary.concepts`).
+"""Importing the ESCO portal CSV export into the vocabulary and the store.
 
 ESCO (European Skills, Competences, Qualifications and Occupations, European Commission) is
 published as CSV files per language: ``skills_xx.csv``, ``occupations_xx.csv`` and
@@ -19,8 +19,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from matchcore.errors import EscoError, MatchcoreError
-from matchcore.vocabulary.concepts import Concept, seed_starter, write_concepts, write_labels
+from matchcore.errors import EscoError
+from matchcore.model import Employer
+from matchcore.vocabulary.concepts import Concept, seed_starter
+from matchcore.vocabulary.storage import write_concepts, write_labels
 
 __all__ = ["ESCO_EMPLOYER", "find_files", "import_esco"]
 
@@ -122,8 +124,6 @@ def import_esco(store, directory, *, language: str | None = None, labels=None,
     EscoError
         A file or column is missing.
     """
-    from matchcore.model import Employer
-
     say = progress or (lambda line: None)
     t0 = time.perf_counter()
     directory = Path(directory)

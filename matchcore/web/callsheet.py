@@ -11,9 +11,11 @@ both name identically), and says so.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from matchcore.instruments import evaluate_all
+from matchcore.matching.results import MatchedCompetence
 from matchcore.web import contacts, engine
 
 __all__ = ["STANDARD_QUESTIONS", "STEPS", "build_call_sheet", "pick_instrument"]
@@ -48,46 +50,49 @@ def _fold(text: str | None) -> str:
     return (text or "").strip().casefold()
 
 
-def _overlap_result(cand, fn) -> dict:
-    """A plain comparison when the matching engine is not there: identical names only."""
+@dataclass(frozen=True)
+class _Overlap:
+    """What the sheet reads of a match result, when the two have nothing in common for the
+    engine (score 0): a plain comparison of identical names."""
+
+    score: None
+    excluded: bool
+    reasons: list[str]
+    matched: list[MatchedCompetence]
+    missing_required: list[str]
+    missing_optional: list[str]
+    unresolved: list[str]
+    instruments: list[dict]
+
+
+def _overlap_result(cand, fn) -> _Overlap:
     have = {_fold(c.name): c for c in cand.competences}
     matched, missing_req, missing_opt = [], [], []
     for c in fn.competences:
         hit = have.get(_fold(c.name))
         if hit is not None:
-            matched.append({"competence": c.name, "level": hit.level, "required_level": c.level})
+            matched.append(MatchedCompetence(c.name, hit.level, c.level, c.required, "same text",
+                                             None, 1.0, c.weight))
         elif c.required:
             missing_req.append(c.name)
         else:
             missing_opt.append(c.name)
-    return {"score": None, "excluded": False, "reasons": [], "matched": matched,
-            "missing_required": missing_req, "missing_optional": missing_opt, "unresolved": [],
-            "instruments": []}
+    return _Overlap(None, False, [], matched, missing_req, missing_opt, [], [])
 
 
-def _name(item) -> str:
-    if isinstance(item, dict):
-        return str(item.get("competence") or item.get("name") or item.get("label") or "")
-    return str(item)
-
-
-def strengths(result: dict, fn, *, top: int = 5) -> list[dict]:
+def strengths(result, fn, *, top: int = 5) -> list[dict]:
     """The top matched competences in the function's own words, required and weighty first."""
     by_name = {_fold(c.name): c for c in fn.competences}
     rows = []
-    for m in result.get("matched") or []:
-        name = _name(m)
-        fc = by_name.get(_fold(name))
-        level = m.get("level") if isinstance(m, dict) else None
-        required_level = (m.get("required_level") if isinstance(m, dict) else None) or (fc.level if fc else None)
-        get = m.get if isinstance(m, dict) else (lambda k, d=None: d)
+    for m in result.matched:
+        fc = by_name.get(_fold(m.competence))
         rows.append({
-            "competence": fc.name if fc else name,
-            "candidate_words": get("candidate_competence"),
-            "level": level, "required_level": required_level,
-            "required": bool(get("required", fc.required if fc else False)),
+            "competence": fc.name if fc else m.competence,
+            "candidate_words": m.candidate_competence,
+            "level": m.level, "required_level": m.required_level or (fc.level if fc else None),
+            "required": bool(m.required),
             "weight": float(fc.weight if fc else 1.0),
-            "credit": float(get("credit", 1.0) or 0.0),
+            "credit": float(m.credit or 0.0),
         })
     # Required first, then what fully counts, then what the employer weighs most.
     rows.sort(key=lambda r: (not r["required"], -r["credit"], -r["weight"],
@@ -95,15 +100,14 @@ def strengths(result: dict, fn, *, top: int = 5) -> list[dict]:
     return rows[:top]
 
 
-def gaps(result: dict) -> dict:
-    below = [{"competence": _name(m), "level": m.get("level"), "required_level": m.get("required_level")}
-             for m in result.get("matched") or []
-             if isinstance(m, dict) and m.get("level") is not None and m.get("required_level") is not None
-             and m["level"] < m["required_level"]]
-    return {"missing_required": [_name(x) for x in result.get("missing_required") or []],
-            "missing_optional": [_name(x) for x in result.get("missing_optional") or []],
+def gaps(result) -> dict:
+    below = [{"competence": m.competence, "level": m.level, "required_level": m.required_level}
+             for m in result.matched
+             if m.level is not None and m.required_level is not None and m.level < m.required_level]
+    return {"missing_required": list(result.missing_required),
+            "missing_optional": list(result.missing_optional),
             "below_level": below,
-            "unresolved": [_name(x) for x in result.get("unresolved") or []]}
+            "unresolved": list(result.unresolved)}
 
 
 def pick_instrument(instruments: list[dict]) -> dict | None:
@@ -118,11 +122,14 @@ def pick_instrument(instruments: list[dict]) -> dict | None:
     return sorted(eligible, key=cost)[0]
 
 
-def _instruments(store, cand, emp, fn, result: dict, on: dt.date | None) -> tuple[list[dict], str | None]:
-    found = result.get("instruments")
+def _instruments(store, cand, emp, fn, result, on: dt.date | None) -> tuple[list[dict], str | None]:
+    found = result.instruments
     if found:
         return list(found), None
-    return list(evaluate_all(cand, emp, fn, on=on)), None
+    # the rows a match result carries (matchcore.matching.matcher.instruments_for), with the name
+    return [{"code": r.code, "name": r.name, "eligible": r.eligible,
+             "employer_cost_per_month_eur": r.employer_cost_per_month_eur,
+             "reasons": [x.text for x in r.reasons]} for r in evaluate_all(cand, emp, fn, on=on)], None
 
 
 def _questions(cand, emp, fn, gap: dict, best: dict | None) -> list[str]:

@@ -12,6 +12,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from matchcore.carving import CarveOptions, carve
+from matchcore.carving.results import CarvingResult
 from matchcore.errors import NotFound
 from matchcore.matching import Matcher
 from matchcore.matching.assign import assign
@@ -51,26 +52,28 @@ def _clean(options: dict) -> dict:
     return {k: v for k, v in options.items() if v is not None}
 
 
-def match_candidate(store, candidate_id: str, **options: Any) -> dict:
+def match_candidate(store, candidate_id: str, **options: Any):
     return _matcher(store).match_candidate(candidate_id, **_clean(options))
 
 
-def match_function(store, function_id: str, **options: Any) -> dict:
+def match_function(store, function_id: str, **options: Any):
     # The function page shares the candidate page's form; sector and visibility filter
     # functions, so they do not apply when ranking candidates.
     wanted = {k: v for k, v in _clean(options).items() if k in FUNCTION_OPTIONS}
     return _matcher(store).match_function(function_id, **wanted)
 
 
-def match_pair(store, candidate_id: str, function_id: str, *, on=None) -> dict | None:
+def match_pair(store, candidate_id: str, function_id: str, *, on=None):
     """The match result of one candidate and one function (excluded or not), with its
     instruments, or None when the two have nothing in common."""
     return _matcher(store).match_pair(candidate_id, function_id, on=on)
 
 
 def run_assignment(store, *, progress=None, **options: Any) -> dict:
-    """Team assignment; ``progress(done, total, phase)`` reports each phase for the progress bar."""
-    return assign(store, progress=progress, **_clean(options))
+    """Team assignment; ``progress(done, total, phase)`` reports each phase for the progress bar.
+
+    The ``Assignment`` comes back as a dict of its fields in order: the page shows them all."""
+    return dataclasses.asdict(assign(store, progress=progress, **_clean(options)))
 
 
 # --- carving and advice --------------------------------------------------------------------
@@ -79,7 +82,7 @@ def carve_option_names() -> set[str]:
     return {f.name for f in dataclasses.fields(CarveOptions)}
 
 
-def carve_scan(store, scan_id: str, **overrides: Any) -> dict:
+def carve_scan(store, scan_id: str, **overrides: Any) -> CarvingResult:
     scan = store.scan(scan_id)
     options = CarveOptions.for_scan(scan, **_clean(overrides))
     return carve(scan, options=options, store=store)

@@ -1,0 +1,132 @@
+"""Bundles and positions: Louvain communities of the task graph become functions of enough
+hours to be a real job, and each function the positions it needs.
+
+Bundles below the minimum hours merge into the most strongly linked bundle when the link is
+strong enough, preferring one that gains variety; else they are dropped, with why. Linked
+functions that together need fewer positions merge into whole jobs.
+"""
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import numpy as np
+
+from matchcore.carving.graph import similarity, task_graph
+from matchcore.carving.options import CarveOptions
+from matchcore.model import Task
+
+__all__ = ["LEFTOVER_STRAINS", "MERGE_MIN_LINK", "bundle_tasks", "positions"]
+
+MERGE_MIN_LINK = 0.15      # mean link weight a small bundle needs to merge into another
+WHOLE_JOB_RELATIVE_LINK = 0.25  # see _merge_for_whole_jobs
+VARIETY_BONUS = 0.5        # merging a clean bundle into a strain-heavy one scores this much more
+OVER_FULL_TIME_TOLERANCE = 0.05  # up to 5 % of a full-time job above whole jobs: round down
+LEFTOVER_STRAINS = ("heavy", "dirty", "isolated")
+
+
+def bundle_tasks(tasks: list[Task], hours: list[float], options: CarveOptions,
+                 weights=None) -> tuple[list[list[int]], list[tuple[list[int], dict]]]:
+    """Cut the carvable tasks into bundles; merge or drop the bundles below ``min_hours``.
+
+    Returns
+    -------
+    (bundles, dropped)
+        Bundles as lists of task indices (each list ascending, bundles ordered by first index);
+        dropped as (indices, {hours, min_hours, tasks}) for the ``too_few_hours`` reason.
+    """
+    if not tasks:
+        return [], []
+    w = similarity(tasks) if weights is None else weights
+    graph = task_graph(tasks, neighbours=options.neighbours, weights=w)
+    communities = nx.community.louvain_communities(
+        graph, weight="weight", resolution=options.resolution, seed=options.seed)
+    groups = sorted(sorted(c) for c in communities)
+    label = np.empty(len(tasks), dtype=int)
+    for b, members in enumerate(groups):
+        label[members] = b
+    h = np.asarray(hours, dtype=float)
+    leftover = np.array([bool(set(t.strain) & set(LEFTOVER_STRAINS)) for t in tasks])
+    alive = set(range(len(groups)))
+    dropped: list[tuple[list[int], dict]] = []
+
+    def members_of(b):
+        return np.flatnonzero(label == b)
+
+    minimum = options.min_hours
+    while True:
+        bundle_hours = np.bincount(label, weights=h, minlength=len(groups))
+        small = [b for b in sorted(alive) if bundle_hours[b] < minimum - 1e-9]
+        if not small:
+            break
+        b = min(small, key=lambda k: (bundle_hours[k], k))
+        idx = members_of(b)
+        links = np.bincount(label, weights=w[idx].sum(axis=0), minlength=len(groups))
+        sizes = np.bincount(label, minlength=len(groups))
+        strain = np.bincount(label, weights=h * leftover, minlength=len(groups))
+        clean = strain[b] < 0.5 * bundle_hours[b]
+        best, best_score = None, 0.0
+        for other in sorted(alive - {b}):
+            mean_link = links[other] / (len(idx) * sizes[other])
+            if mean_link < MERGE_MIN_LINK:
+                continue
+            score = mean_link * (1 + VARIETY_BONUS if clean and strain[other] >= 0.5 * bundle_hours[other] else 1)
+            if score > best_score + 1e-12:
+                best, best_score = other, score
+        alive.discard(b)
+        if best is None:
+            dropped.append((idx.tolist(), {"hours": float(bundle_hours[b]), "min_hours": minimum,
+                                           "tasks": [tasks[i].id for i in idx]}))
+        else:
+            label[idx] = best
+    _merge_for_whole_jobs(label, alive, w, h, options)
+    bundles = sorted(members_of(b).tolist() for b in alive)
+    return bundles, dropped
+
+
+def _merge_for_whole_jobs(label, alive: set, w, h, options: CarveOptions) -> None:
+    """Combine two functions when together they need fewer positions (part-time leftovers
+    become whole jobs) and they belong together: their mean link is at least
+    ``WHOLE_JOB_RELATIVE_LINK`` times the inner mean link of the looser one. Best pair first."""
+    while len(alive) > 1:
+        ids = sorted(alive)
+        onehot = (label[:, None] == np.array(ids)[None, :]).astype(float)
+        sizes = onehot.sum(axis=0)
+        hours = h @ onehot
+        sums = onehot.T @ w @ onehot
+        pairs = np.maximum(sizes[:, None] * sizes[None, :] - np.diag(sizes), 1.0)
+        mean = sums / pairs
+        best, best_score = None, 0.0
+        for a in range(len(ids)):
+            for b in range(a + 1, len(ids)):
+                inner = [mean[k, k] for k in (a, b) if sizes[k] > 1]
+                need = WHOLE_JOB_RELATIVE_LINK * min(inner) if inner else MERGE_MIN_LINK
+                if mean[a, b] <= 0 or mean[a, b] < need:
+                    continue
+                count = len(positions(hours[a] + hours[b], options.full_time_hours, options.min_hours))
+                apart = (len(positions(hours[a], options.full_time_hours, options.min_hours))
+                         + len(positions(hours[b], options.full_time_hours, options.min_hours)))
+                score = mean[a, b] / need
+                if count < apart and score > best_score + 1e-12:
+                    best, best_score = (ids[a], ids[b]), score
+        if best is None:
+            return
+        label[label == best[1]] = best[0]
+        alive.discard(best[1])
+
+
+def positions(hours: float, full_time_hours: float, min_hours: float) -> list[float]:
+    """Hours of each position a function of ``hours`` a week needs.
+
+    ``n = ceil(hours / full_time - 0.05)``, at least 1: whole full-time jobs, rounding down when the
+    rest is within 5 % of a full-time job (114 h at 38 h -> 3; 115.5 h -> 3 of 38.5 h). Then
+    n - 1 full-time positions and one with the rest when the rest reaches ``min_hours``
+    (100 h -> 38 + 38 + 24), else the hours spread evenly (80 h -> 3 x 26.67).
+    """
+    if hours <= 0:
+        return []
+    n = max(1, math.ceil(round(hours / full_time_hours - OVER_FULL_TIME_TOLERANCE, 9)))
+    rest = hours - (n - 1) * full_time_hours
+    if n > 1 and min_hours - 1e-9 <= rest <= full_time_hours + 1e-9:
+        return [round(full_time_hours, 2)] * (n - 1) + [round(rest, 2)]
+    return [round(hours / n, 2)] * n

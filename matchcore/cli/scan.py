@@ -1,0 +1,315 @@
+"""Quick Scan entry on the command line: the ``scan`` command group.
+
+Entry asks only for what was not given as an option and checks every answer as it is typed
+(numbers in range, known roles, complexity 1..5, competences against the vocabulary). Each
+accepted change is written to the store at once, so an interrupted session loses nothing but
+the task being typed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from matchcore.cli.root import emit_json, get_store, table
+from matchcore.cli.scan_prompts import (
+    PER,
+    STRAINS,
+    WHEN,
+    hours_of,
+    next_task_id,
+    prompt_role,
+    role_from_spec,
+    task_fields,
+)
+from matchcore.errors import MatchcoreError, NotFound, ValidationFailed, closest
+from matchcore.model import parse_record, task_hours_per_week
+
+__all__ = ["scan"]
+
+
+def _save(store, doc: dict, what: str):
+    """Validate the whole scan document and write it in one transaction."""
+    scan, problems = parse_record(doc)
+    if problems:
+        raise ValidationFailed(problems)
+    store.save_scan(scan)
+    click.echo(f"saved: {what}")
+    return scan
+
+
+def _scan_doc(scan) -> dict:
+    return scan.model_dump(mode="json", exclude_defaults=True) | {"kind": "scan"}
+
+
+# --- scan group ---------------------------------------------------------------------------
+
+@click.group()
+def scan():
+    """Enter a Quick Scan (task inventory) step by step; every change is saved at once.
+
+    \b
+    Example:
+        matchcore scan new haven-2025-03 --employer havenbedrijf-noord
+        matchcore scan add-task haven-2025-03
+        matchcore scan show haven-2025-03
+    """
+
+
+@scan.command("new")
+@click.argument("scan_id", required=False)
+@click.option("--employer", help="Employer id (must be imported already).")
+@click.option("--date", "scan_date", type=click.DateTime(["%Y-%m-%d"]), help="Visit date, YYYY-MM-DD.")
+@click.option("--consultant", help="Who did the Quick Scan.")
+@click.option("--full-time-hours", type=click.FloatRange(10, 50), help="Full-time week at this employer [38].")
+@click.option("--shifts-per-day", type=click.IntRange(1, 4), help="Shifts a day, for 'per: shift' [1].")
+@click.option("--carved-hourly-cost", type=click.FloatRange(0, 500),
+              help="Employer cost of an hour in a carved function (EUR).")
+@click.option("--role", "roles", multiple=True, metavar="ID:TITLE[:COST[:HEADCOUNT]]",
+              help="A role observed (repeatable), e.g. dokwerker:Dokwerker:42:60.")
+@click.pass_context
+def scan_new(ctx, scan_id, employer, scan_date, consultant, full_time_hours, shifts_per_day,
+             carved_hourly_cost, roles):
+    """Start a new Quick Scan; asks for what is not given, then for the roles observed.
+
+    \b
+    Example:
+        matchcore scan new haven-2025-03 --employer havenbedrijf-noord --date 2025-03-12 \\
+            --role dokwerker:Dokwerker:42:60
+    """
+    store = get_store(ctx)
+    existing = store.ids("scan")
+    if scan_id is None:
+        scan_id = click.prompt("Scan id (e.g. haven-2025-03)")
+    if scan_id in existing:
+        raise MatchcoreError(f"scan {scan_id} already exists; add tasks with "
+                             f"'matchcore scan add-task {scan_id}' or delete it first")
+    employers = store.ids("employer")
+    if not employers:
+        raise MatchcoreError("no employers in the database; import the employer first "
+                             "(matchcore import profiles/employers/...)")
+
+    def known_employer(value):
+        if value in employers:
+            return value
+        hint = store.suggest("employer", value)
+        raise click.BadParameter(f"no employer {value!r} in the database"
+                                 + (f"; did you mean {hint!r}?" if hint else ""))
+
+    employer = known_employer(employer) if employer else click.prompt("Employer id", value_proc=known_employer)
+    interactive = not roles
+    if scan_date is None:
+        scan_date = (click.prompt("Date (YYYY-MM-DD)", default=dt.date.today().isoformat(),
+                                  type=click.DateTime(["%Y-%m-%d"])) if interactive else dt.datetime.now())
+    if consultant is None and interactive:
+        consultant = click.prompt("Consultant", default="", show_default=False) or None
+    if full_time_hours is None:
+        full_time_hours = (click.prompt("Full-time hours a week", default=38.0, type=click.FloatRange(10, 50))
+                           if interactive else 38.0)
+    if shifts_per_day is None:
+        shifts_per_day = (click.prompt("Shifts a day", default=1, type=click.IntRange(1, 4))
+                          if interactive else 1)
+    doc = {"kind": "scan", "id": scan_id, "employer": employer, "date": scan_date.date().isoformat(),
+           "full_time_hours": full_time_hours, "shifts_per_day": shifts_per_day, "roles": [], "tasks": []}
+    if consultant:
+        doc["consultant"] = consultant
+    if carved_hourly_cost is not None:
+        doc["carved_hourly_cost_eur"] = carved_hourly_cost
+    _save(store, doc, f"scan {scan_id}")
+    for spec in roles:
+        doc["roles"].append(role_from_spec(spec))
+        _save(store, doc, f"role {doc['roles'][-1]['id']}")
+    if interactive:
+        click.echo("Roles observed (Enter on an empty id to finish).")
+        while True:
+            role = prompt_role({r["id"] for r in doc["roles"]})
+            if role is None:
+                break
+            doc["roles"].append(role)
+            _save(store, doc, f"role {role['id']}")
+    click.echo(f"Next: matchcore scan add-task {scan_id}")
+
+
+@scan.command("add-role")
+@click.argument("scan_id")
+@click.option("--role", "roles", multiple=True, metavar="ID:TITLE[:COST[:HEADCOUNT]]",
+              help="The role (repeatable); asks when not given.")
+@click.pass_context
+def scan_add_role(ctx, scan_id, roles):
+    """Add roles (functions observed) to a scan.
+
+    \b
+    Example:
+        matchcore scan add-role haven-2025-03 --role kraanman:Kraanman:48:8
+    """
+    store = get_store(ctx)
+    doc = _scan_doc(store.scan(scan_id))
+    doc.setdefault("roles", [])
+    specs = [role_from_spec(s) for s in roles]
+    while True:
+        role = specs.pop(0) if specs else (None if roles else prompt_role({r["id"] for r in doc["roles"]}))
+        if role is None:
+            return
+        doc["roles"].append(role)
+        _save(store, doc, f"role {role['id']}")
+
+
+TASK_OPTIONS = [
+    click.option("--id", "task_id", help="Task id [next free tNN]."),
+    click.option("--description", help="What is done; with it, nothing is asked that has a default."),
+    click.option("--role", help="Role that does it now."),
+    click.option("--times", type=click.FloatRange(0.01, 10_000), help="How often ..."),
+    click.option("--per", type=click.Choice(PER), help="... per shift, day, week, month or year."),
+    click.option("--minutes", type=click.FloatRange(0.1, 1440), help="Minutes each time."),
+    click.option("--days-per-week", type=click.FloatRange(0.1, 7), help="Working days a week [5]."),
+    click.option("--hours-per-week", type=click.FloatRange(0.01, 10_000),
+                 help="Volume directly, instead of times/per/minutes."),
+    click.option("--complexity", type=click.IntRange(1, 5), help="1 simple routine .. 5 expert judgement [1]."),
+    click.option("--core/--no-core", default=None, help="Core work of the role (never carved)."),
+    click.option("--safety-critical/--no-safety-critical", default=None, help="Safety-critical task."),
+    click.option("--competence", "competences", multiple=True, help="Competence needed (repeatable)."),
+    click.option("--zone", help="Where it happens (kaai, loods, keuken...)."),
+    click.option("--when", type=click.Choice(WHEN), help="When in the day [continuous]."),
+    click.option("--strain", "strains", multiple=True, type=click.Choice(STRAINS),
+                 help="heavy, dirty, isolated, repetitive, outdoor, noisy (repeatable)."),
+    click.option("--notes", help="Free notes."),
+]
+
+
+def task_options(f=None, *, with_id: bool = True):
+    """Decorate a command with the task field options (edit-task takes the id as argument)."""
+    def decorate(f):
+        for option in reversed(TASK_OPTIONS if with_id else TASK_OPTIONS[1:]):
+            f = option(f)
+        return f
+    return decorate(f) if f is not None else decorate
+
+
+@scan.command("add-task")
+@click.argument("scan_id")
+@task_options
+@click.pass_context
+def scan_add_task(ctx, scan_id, **opts):
+    """Add a task; asks for each field not given, and offers to add another.
+
+    Volume: --times/--per/--minutes (x --days-per-week) or --hours-per-week; matchcore computes
+    hours a week. Given --description, only what has no default is asked.
+
+    \b
+    Example:
+        matchcore scan add-task haven-2025-03 --description "Folie op de kaai sorteren" \\
+            --role dokwerker --times 4 --per shift --minutes 20 --competence "afval sorteren"
+    """
+    store = get_store(ctx)
+    interactive = opts.get("description") is None
+    while True:
+        scan_rec = store.scan(scan_id)
+        if opts.get("task_id") and any(t.id == opts["task_id"] for t in scan_rec.tasks):
+            raise MatchcoreError(f"scan {scan_id}: task {opts['task_id']} exists already; "
+                                 f"change it with 'matchcore scan edit-task {scan_id} {opts['task_id']}'")
+        if interactive:
+            click.echo(f"New task {opts.get('task_id') or next_task_id(scan_rec)} for scan {scan_id}")
+        task = task_fields(opts, scan_rec, None, interactive)
+        doc = _scan_doc(scan_rec)
+        doc.setdefault("tasks", []).append(task)
+        saved = _save(store, doc, f"task {task['id']} ({hours_of(task, scan_rec.shifts_per_day):.2f} h/week)")
+        if not interactive or not click.confirm("Add another task?", default=False):
+            return saved
+        opts = {k: None for k in opts} | {"competences": (), "strains": ()}
+
+
+@scan.command("edit-task")
+@click.argument("scan_id")
+@click.argument("task_id")
+@task_options(with_id=False)
+@click.pass_context
+def scan_edit_task(ctx, scan_id, task_id, **opts):
+    """Change a task: the options given, or else every field asked with its value as default.
+
+    \b
+    Example:
+        matchcore scan edit-task haven-2025-03 t06 --hours-per-week 20
+    """
+    store = get_store(ctx)
+    scan_rec = store.scan(scan_id)
+    doc = _scan_doc(scan_rec)
+    idx = _task_index(scan_rec, task_id)
+    current = doc["tasks"][idx]
+    given = any(v not in (None, ()) for v in opts.values())
+    task = task_fields(opts, scan_rec, current, interactive=not given)
+    task["id"] = task_id
+    doc["tasks"][idx] = task
+    _save(store, doc, f"task {task_id} ({hours_of(task, scan_rec.shifts_per_day):.2f} h/week)")
+
+
+def _task_index(scan_rec, task_id: str) -> int:
+    for i, t in enumerate(scan_rec.tasks):
+        if t.id == task_id:
+            return i
+    raise NotFound(f"task in scan {scan_rec.id}", task_id,
+                   closest(task_id, [t.id for t in scan_rec.tasks], cutoff=60))
+
+
+@scan.command("remove-task")
+@click.argument("scan_id")
+@click.argument("task_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def scan_remove_task(ctx, scan_id, task_id, yes):
+    """Remove a task from a scan.
+
+    \b
+    Example:
+        matchcore scan remove-task haven-2025-03 t15 --yes
+    """
+    store = get_store(ctx)
+    scan_rec = store.scan(scan_id)
+    idx = _task_index(scan_rec, task_id)
+    if not yes and not click.confirm(f"Remove {task_id}: {scan_rec.tasks[idx].description}?", default=False):
+        click.echo("kept")
+        return
+    doc = _scan_doc(scan_rec)
+    del doc["tasks"][idx]
+    _save(store, doc, f"removed task {task_id}")
+
+
+@scan.command("show")
+@click.argument("scan_id")
+@click.option("--json", "as_json", is_flag=True, help="The scan as JSON, with hours a week per task.")
+@click.pass_context
+def scan_show(ctx, scan_id, as_json):
+    """Show a scan: roles, tasks with their hours a week, totals.
+
+    \b
+    Example:
+        matchcore scan show haven-2025-03
+    """
+    s = get_store(ctx).scan(scan_id)
+    hours = {t.id: round(task_hours_per_week(t, s.shifts_per_day), 2) for t in s.tasks}
+    if as_json:
+        doc = _scan_doc(s)
+        for t in doc.get("tasks", []):
+            t["hours_per_week_computed"] = hours[t["id"]]
+        emit_json(doc)
+        return
+    click.echo(f"Quick Scan {s.id}: employer {s.employer}, {s.date}"
+               + (f", {s.consultant}" if s.consultant else "")
+               + f"; full time {s.full_time_hours:g} h, {s.shifts_per_day} shift(s)/day")
+    table([{"role": r.id, "title": r.title, "hourly_cost_eur": r.hourly_cost_eur, "headcount": r.headcount,
+            "task_hours": round(sum(hours[t.id] for t in s.tasks if t.role == r.id), 2)} for r in s.roles],
+          ["role", "title", "hourly_cost_eur", "headcount", "task_hours"])
+    click.echo("")
+    rows = []
+    for t in s.tasks:
+        volume = (f"{t.hours_per_week:g} h/wk" if t.hours_per_week is not None else
+                  f"{t.frequency.times:g}/{t.frequency.per} x {t.minutes:g} min"
+                  + (f" x {t.days_per_week:g} d" if t.frequency.per in ("shift", "day") else ""))
+        flags = "".join(c for c, on in (("C", t.core), ("S", t.safety_critical)) if on)
+        rows.append({"task": t.id, "role": t.role, "description": _cut(t.description, 48), "volume": volume,
+                     "h/week": hours[t.id], "cx": t.complexity, "flags": flags, "zone": t.zone, "when": t.when})
+    table(rows, ["task", "role", "description", "volume", "h/week", "cx", "flags", "zone", "when"])
+    click.echo(f"\n{len(s.tasks)} tasks, {sum(hours.values()):.2f} h/week (flags: C core, S safety-critical)")
+
+
+def _cut(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -1,0 +1,319 @@
+"""The matcher's data as typed arrays: functions, candidates, and the column space they share.
+
+Everything the scoring and the explanations need is held here as flat numpy arrays and CSR
+parts (``*_indptr`` / ``*_indices`` and the values), over one column space: the concepts used
+anywhere, plus ``free:<folded text>`` columns for competences that resolve to no concept.
+:func:`matchcore.matching.data.build` fills them from the store; :func:`save_cached` and
+:func:`load_cached` keep them as one blob in the store's ``match_cache`` table keyed on its
+``data_version``, so a CLI query loads them (tens of milliseconds) instead of re-reading
+every function.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import io
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from matchcore.model import CEFR_LEVELS, SHIFTS
+from matchcore.vocabulary import TextIndex, fold
+
+__all__ = [
+    "EARTH_RADIUS_KM",
+    "FORMAT",
+    "HOURS_TOLERANCE",
+    "LICENCE_IMPLIES",
+    "OWN_TRANSPORT",
+    "REFERENCE_EMPLOYERS",
+    "TRANSPORT_REACH_KM",
+    "CandidateArrays",
+    "FunctionArrays",
+    "MatchData",
+    "cefr_rank",
+    "column_of",
+    "licence_mask",
+    "load_cached",
+    "reach_km",
+    "res_key",
+    "save_cached",
+    "shift_mask",
+    "title_texts",
+    "unit_xyz",
+]
+
+FORMAT = "match-v3"
+HOURS_TOLERANCE = 0.2  # a function within +-20 % of the wanted hours fits (FORMATS.md)
+EARTH_RADIUS_KM = 6371.0
+REFERENCE_EMPLOYERS = frozenset({"esco"})
+
+# How far each way of travelling reasonably reaches for a daily commute, one way (km). The
+# candidate's limit is min(max_commute_km, the farthest of their means of transport).
+TRANSPORT_REACH_KM = {"walk": 5.0, "bike": 15.0, "moped": 30.0, "public_transport": 40.0,
+                      "car": 60.0}
+OWN_TRANSPORT = frozenset({"bike", "moped", "car"})
+# A Belgian licence includes the lower categories (C needs B first, CE includes C, ...).
+LICENCE_IMPLIES = {"BE": {"B"}, "C1": {"B"}, "C": {"B", "C1"}, "CE": {"B", "BE", "C", "C1"},
+                   "C1E": {"B", "BE", "C1"}, "D1": {"B"}, "D": {"B", "D1"},
+                   "DE": {"B", "BE", "D", "D1"}, "A": {"A2", "A1", "AM"}, "A2": {"A1", "AM"},
+                   "A1": {"AM"}}
+LICENCES = ("AM", "A1", "A2", "A", "B", "BE", "C1", "C1E", "C", "CE", "D1", "D", "DE", "G")
+
+
+def shift_mask(shifts) -> int:
+    return sum(1 << SHIFTS.index(s) for s in (shifts or ()) if s in SHIFTS)
+
+
+def licence_mask(licences, *, implied: bool = True) -> int:
+    have = {str(x).strip().upper() for x in (licences or ()) if str(x).strip()}
+    if implied:
+        for x in list(have):
+            have |= LICENCE_IMPLIES.get(x, set())
+    return sum(1 << LICENCES.index(x) for x in have if x in LICENCES)
+
+
+def cefr_rank(level) -> int:
+    return CEFR_LEVELS.index(level) + 1 if level in CEFR_LEVELS else 0
+
+
+def reach_km(max_commute_km, transport) -> float:
+    """The candidate's commute limit in km (inf when nothing limits it)."""
+    limit = math.inf if max_commute_km is None else float(max_commute_km)
+    modes = [TRANSPORT_REACH_KM[t] for t in (transport or ()) if t in TRANSPORT_REACH_KM]
+    return min(limit, max(modes)) if modes else limit
+
+
+def unit_xyz(lat, lon) -> np.ndarray:
+    lat, lon = np.radians(np.asarray(lat, float)), np.radians(np.asarray(lon, float))
+    return np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=-1)
+
+
+def column_of(res, name: str) -> str:
+    """The column of a resolved text: its concept, or ``free:<folded>`` when unresolved."""
+    return res.concept if res.concept else "free:" + fold(name)
+
+
+def title_texts(title: str, extra: dict | None) -> list[str]:
+    """What a function is called: its title and, for reference profiles, their alternatives."""
+    alts = (extra or {}).get("alt_titles") or []
+    return [fold(t) for t in [title, *alts] if fold(t)]
+
+
+def res_key(name: str, uri: str | None) -> str:
+    """The key of one (text, ESCO URI) in :attr:`MatchData.resolutions`."""
+    return name + "\x1f" + (uri or "")
+
+
+def _none(x) -> float | None:
+    """A float array entry as a value, NaN as None."""
+    return None if np.isnan(x) else float(x)
+
+
+@dataclass
+class FunctionArrays:
+    """Every stored function, one row each in id order.
+
+    ``fm_*`` is the function x column matrix (one entry per column: the max level and weight
+    of the competences written for it, required when any is); ``fc_*`` the competences as
+    written, in their order (``fc_res`` indexes :attr:`MatchData.resolution_keys`), for the
+    explanations (see :meth:`competence`); ``tt_*`` the title texts of each function (indexes ``MatchData.title_texts``).
+    """
+
+    ids: list[str]
+    employer: list[str]
+    title: list[str]
+    sector: np.ndarray          # int32 index into MatchData.sectors
+    hours: np.ndarray           # float64
+    shifts: np.ndarray          # int16 bit mask over SHIFTS
+    openings: np.ndarray        # int32
+    visible: np.ndarray         # bool
+    reference: np.ndarray       # bool: a reference profile (no workplace, no hours)
+    lat: np.ndarray             # float64, NaN when unknown or a reference profile
+    lon: np.ndarray
+    lic: np.ndarray             # int32 bit mask over LICENCES (the licence asked, not implied)
+    lic_text: list[str]
+    dutch: np.ndarray           # int8 CEFR rank, 0 = not asked
+    lift: np.ndarray            # float64 kg, NaN = not asked
+    standing: np.ndarray        # bool
+    own_transport: np.ndarray   # bool
+    tt_indptr: np.ndarray
+    tt_indices: np.ndarray
+    fm_indptr: np.ndarray
+    fm_indices: np.ndarray
+    fm_level: np.ndarray
+    fm_weight: np.ndarray
+    fm_required: np.ndarray
+    fc_indptr: np.ndarray
+    fc_res: np.ndarray          # the smallest unsigned type that holds the index
+    fc_spec: np.ndarray         # uint8: level + 8 when required
+    fc_weight: np.ndarray       # index into fc_weights (kept small: the blob loads on each query)
+    fc_weights: np.ndarray      # float64, the distinct weights
+    idf: np.ndarray             # float32 per column
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def competence(self, j: int) -> tuple[int, int, float, bool]:
+        """Written competence ``j``: (index of its resolution key, level, weight, required)."""
+        spec = int(self.fc_spec[j])
+        return int(self.fc_res[j]), spec & 7, float(self.fc_weights[self.fc_weight[j]]), spec >= 8
+
+
+@dataclass
+class CandidateArrays:
+    """Candidates (the stored ones, or records built on demand), one row each.
+
+    ``cm_*``: the columns held (max level; ``cm_name`` indexes :attr:`names`, the text that
+    gave it); ``ct_*``: text evidence of unresolved strings on columns not held (best
+    similarity, ``ct_src`` the index of the string in :attr:`free`); ``tg_*``: folded job
+    targets (into :attr:`targets`).
+    """
+
+    ids: list[str]
+    lat: np.ndarray             # float64, NaN when unknown
+    lon: np.ndarray
+    reach: np.ndarray           # km, inf = no limit
+    max_commute_km: np.ndarray  # NaN = none given
+    hours: np.ndarray           # NaN = unknown
+    shifts: np.ndarray          # int16 bit mask
+    night_ok: np.ndarray        # bool
+    lift: np.ndarray            # NaN = no limit
+    no_standing: np.ndarray     # bool
+    lic: np.ndarray             # int32 bit mask, implied licences included
+    dutch: np.ndarray           # int8 CEFR rank, 0 = unknown
+    own_transport: np.ndarray   # bool
+    words_indptr: np.ndarray    # rows 3 i, 3 i + 1, 3 i + 2: candidate i's shifts, transport, licences
+    words: np.ndarray           # uint16 index into word_texts, in the candidate's order
+    word_texts: list[str]
+    targets: list[str]
+    tg_indptr: np.ndarray
+    cm_indptr: np.ndarray
+    cm_indices: np.ndarray
+    cm_level: np.ndarray
+    cm_name: np.ndarray
+    names: np.ndarray           # str: the texts of cm_name (an array, quick to load)
+    ct_indptr: np.ndarray
+    ct_indices: np.ndarray
+    ct_sim: np.ndarray
+    ct_src: np.ndarray
+    free: list[list[str]]       # per candidate, its texts that resolve to no concept
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def row(self, i: int) -> CandidateArrays:
+        """Candidate ``i`` alone, as arrays of one row (views where possible)."""
+        a, b = int(self.words_indptr[3 * i]), int(self.words_indptr[3 * i + 3])
+        parts: dict[str, Any] = {"ids": [self.ids[i]], "names": self.names, "free": [self.free[i]],
+                                 "words_indptr": self.words_indptr[3 * i:3 * i + 4] - a,
+                                 "words": self.words[a:b], "word_texts": self.word_texts}
+        for name in ("lat", "lon", "reach", "max_commute_km", "hours", "shifts", "night_ok",
+                     "lift", "no_standing", "lic", "dutch", "own_transport"):
+            parts[name] = getattr(self, name)[i:i + 1]
+        for prefix, names in (("cm", ("indices", "level", "name")), ("ct", ("indices", "sim", "src"))):
+            ptr = getattr(self, f"{prefix}_indptr")
+            a, b = int(ptr[i]), int(ptr[i + 1])
+            parts[f"{prefix}_indptr"] = np.array([0, b - a], np.int64)
+            for n in names:
+                parts[f"{prefix}_{n}"] = getattr(self, f"{prefix}_{n}")[a:b]
+        a, b = int(self.tg_indptr[i]), int(self.tg_indptr[i + 1])
+        parts["targets"] = self.targets[a:b]
+        parts["tg_indptr"] = np.array([0, b - a], np.int64)
+        return CandidateArrays(**parts)
+
+    def _words(self, i: int, kind: int) -> list[str]:
+        a, b = int(self.words_indptr[3 * i + kind]), int(self.words_indptr[3 * i + kind + 1])
+        return [self.word_texts[j] for j in self.words[a:b].tolist()]
+
+    def shifts_of(self, i: int) -> list[str]:
+        return self._words(i, 0)
+
+    def transport_of(self, i: int) -> list[str]:
+        return self._words(i, 1)
+
+    def licences_of(self, i: int) -> list[str]:
+        return self._words(i, 2)
+
+    def targets_of(self, i: int) -> list[str]:
+        return self.targets[int(self.tg_indptr[i]):int(self.tg_indptr[i + 1])]
+
+    def home(self, i: int) -> tuple[float | None, float | None]:
+        return _none(self.lat[i]), _none(self.lon[i])
+
+
+@dataclass
+class MatchData:
+    """What :meth:`matchcore.matching.matcher.Matcher.fit` builds or loads: the arrays and the
+    vocabulary around them (``version`` is the store's ``data_version`` they were read at)."""
+
+    format: str
+    version: int
+    columns: list[str]
+    resolutions: dict[str, list]   # res_key -> [concept, score, method, column]
+    sectors: list[str]
+    title_texts: list[str]
+    functions: FunctionArrays
+    candidates: CandidateArrays
+    text_index: TextIndex | None = field(default=None, metadata={"cache": False})
+
+    def __post_init__(self) -> None:
+        self.col_index = {c: i for i, c in enumerate(self.columns)}
+        self.f_index = {f: i for i, f in enumerate(self.functions.ids)}
+        self.resolution_keys = list(self.resolutions)
+
+    @functools.cached_property
+    def c_index(self) -> dict[str, int]:
+        return {c: i for i, c in enumerate(self.candidates.ids)}
+
+
+# --- the cache blob -----------------------------------------------------------------------
+
+def _cache_key(store, params: str) -> str:
+    return f"{FORMAT}:{store.data_version}:{params}"
+
+
+def _split(obj, prefix: str, arrays: dict, meta: dict) -> None:
+    for f in dataclasses.fields(obj):
+        if not f.metadata.get("cache", True):
+            continue
+        v = getattr(obj, f.name)
+        if isinstance(v, np.ndarray):
+            arrays[prefix + f.name] = v
+        elif dataclasses.is_dataclass(v):
+            _split(v, f.name + ".", arrays, meta)
+        else:
+            meta[prefix + f.name] = v
+
+
+def save_cached(store, data: MatchData, params: str) -> None:
+    arrays: dict[str, np.ndarray] = {}
+    meta: dict[str, Any] = {}
+    _split(data, "", arrays, meta)
+    arrays["__meta__"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), np.uint8)
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    with store.db.atomic():
+        store.db.execute("insert or replace into match_cache (name, key, blob) values (?, ?, ?)",
+                         ["matcher", _cache_key(store, params), buf.getvalue()])
+
+
+def load_cached(store, params: str) -> MatchData | None:
+    row = store.db.execute("select key, blob from match_cache where name = 'matcher'").fetchone()
+    if row is None or row[0] != _cache_key(store, params):
+        return None
+    with np.load(io.BytesIO(row[1]), allow_pickle=False) as z:
+        flat: dict[str, Any] = {k: z[k] for k in z.files}
+    flat.update(json.loads(flat.pop("__meta__").tobytes().decode()))
+    parts: dict[str, dict[str, Any]] = {"": {}, "functions.": {}, "candidates.": {}}
+    for k, v in flat.items():
+        prefix, _, name = k.rpartition(".")
+        parts[prefix + "." if prefix else ""][name] = v
+    try:
+        return MatchData(**parts[""], functions=FunctionArrays(**parts["functions."]),
+                         candidates=CandidateArrays(**parts["candidates."]))
+    except TypeError:  # a blob of another layout under the same key: rebuild
+        return None

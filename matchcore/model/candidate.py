@@ -1,0 +1,114 @@
+"""A candidate (jobseeker or SEC employee): where they live, what they can and may do."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from matchcore.model.common import (
+    BaseRecord,
+    Cefr,
+    DaysInYear,
+    Fraction,
+    HourlyWage,
+    Hours,
+    Ident,
+    Km,
+    Level,
+    Location,
+    Shift,
+    Text,
+    Transport,
+    looks_like_nrn,
+    no_duplicates,
+    number,
+)
+
+__all__ = ["CandidateCompetence", "Employment", "Limits", "Candidate"]
+
+
+class CandidateCompetence(BaseRecord):
+    name: Text
+    level: Level = 1
+    esco_uri: str | None = None
+
+
+class Employment(BaseRecord):
+    status: Literal[
+        "sec_employee", "jobseeker", "employee", "self_employed", "student", "other"
+    ] = "jobseeker"
+    statute: Literal["maatwerk", "lde", "sociale_werkplaats", "art60", "other"] | None = None
+    regime_fraction: Fraction | None = None
+    regime_fraction_t3: Fraction | None = None
+    employer_joint_committee: str | None = None
+    unemployment_benefit: bool | None = None
+    jobseeker_since: dt.date | None = None
+    vop_indication: bool | None = None
+    support_need: Literal["low", "medium", "high"] | None = None
+    occasional_days_this_year: DaysInYear | None = None
+    # gross hourly wage in the current job (the SEC wage, for TBS)
+    current_hourly_wage_eur: HourlyWage | None = None
+    pensioner: bool | None = None
+    # a sickness or invalidity benefit (RIZIV / ziekte- of invaliditeitsuitkering)
+    sickness_benefit: bool | None = None
+    # ids of employers the candidate worked for before (an IBO is not possible there)
+    previous_employers: list[Ident] = Field(default_factory=list)
+
+    @field_validator("previous_employers", mode="after")
+    @classmethod
+    def _unique_previous_employers(cls, value: list[str]) -> list[str]:
+        twice = next((v for i, v in enumerate(value) if v in value[:i]), None)
+        if twice is not None:
+            raise ValueError(f"lists employer {twice!r} twice")
+        return value
+
+
+class Limits(BaseRecord):
+    max_lift_kg: Annotated[float, number(0, 200)] | None = None
+    standing: bool | None = None
+    night_work: bool | None = None
+
+
+class Candidate(BaseRecord):
+    kind: Literal["candidate"] = "candidate"
+    id: Ident
+    home: Location
+    max_commute_km: Km | None = None
+    transport: list[Transport] = Field(default_factory=list)
+    driving_licences: list[str] = Field(default_factory=list)
+    hours_per_week: Hours | None = None
+    shifts: list[Shift] = Field(default_factory=list)
+    dutch_level: Cefr | None = None
+    birth_date: dt.date | None = None
+    age: Annotated[int, number(15, 80, whole=True)] | None = None
+    education: Literal["low", "medium", "high"] | None = None
+    employment: Employment = Field(default_factory=Employment)
+    limits: Limits = Field(default_factory=Limits)
+    available_from: dt.date | None = None
+    job_targets: list[Text] = Field(default_factory=list)
+    competences: list[CandidateCompetence] = Field(default_factory=list)
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("id", mode="after")
+    @classmethod
+    def _pseudonymous(cls, value: str) -> str:
+        if looks_like_nrn(value, whole=True):
+            raise ValueError(
+                "looks like a national register number; use a pseudonymous id such as 'K-0042'"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _checks(self) -> "Candidate":
+        no_duplicates([c.name.casefold() for c in self.competences], "competences", "competence")
+        if self.birth_date is not None and self.age is not None:
+            raise ValueError("give birth_date or age, not both")
+        return self
+
+    def age_on(self, on: dt.date) -> int | None:
+        """Age in whole years on a date; None when neither birth_date nor age is known."""
+        if self.birth_date is not None:
+            b = self.birth_date
+            return on.year - b.year - ((on.month, on.day) < (b.month, b.day))
+        return self.age

@@ -1,0 +1,115 @@
+"""An employer and its functions (vacancies), with the competences and conditions each asks."""
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from matchcore.model.common import (
+    BaseRecord,
+    Cefr,
+    Contact,
+    DaysInYear,
+    Euro,
+    HourlyWage,
+    Hours,
+    Ident,
+    Level,
+    Location,
+    Shift,
+    Text,
+    no_duplicates,
+    number,
+)
+
+__all__ = ["FunctionCompetence", "Conditions", "Function", "Employer"]
+
+
+class FunctionCompetence(BaseRecord):
+    name: Text
+    level: Level = 1
+    weight: Annotated[float, number(0.1, 10)] = 1.0
+    required: bool = False
+    esco_uri: str | None = None
+
+
+class Conditions(BaseRecord):
+    driving_licence: str | None = None
+    dutch_level: Cefr | None = None
+    max_lift_kg: Annotated[float, number(0, 200)] | None = None
+    standing: bool | None = None
+    own_transport: bool | None = None
+
+
+class Function(BaseRecord):
+    id: Ident
+    title: Text
+    hours_per_week: Hours
+    shifts: list[Shift] = Field(default_factory=list)
+    openings: Annotated[int, number(0, 1000, whole=True)] = 1
+    visible: bool = True
+    hourly_wage_eur: HourlyWage | None = None
+    # arbeider (manual) or bediende (white-collar): gelegenheidswerk adds 8 % to a manual worker's base
+    worker_type: Literal["manual", "white_collar"] | None = None
+    # the agreed monthly price (excl. VAT) when the SEC organisation does the work as a subcontractor
+    subcontract_price_month_eur: Euro | None = None
+    description: str | None = None
+    competences: list[FunctionCompetence] = Field(default_factory=list)
+    conditions: Conditions = Field(default_factory=Conditions)
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _unique_competences(self) -> "Function":
+        no_duplicates([c.name.casefold() for c in self.competences], "competences", "competence")
+        return self
+
+
+class Employer(BaseRecord):
+    kind: Literal["employer"] = "employer"
+    id: Ident
+    name: Text
+    sector: Text
+    joint_committee: str | None = None
+    non_profit: bool = False
+    # private (profit), non_profit (private non-profit, vzw) or public; None: not given. With
+    # category non_profit, non_profit becomes true; a non_profit that disagrees is an error.
+    category: Literal["private", "non_profit", "public"] | None = None
+    # days this calendar year the employer already used extras (gelegenheidswerk, employer quota)
+    occasional_days_used_this_year: DaysInYear | None = None
+    location: Location
+    contact: Contact | None = None
+    functions: list[Function] = Field(default_factory=list)
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("joint_committee", mode="before")
+    @classmethod
+    def _pc_as_text(cls, value: Any) -> Any:
+        # "302" written without quotes in YAML arrives as an int; 319.01 as a float.
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return f"{value:g}" if isinstance(value, int) else f"{value:.2f}"
+        return value
+
+    @model_validator(mode="after")
+    def _unique_functions(self) -> "Employer":
+        no_duplicates([f.id for f in self.functions], "functions", "function id")
+        return self
+
+    @model_validator(mode="after")
+    def _category_agrees_with_non_profit(self) -> "Employer":
+        if self.category is None:
+            return self
+        given = "non_profit" in self.model_fields_set
+        if self.category == "non_profit":
+            if given and not self.non_profit:
+                raise ValueError("non_profit: false contradicts category 'non_profit'; "
+                                 "leave out non_profit or make the two agree")
+            self.non_profit = True
+        elif self.non_profit:
+            raise ValueError(f"non_profit: true contradicts category {self.category!r}; "
+                             "use category 'non_profit' or leave out non_profit")
+        return self
+
+    @property
+    def sector_category(self) -> str | None:
+        """``category`` if given, else 'non_profit' when ``non_profit`` is true, else None (unknown)."""
+        return self.category or ("non_profit" if self.non_profit else None)

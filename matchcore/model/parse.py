@@ -1,0 +1,170 @@
+"""From a raw mapping to a record (or to messages that name file, record and field), and back.
+
+Pydantic's errors are rewritten into :class:`~matchcore.errors.RecordProblem` lines such as::
+
+    profiles/horeca/kaai.yaml: employer brasserie-de-kaai, function afwasser: hours_per_week
+    must be a number between 1 and 50, got 'twintig'
+
+with a "did you mean" for a misspelt field name.
+"""
+from __future__ import annotations
+
+from typing import Any, Union, get_args
+
+from pydantic import BaseModel, ValidationError
+
+from matchcore.errors import RecordProblem, did_you_mean
+from matchcore.model.candidate import Candidate
+from matchcore.model.common import BaseRecord, looks_like_nrn, show
+from matchcore.model.employer import Employer
+from matchcore.model.scan import Scan
+
+__all__ = ["RECORD_KINDS", "Record", "parse_record", "record_label", "to_document"]
+
+RECORD_KINDS: dict[str, type[BaseRecord]] = {
+    "employer": Employer,
+    "candidate": Candidate,
+    "scan": Scan,
+}
+Record = Union[Employer, Candidate, Scan]
+
+# Lists whose items are named by a key in messages ("function afwasser" rather than "functions.3").
+_ITEM_NAMES = {"functions": ("function", "id"), "tasks": ("task", "id"), "roles": ("role", "id"),
+               "competences": ("competence", "name")}
+
+
+def _where(raw: Any, loc: tuple) -> tuple[str, str]:
+    """Turn a pydantic error location into ('function afwasser', 'hours_per_week')."""
+    items: list[str] = []
+    fields: list[str] = []
+    node = raw
+    i = 0
+    while i < len(loc):
+        part = loc[i]
+        nxt = loc[i + 1] if i + 1 < len(loc) else None
+        if isinstance(part, str) and part in _ITEM_NAMES and isinstance(nxt, int):
+            label, key = _ITEM_NAMES[part]
+            item = node.get(part)[nxt] if isinstance(node, dict) and isinstance(node.get(part), list) and nxt < len(node.get(part)) else None
+            if isinstance(item, dict) and item.get(key) is not None:
+                name = item.get(key)
+            elif isinstance(item, str):
+                name = item
+            else:
+                name = f"#{nxt + 1}"
+            items.append(f"{label} {name}")
+            fields = []
+            node = item
+            i += 2
+            continue
+        if isinstance(part, str) and part.startswith("function-"):
+            i += 1  # pydantic's name for a validator step; not a field
+            continue
+        fields.append(f"[{part + 1}]" if isinstance(part, int) else str(part))
+        node = node.get(part) if isinstance(node, dict) and isinstance(part, str) else (
+            node[part] if isinstance(node, list) and isinstance(part, int) and part < len(node) else None
+        )
+        i += 1
+    field = ".".join(fields).replace(".[", "[")
+    return ", ".join(items), field
+
+
+def _message(err: dict, model_cls: type[BaseRecord], loc: tuple) -> str:
+    kind = err["type"]
+    value = err.get("input")
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return f"unknown field{_did_you_mean(loc, model_cls)}; put free additions under 'extra:'"
+    if kind == "value_error":
+        return str(err["ctx"]["error"])
+    if kind in ("literal_error", "enum"):
+        return f"must be one of {err['ctx']['expected']}, got {show(value)}"
+    if kind.startswith("date"):
+        return f"must be a date written YYYY-MM-DD, got {show(value)}"
+    if kind.startswith("bool"):
+        return f"must be true or false, got {show(value)}"
+    if kind in ("list_type",):
+        return f"must be a list, got {show(value)}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"must be a mapping of fields, got {show(value)}"
+    if kind.startswith("string") or kind == "str_type":
+        return f"must be a text, got {show(value)}"
+    return f"{err['msg']}, got {show(value)}"
+
+
+def _did_you_mean(loc: tuple, model_cls: type[BaseRecord]) -> str:
+    """Suggest the closest known field name for a misspelt key."""
+    names = _fields_at(model_cls, loc[:-1])
+    if not names or not isinstance(loc[-1], str):
+        return ""
+    return did_you_mean(loc[-1], names, cutoff=70, parenthesised=True)
+
+
+def _fields_at(model_cls: type[BaseModel], loc: tuple) -> list[str]:
+    current: Any = model_cls
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        field = current.model_fields.get(part)
+        if field is None:
+            return []
+        ann = field.annotation
+        # unwrap list[X], X | None
+        for _ in range(3):
+            args = [a for a in get_args(ann) if a is not type(None)]
+            if isinstance(ann, type) and issubclass(ann, BaseModel):
+                break
+            if args:
+                ann = args[0]
+        current = ann
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def to_document(record: BaseRecord) -> dict[str, Any]:
+    """A record as data files write it: ``kind`` first, defaults left out, JSON values.
+
+    What the store keeps and ``export`` writes; :func:`parse_record` reads it back unchanged.
+    """
+    data = record.model_dump(mode="json", exclude_defaults=True)
+    kind = getattr(record, "kind", None)
+    return {"kind": kind, **data} if kind else data
+
+
+def record_label(kind: str, raw: Any) -> str:
+    """How messages name a record: ``"candidate K-0042"``, never echoing a national register number."""
+    rid = raw.get("id") if isinstance(raw, dict) else None
+    if rid is not None and looks_like_nrn(str(rid), whole=False):
+        rid = "<id withheld>"  # never echo what may be a national register number
+    return f"{kind} {rid}" if rid is not None else f"{kind} (no id)"
+
+
+def parse_record(raw: Any, *, file: str | None = None,
+                 index: int | None = None) -> tuple[Record | None, list[RecordProblem]]:
+    """Validate one raw mapping into a record; return (record, problems).
+
+    ``kind`` selects the record type. On failure the record is None and ``problems`` names
+    file, record and field for every problem found.
+    """
+    where_file = file if index is None or file is None else f"{file}[{index + 1}]"
+    if not isinstance(raw, dict):
+        return None, [RecordProblem(where_file, None, None,
+                                    f"each record must be a mapping with a 'kind', got {type(raw).__name__}")]
+    kind = raw.get("kind")
+    cls = RECORD_KINDS.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        return None, [RecordProblem(where_file, record_label("record", raw), "kind",
+                                    f"must be one of {', '.join(sorted(RECORD_KINDS))}, got {kind!r}")]
+    try:
+        return cls.model_validate(raw), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            items, field = _where(raw, loc)
+            record = record_label(kind, raw) + (f", {items}" if items else "")
+            problems.append(RecordProblem(where_file, record, field or None, _message(err, cls, loc)))
+        return None, problems
