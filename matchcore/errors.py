@@ -25,6 +25,7 @@ __all__ = [
     "AccountError",
     "InstrumentFailed",
     "CarvingError",
+    "EditConflict",
     "closest",
     "did_you_mean",
 ]
@@ -124,6 +125,43 @@ class InstrumentFailed(PluginError):
 
 class CarvingError(MatchcoreError):
     """A carving option has a value carving cannot work with."""
+
+
+class EditConflict(MatchcoreError):
+    """Someone else saved the record after it was read: nothing of this save was written.
+
+    ``record`` names it ("task t05 of scan haven-2025-03"); ``by`` and ``at`` (ISO time, UTC)
+    the latest other change; ``fields`` the fields changed meanwhile as ``(name, their value,
+    your value)``; ``action`` is ``changed``, ``removed`` (it is gone) or ``added`` (the id was
+    taken meanwhile); a field given as ``(name, their value)`` only is shown without yours. The
+    message is one line, so that the CLI prints it as one problem.
+    """
+
+    def __init__(self, record: str, *, by: str | None, at: str | None,
+                 fields: Iterable[tuple] = (), action: str = "changed"):
+        self.record, self.by, self.at, self.action = record, by, at, action
+        self.fields = list(fields)
+        when = f" at {at.replace('T', ' ')[:16]} UTC" if at else ""
+        msg = f"{record} was {action} by {by or 'someone'}{when} after you read it"
+        if self.fields:
+            msg += ": " + ", ".join(
+                f"{f[0]} is now {_shown(f[1])}" + (f" (yours: {_shown(f[2])})" if len(f) > 2 else "")
+                for f in self.fields)
+        super().__init__(msg + "; nothing of yours was saved")
+
+
+def _shown(value: object) -> str:
+    if value is None or value == [] or value == "":
+        return "empty"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value))
+    if isinstance(value, dict):
+        return " ".join(f"{k} {v}" for k, v in value.items())
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 def closest(word: str, choices: Iterable[str] | Mapping[str, str], *, cutoff: float = 70,

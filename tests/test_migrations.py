@@ -14,7 +14,7 @@ from matchcore.store.io import export_store, import_paths
 OLD_DB = Path(__file__).parent / "fixtures" / "store_v3.sql"
 CORE_TABLES = {"_sqlite_migrations", "meta", "employers", "functions", "function_competences",
                "candidates", "candidate_competences", "scans", "scan_tasks", "vocab_concepts",
-               "vocab_labels", "match_cache"}
+               "vocab_labels", "match_cache", "revisions"}
 WEB_TABLES = {"users", "sessions", "contact_log", "audit_log"}
 
 
@@ -53,10 +53,11 @@ def applied(store: Store) -> list[tuple[str, str]]:
 def test_the_store_holds_only_its_own_tables(tmp_path, core_only):
     store = Store.open(tmp_path / "a.db")
     assert set(store.db.table_names()) == CORE_TABLES
-    assert store.schema_version == SCHEMA_VERSION == 3
-    assert store.meta("schema_version") == "3"
+    assert store.schema_version == SCHEMA_VERSION == 4
+    assert store.meta("schema_version") == "4"
     assert applied(store) == [("matchcore.store", "m1_initial"), ("matchcore.store", "m2_vocabulary"),
-                              ("matchcore.store", "m3_web_tables_to_matchcore_web")]
+                              ("matchcore.store", "m3_web_tables_to_matchcore_web"),
+                              ("matchcore.store", "m4_revisions")]
 
 
 def test_the_web_app_adds_its_set_to_a_store_opened_before(tmp_path, core_only):
@@ -67,7 +68,7 @@ def test_the_web_app_adds_its_set_to_a_store_opened_before(tmp_path, core_only):
     migrations.register(schema.WEB)  # once is enough
     store = Store.open(tmp_path / "a.db")
     assert set(store.db.table_names()) == CORE_TABLES | WEB_TABLES
-    assert applied(store)[3:] == [("matchcore.web", "m1_accounts_and_logs")]
+    assert applied(store)[SCHEMA_VERSION:] == [("matchcore.web", "m1_accounts_and_logs")]
     assert store.schema_version == SCHEMA_VERSION
 
 
@@ -77,7 +78,7 @@ def test_a_database_from_before_migration_sets_opens_and_keeps_working(tmp_path,
 
     path = old_database(tmp_path / "old.db", version)
     store = Store.open(path)
-    assert store.schema_version == SCHEMA_VERSION and store.meta("schema_version") == "3"
+    assert store.schema_version == SCHEMA_VERSION and store.meta("schema_version") == str(SCHEMA_VERSION)
     assert {s for s, _ in applied(store)} == {"matchcore.store", "matchcore.web"}
     assert set(store.db.table_names()) == CORE_TABLES | WEB_TABLES
     # the records read back as they were written
@@ -103,7 +104,7 @@ def test_a_database_from_before_migration_sets_opens_and_keeps_working(tmp_path,
         assert not accounts.accounts_on(store)
     store.close()
     again = Store.open(path)
-    assert len(applied(again)) == 4 and again.count("candidate") == 2
+    assert len(applied(again)) == SCHEMA_VERSION + 1 and again.count("candidate") == 2
     again.close()
 
 
@@ -117,9 +118,10 @@ def test_an_old_database_opens_without_the_web_app(tmp_path, core_only):
 def test_a_database_from_a_newer_matchcore_is_refused(tmp_path, core_only):
     store = Store.open(tmp_path / "a.db")
     store.db["_sqlite_migrations"].insert(
-        {"migration_set": "matchcore.store", "name": "m4_from_the_future", "applied_at": "2099-01-01"})
+        {"migration_set": "matchcore.store", "name": "m99_from_the_future", "applied_at": "2099-01-01"})
     store.close()
-    with pytest.raises(StoreError, match=r"schema version 4 is newer than this matchcore understands \(3\)"):
+    with pytest.raises(StoreError, match=rf"schema version {SCHEMA_VERSION + 1} is newer than this "
+                                         rf"matchcore understands \({SCHEMA_VERSION}\)"):
         Store.open(tmp_path / "a.db")
 
 

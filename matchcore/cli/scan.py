@@ -4,6 +4,13 @@ Entry asks only for what was not given as an option and checks every answer as i
 (numbers in range, known roles, complexity 1..5, competences against the vocabulary). Each
 accepted change is written to the store at once, so an interrupted session loses nothing but
 the task being typed.
+
+Another coach (or the tablet) may change the same scan meanwhile: each command notes the
+revisions it read and saves only the fields typed, against them (the store's ``save_task``,
+``remove_task``, ``add_role``). A task changed by someone else in between is a conflict: the
+error names who changed what, and the command line that enters the change again is printed so
+that nothing typed is lost. Adding tasks never conflicts: a task without ``--id`` takes the next
+free id when it is saved.
 """
 from __future__ import annotations
 
@@ -16,26 +23,38 @@ from matchcore.cli.scan_prompts import (
     PER,
     STRAINS,
     WHEN,
+    changed_fields,
     hours_of,
     next_task_id,
     prompt_role,
+    role_command,
     role_from_spec,
+    task_command,
     task_fields,
 )
-from matchcore.errors import MatchcoreError, NotFound, ValidationFailed, closest
+from matchcore.errors import EditConflict, MatchcoreError, NotFound, ValidationFailed, closest
 from matchcore.model import parse_record, task_hours_per_week
 
 __all__ = ["scan"]
 
+BY = "cli"  # who the revisions name for changes made here (the web names its user)
 
-def _save(store, doc: dict, what: str):
-    """Validate the whole scan document and write it in one transaction."""
-    scan, problems = parse_record(doc)
-    if problems:
-        raise ValidationFailed(problems)
-    store.save_scan(scan)
-    click.echo(f"saved: {what}")
-    return scan
+
+def _refused(ctx, exc: MatchcoreError, scan_id: str, kept: str) -> None:
+    """A save refused (conflict): the one-line error, then what was typed, as a command to rerun."""
+    for line in str(exc).splitlines():
+        click.echo(f"error: {line}", err=True)
+    click.echo(f"your input is kept here: look at 'matchcore scan show {scan_id}', then to save "
+               f"it after all, run: {kept}", err=True)
+    ctx.exit(1)
+
+
+def _add_role(ctx, store, scan_id: str, role: dict) -> None:
+    try:
+        store.add_role(scan_id, role, by=BY)
+    except EditConflict as exc:
+        _refused(ctx, exc, scan_id, role_command(scan_id, role))
+    click.echo(f"saved: role {role['id']}")
 
 
 def _scan_doc(scan) -> dict:
@@ -115,18 +134,24 @@ def scan_new(ctx, scan_id, employer, scan_date, consultant, full_time_hours, shi
         doc["consultant"] = consultant
     if carved_hourly_cost is not None:
         doc["carved_hourly_cost_eur"] = carved_hourly_cost
-    _save(store, doc, f"scan {scan_id}")
+    new, problems = parse_record(doc)
+    if problems:
+        raise ValidationFailed(problems)
+    store.create_record(new, by=BY)  # another session creating the same id: a conflict
+    click.echo(f"saved: scan {scan_id}")
+    taken = set()
     for spec in roles:
-        doc["roles"].append(role_from_spec(spec))
-        _save(store, doc, f"role {doc['roles'][-1]['id']}")
+        role = role_from_spec(spec)
+        _add_role(ctx, store, scan_id, role)
+        taken.add(role["id"])
     if interactive:
         click.echo("Roles observed (Enter on an empty id to finish).")
         while True:
-            role = prompt_role({r["id"] for r in doc["roles"]})
+            role = prompt_role(taken)
             if role is None:
                 break
-            doc["roles"].append(role)
-            _save(store, doc, f"role {role['id']}")
+            _add_role(ctx, store, scan_id, role)
+            taken.add(role["id"])
     click.echo(f"Next: matchcore scan add-task {scan_id}")
 
 
@@ -143,15 +168,16 @@ def scan_add_role(ctx, scan_id, roles):
         matchcore scan add-role haven-2025-03 --role kraanman:Kraanman:48:8
     """
     store = get_store(ctx)
-    doc = _scan_doc(store.scan(scan_id))
-    doc.setdefault("roles", [])
+    taken = {r.id for r in store.scan(scan_id).roles}
     specs = [role_from_spec(s) for s in roles]
     while True:
-        role = specs.pop(0) if specs else (None if roles else prompt_role({r["id"] for r in doc["roles"]}))
+        role = specs.pop(0) if specs else (None if roles else prompt_role(taken))
         if role is None:
             return
-        doc["roles"].append(role)
-        _save(store, doc, f"role {role['id']}")
+        if role["id"] in taken:
+            raise MatchcoreError(f"scan {scan_id}: role {role['id']} exists already")
+        _add_role(ctx, store, scan_id, role)
+        taken.add(role["id"])
 
 
 TASK_OPTIONS = [
@@ -204,15 +230,22 @@ def scan_add_task(ctx, scan_id, **opts):
     interactive = opts.get("description") is None
     while True:
         scan_rec = store.scan(scan_id)
-        if opts.get("task_id") and any(t.id == opts["task_id"] for t in scan_rec.tasks):
-            raise MatchcoreError(f"scan {scan_id}: task {opts['task_id']} exists already; "
-                                 f"change it with 'matchcore scan edit-task {scan_id} {opts['task_id']}'")
+        explicit = opts.get("task_id")
+        if explicit and any(t.id == explicit for t in scan_rec.tasks):
+            raise MatchcoreError(f"scan {scan_id}: task {explicit} exists already; "
+                                 f"change it with 'matchcore scan edit-task {scan_id} {explicit}'")
         if interactive:
-            click.echo(f"New task {opts.get('task_id') or next_task_id(scan_rec)} for scan {scan_id}")
+            click.echo(f"New task {explicit or next_task_id(scan_rec)} for scan {scan_id}")
         task = task_fields(opts, scan_rec, None, interactive)
-        doc = _scan_doc(scan_rec)
-        doc.setdefault("tasks", []).append(task)
-        saved = _save(store, doc, f"task {task['id']} ({hours_of(task, scan_rec.shifts_per_day):.2f} h/week)")
+        try:
+            # without --id the next free id is taken when saving: two sessions adding tasks
+            # at once both land
+            saved = store.save_task(scan_id, task, expected_revision=None, auto_id=not explicit, by=BY)
+        except EditConflict as exc:
+            _refused(ctx, exc, scan_id, task_command("add-task", scan_id, task | {"id": None}))
+        if saved.id != task["id"]:
+            click.echo(f"({task['id']} was taken meanwhile by another session)")
+        click.echo(f"saved: task {saved.id} ({task_hours_per_week(saved, scan_rec.shifts_per_day):.2f} h/week)")
         if not interactive or not click.confirm("Add another task?", default=False):
             return saved
         opts = {k: None for k in opts} | {"competences": (), "strains": ()}
@@ -231,15 +264,23 @@ def scan_edit_task(ctx, scan_id, task_id, **opts):
         matchcore scan edit-task haven-2025-03 t06 --hours-per-week 20
     """
     store = get_store(ctx)
-    scan_rec = store.scan(scan_id)
-    doc = _scan_doc(scan_rec)
+    scan_rec = store.scan(scan_id)  # with the revisions read: the edit is saved against them
     idx = _task_index(scan_rec, task_id)
-    current = doc["tasks"][idx]
+    read = scan_rec.tasks[idx]
+    current = _scan_doc(scan_rec)["tasks"][idx]
     given = any(v not in (None, ()) for v in opts.values())
     task = task_fields(opts, scan_rec, current, interactive=not given)
     task["id"] = task_id
-    doc["tasks"][idx] = task
-    _save(store, doc, f"task {task_id} ({hours_of(task, scan_rec.shifts_per_day):.2f} h/week)")
+    changed = changed_fields(current, task)
+    if not changed:
+        click.echo(f"no change: task {task_id}")
+        return
+    try:
+        store.save_task(scan_id, task, expected_revision=read.revision, fields=changed, by=BY)
+    except EditConflict as exc:
+        _refused(ctx, exc, scan_id, task_command("edit-task", scan_id, task, changed, task_id))
+    click.echo(f"saved: task {task_id} ({hours_of(task, scan_rec.shifts_per_day):.2f} h/week; "
+               f"changed {', '.join(changed)})")
 
 
 def _task_index(scan_rec, task_id: str) -> int:
@@ -265,12 +306,15 @@ def scan_remove_task(ctx, scan_id, task_id, yes):
     store = get_store(ctx)
     scan_rec = store.scan(scan_id)
     idx = _task_index(scan_rec, task_id)
-    if not yes and not click.confirm(f"Remove {task_id}: {scan_rec.tasks[idx].description}?", default=False):
+    task = scan_rec.tasks[idx]
+    if not yes and not click.confirm(f"Remove {task_id}: {task.description}?", default=False):
         click.echo("kept")
         return
-    doc = _scan_doc(scan_rec)
-    del doc["tasks"][idx]
-    _save(store, doc, f"removed task {task_id}")
+    try:  # not if someone changed it since it was shown
+        store.remove_task(scan_id, task_id, expected_revision=task.revision, by=BY)
+    except EditConflict as exc:
+        _refused(ctx, exc, scan_id, f"matchcore scan remove-task {scan_id} {task_id}")
+    click.echo(f"saved: removed task {task_id}")
 
 
 @scan.command("show")

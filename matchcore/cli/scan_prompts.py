@@ -6,6 +6,7 @@ roles of the scan (with a "did you mean"), strains, and competence names against
 from __future__ import annotations
 
 import re
+import shlex
 
 import click
 from rapidfuzz import fuzz, process
@@ -13,8 +14,9 @@ from rapidfuzz import fuzz, process
 from matchcore.errors import MatchcoreError, closest
 from matchcore.model import Task, task_hours_per_week
 
-__all__ = ["PER", "STRAINS", "WHEN", "KnownRole", "StrainList", "hours_of", "next_task_id",
-           "prompt_role", "role_from_spec", "task_fields"]
+__all__ = ["PER", "STRAINS", "WHEN", "KnownRole", "StrainList", "changed_fields", "hours_of",
+           "next_task_id", "prompt_role", "role_command", "role_from_spec", "task_command",
+           "task_fields"]
 
 PER = ("shift", "day", "week", "month", "year")
 WHEN = ("continuous", "morning", "afternoon", "evening", "night", "on_call")
@@ -286,3 +288,53 @@ def _canonical(name: str, known: list[str]) -> str:
     return folded.get(name.casefold(), name)
 
 
+
+
+def changed_fields(old: dict, new: dict) -> list[str]:
+    """The task fields an edit changed, defaults filled in on both sides (what is saved)."""
+    def full(doc):
+        try:
+            return Task.model_validate(doc).model_dump(mode="json")
+        except ValueError:
+            return doc
+    a, b = full(old), full(new)
+    return sorted(k for k in set(a) | set(b) if k != "id" and a.get(k) != b.get(k))
+
+
+_VOLUME = ("frequency", "minutes", "days_per_week", "hours_per_week")
+
+
+def task_command(command: str, scan_id: str, task: dict, fields: list[str] | None = None,
+                 task_id: str | None = None) -> str:
+    """The ``matchcore scan add-task|edit-task`` line that enters ``task`` again (only
+    ``fields`` for an edit), so that what was typed is not lost when a save is refused."""
+    names = list(fields) if fields is not None else list(task)
+    if any(f in _VOLUME for f in names):  # the volume options go together
+        names += [f for f in _VOLUME if f in task and f not in names]
+    args = ["matchcore", "scan", command, scan_id] + ([task_id] if task_id else [])
+    if command == "add-task" and task.get("id") and fields is None:
+        args += ["--id", task["id"]]
+    for name in names:
+        value = task.get(name)
+        if name == "frequency" and value:
+            args += ["--times", f"{value['times']:g}", "--per", value["per"]]
+        elif name in ("competences", "strain"):
+            option = "--competence" if name == "competences" else "--strain"
+            for item in value or []:
+                args += [option, item]
+        elif name in ("core", "safety_critical"):
+            args.append(("--" if value else "--no-") + name.replace("_", "-"))
+        elif name != "id" and name in _OPTION_FIELDS:
+            args += ["--" + name.replace("_", "-"),
+                     "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))]
+    return " ".join(shlex.quote(a) for a in args)
+
+
+_OPTION_FIELDS = ("description", "role", "minutes", "days_per_week", "hours_per_week",
+                  "complexity", "zone", "when", "notes")
+
+
+def role_command(scan_id: str, role: dict) -> str:
+    spec = ":".join(str(role.get(k, "")) for k in ("id", "title", "hourly_cost_eur", "headcount"))
+    return " ".join(shlex.quote(a) for a in ("matchcore", "scan", "add-role", scan_id,
+                                            "--role", spec.rstrip(":")))

@@ -24,6 +24,8 @@ import sqlite_utils
 
 from matchcore.errors import NotFound, StoreError, UnknownReference, closest
 from matchcore.model import Candidate, Employer, Function, Scan, task_hours_per_week, to_document
+from matchcore.store import edits
+from matchcore.store import revisions as rv
 from matchcore.store.migrations import SCHEMA_VERSION, core_version, migrate
 
 __all__ = ["Store", "default_db_path", "SCHEMA_VERSION"]
@@ -115,7 +117,8 @@ class Store:
             self._bump()
 
     # --- writes -----------------------------------------------------------------------
-    def upsert(self, records: Iterable[Employer | Candidate | Scan]) -> dict[str, int]:
+    def upsert(self, records: Iterable[Employer | Candidate | Scan], *,
+               by: str | None = None) -> dict[str, int]:
         """Insert or update records by id, all in one transaction; return counts per kind.
 
         Employers come first so that scans in the same batch may refer to them.
@@ -130,7 +133,7 @@ class Store:
         counts: dict[str, int] = {}
         with self.transaction():
             for rec in sorted(records, key=lambda r: order[r.kind]):
-                getattr(self, f"_put_{rec.kind}")(rec)
+                self._put(rec, by)
                 counts[rec.kind] = counts.get(rec.kind, 0) + 1
         return counts
 
@@ -204,10 +207,60 @@ class Store:
             pk=("scan_id", "task_id"),
         )
 
-    def save_scan(self, scan: Scan) -> None:
-        """Write one scan at once (used by interactive entry: every change is kept)."""
+    def save_scan(self, scan: Scan, *, by: str | None = None) -> None:
+        """Write one whole scan at once (a new scan; edits go through :meth:`save_task` and
+        :meth:`save_record`, which check revisions)."""
         with self.transaction():
-            self._put_scan(scan)
+            self._put(scan, by)
+
+    # --- revisions (matchcore.store.revisions, matchcore.store.edits) ----------------------
+    def _stored_doc(self, kind: str, record_id: str) -> dict | None:
+        row = self.db.execute(f"select doc from {self._TABLES[kind]} where id = ?",
+                              [record_id]).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def _put(self, rec: Employer | Candidate | Scan, by: str | None) -> None:
+        """Write a record and count the revisions of what changed in it (``by``: who; "cli")."""
+        old = self._stored_doc(rec.kind, rec.id)
+        getattr(self, f"_put_{rec.kind}")(rec)
+        new = self._stored_doc(rec.kind, rec.id)
+        if rec.kind == "scan":
+            rv.revise_scan(self.db, rec.id, old, new, by)
+        else:
+            rv.revise_record(self.db, rec.kind, rec.id, old, new, by)
+
+    def revision(self, kind: str, record_id: str, scan_id: str = "") -> int:
+        """The revision of a record now (0: never saved since revisions exist); tasks and roles
+        by ``scan_id`` too."""
+        return rv.number(rv.current(self.db, kind, record_id, scan_id))
+
+    def save_task(self, scan_id: str, task, *, expected_revision: int | None,
+                  fields: Iterable[str] | None = None, by: str | None = None,
+                  auto_id: bool = False):
+        """Add (``expected_revision`` None) or change one task, checked against its revision:
+        see :func:`matchcore.store.edits.save_task`. Raises EditConflict."""
+        return edits.save_task(self, scan_id, task, expected_revision=expected_revision,
+                               fields=fields, by=by, auto_id=auto_id)
+
+    def remove_task(self, scan_id: str, task_id: str, *, expected_revision: int,
+                    by: str | None = None):
+        """Remove a task unless it changed since it was read. Raises EditConflict."""
+        return edits.remove_task(self, scan_id, task_id, expected_revision=expected_revision, by=by)
+
+    def add_role(self, scan_id: str, role, *, by: str | None = None):
+        """Add a role to a scan; the same role id added meanwhile raises EditConflict."""
+        return edits.add_role(self, scan_id, role, by=by)
+
+    def create_record(self, record: Employer | Candidate | Scan, *, by: str | None = None) -> None:
+        """Store a new record; its id taken meanwhile raises EditConflict (never overwritten)."""
+        edits.create_record(self, record, by=by)
+
+    def save_record(self, record: Employer | Candidate | Scan, *, expected_revision: int,
+                    fields: Iterable[str] | None = None, by: str | None = None):
+        """Change an employer, candidate or a scan's own fields against the revision read.
+        Raises EditConflict."""
+        return edits.save_record(self, record, expected_revision=expected_revision,
+                                 fields=fields, by=by)
 
     # --- reads ------------------------------------------------------------------------
     _TABLES = {"employer": "employers", "candidate": "candidates", "scan": "scans",
@@ -235,7 +288,10 @@ class Store:
         row = self.db.execute(f"select doc from {table} where id = ?", [record_id]).fetchone()
         if row is None:
             raise NotFound(kind, record_id, self.suggest(kind, record_id))
-        return _MODELS[kind].model_validate(json.loads(row[0]))
+        rec = _MODELS[kind].model_validate(json.loads(row[0]))
+        if kind == "scan":
+            return rv.stamp_scan(rec, rv.scan_revisions(self.db, record_id))
+        return rv.stamp(rec, rv.current(self.db, kind, record_id))
 
     def employer(self, employer_id: str) -> Employer:
         return self.record("employer", employer_id)
@@ -258,8 +314,14 @@ class Store:
     def records(self, kind: str) -> Iterator[Employer | Candidate | Scan]:
         """Every employer, candidate or scan, by id."""
         model = _MODELS[kind]
-        for (doc,) in self.db.execute(f"select doc from {self._TABLES[kind]} order by id"):
-            yield model.model_validate(json.loads(doc))
+        revs = rv.kind_revisions(self.db, kind)
+        for (doc,) in self.db.execute(f"select doc from {self._TABLES[kind]} order by id").fetchall():
+            rec = model.model_validate(json.loads(doc))
+            if kind == "scan":
+                rv.stamp_scan(rec, rv.scan_revisions(self.db, rec.id))
+            else:
+                rv.stamp(rec, revs.get(rec.id))
+            yield rec
 
     def employers(self) -> Iterator[Employer]:
         return self.records("employer")

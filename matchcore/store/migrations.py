@@ -107,6 +107,23 @@ def _m3_web_tables_to_matchcore_web(db: sqlite_utils.Database) -> None:
     layout of the store's own tables to this matchcore and to the ones before it."""
 
 
+@CORE(name="m4_revisions")
+def _m4_revisions(db: sqlite_utils.Database) -> None:
+    """The revision history of every editable record (:mod:`matchcore.store.revisions`).
+
+    One row per save that changed a record: ``kind`` is employer, candidate, scan, task, role or
+    contact; ``parent`` the scan id of a task or role ('' otherwise); ``fields`` the JSON list of
+    the field names that changed; ``removed`` 1 on the row that recorded a removal. A record's
+    revision is its highest ``revision``; records stored before this step have revision 0.
+    """
+    db["revisions"].create(
+        {"kind": str, "parent": str, "id": str, "revision": int, "changed_by": str,
+         "changed_at": str, "fields": str, "removed": int},
+        pk=("kind", "parent", "id", "revision"), not_null={"kind", "parent", "id", "revision"},
+        if_not_exists=True,
+    )
+
+
 def step_names(migrations: Migrations) -> list[str]:
     """The names of a set's steps, in order (what is pending on an empty database)."""
     return [m.name for m in migrations.pending(sqlite_utils.Database(memory=True))]

@@ -8,6 +8,10 @@ two coaches do not phone one employer twice in a week with the same question.
 ``token_set_ratio`` puts at :data:`SAME_KIND_SCORE` or more after case and accents are folded
 ("Afwasser / keukenhulp" and "keukenhulp" are the same kind; "Afwasser" and "Zaalmedewerker"
 are not).
+
+Each entry has a revision (``matchcore.store.revisions``, kind ``contact``): a correction
+(:func:`update_call`) names the revision it started from and changes only the fields given, so
+that two coaches correcting one entry never overwrite each other silently.
 """
 from __future__ import annotations
 
@@ -16,6 +20,8 @@ import unicodedata
 
 from rapidfuzz import fuzz
 
+from matchcore.errors import EditConflict, NotFound
+from matchcore.store import revisions
 from matchcore.web import audit
 
 __all__ = [
@@ -27,6 +33,7 @@ __all__ = [
     "recent_similar_calls",
     "record_call",
     "same_kind",
+    "update_call",
 ]
 
 OUTCOMES = {
@@ -92,15 +99,50 @@ def record_call(store, *, user: str, employer_id: str, function_id: str | None,
            "outcome_date": outcome_date, "feedback_date": feedback_date, "note": note}
     with store.db.atomic():
         rid = store.db["contact_log"].insert(row).last_pk
+        revisions.note(store.db, "contact", str(rid), [k for k, v in row.items() if v], user)
         audit.record(store, user, "call.record", f"employer:{employer_id}",
                      {k: v for k, v in row.items() if k not in ("at", "by_user") and v})
     return rid
 
 
 def calls_for(store, employer_id: str, *, limit: int = 100) -> list[dict]:
-    """The employer's calls, newest first."""
-    return store.rows("select * from contact_log where employer_id = ? order by at desc, id desc "
-                      "limit ?", [employer_id, limit])
+    """The employer's calls, newest first, each with its ``revision``."""
+    return store.rows("select c.*, " + _REVISION + " from contact_log c where employer_id = ? "
+                      "order by at desc, id desc limit ?", [employer_id, limit])
+
+
+_REVISION = ("coalesce((select max(r.revision) from revisions r where r.kind = 'contact' "
+             "and r.parent = '' and r.id = cast(c.id as text)), 0) as revision")
+EDITABLE = ("outcome", "outcome_date", "feedback_date", "note")
+
+
+def update_call(store, call_id: int, changes: dict, *, expected_revision: int, user: str) -> dict:
+    """Correct a contact-log entry: the fields in ``changes`` (clean values, as
+    :func:`check_call` gives), against the revision read; return the entry as stored.
+
+    Raises
+    ------
+    EditConflict
+        Someone changed the entry since ``expected_revision``; nothing is written.
+    """
+    with store.db.atomic():
+        rows = store.rows("select c.*, " + _REVISION + " from contact_log c where id = ?", [call_id])
+        if not rows:
+            raise NotFound("call", str(call_id))
+        row = rows[0]
+        if row["revision"] != expected_revision:
+            since = revisions.changes_since(store.db, "contact", str(call_id), expected_revision)
+            names = sorted({f for c in since for f in c.fields} & set(EDITABLE))
+            raise EditConflict(f"call {call_id} to employer {row['employer_id']}",
+                               by=since[-1].by if since else None, at=since[-1].at if since else None,
+                               fields=[(f, row[f], changes.get(f, row[f])) for f in names])
+        changed = {k: v for k, v in changes.items() if k in EDITABLE and row[k] != v}
+        if changed:
+            store.db["contact_log"].update(call_id, changed)
+            revisions.note(store.db, "contact", str(call_id), changed, user)
+            audit.record(store, user, "call.edit", f"employer:{row['employer_id']}",
+                         {"call": call_id, "fields": sorted(changed)})
+    return store.rows("select c.*, " + _REVISION + " from contact_log c where id = ?", [call_id])[0]
 
 
 def recent_similar_calls(store, employer_id: str, *, function_id: str | None,

@@ -23,9 +23,11 @@ __all__ = [
     "check_new_scan",
     "check_role",
     "check_task",
+    "conflict_errors",
     "next_task_id",
     "scan_values",
     "slug",
+    "task_changes",
     "task_from_values",
     "task_values",
 ]
@@ -200,6 +202,40 @@ def check_task(scan: Scan, values: dict, *, editing: str | None = None,
     if errors:
         return None, errors
     return record, {}
+
+
+# --- revisions: what an edit changed, and a conflict next to the fields ---------------------
+
+# The task fields the form shows (not ``extra``, which only files carry and an edit keeps).
+FORM_TASK_ATTRS = ("description", "role", "frequency", "minutes", "hours_per_week",
+                   "days_per_week", "complexity", "core", "safety_critical", "competences",
+                   "zone", "when", "strain", "notes")
+_FORM_FIELD_OF = {"frequency": "times", "competences": "competence"}
+
+
+def task_changes(stored, new) -> list[str]:
+    """The fields of the form whose value ``new`` (a validated task) changes in ``stored``."""
+    return [f for f in FORM_TASK_ATTRS if getattr(stored, f) != getattr(new, f)]
+
+
+def conflict_errors(exc) -> tuple[str, dict[str, str]]:
+    """An EditConflict as the form shows it: the message above the form (which stays while the
+    form is checked as it is typed), and next to each field changed meanwhile its value now."""
+    then = {"removed": "save to add it again as a new task",
+            "added": "choose another id (or leave the id empty) and save again"}.get(
+        exc.action, "save again to put it in place of their change, or reload the page to start "
+                    "from theirs")
+    errors = {}
+    for item in exc.fields:
+        name, theirs = item[0], item[1]
+        if isinstance(theirs, dict):
+            theirs = " ".join(f"{k} {v}" for k, v in theirs.items())
+        elif isinstance(theirs, list):
+            theirs = ", ".join(map(str, theirs))
+        errors.setdefault(_FORM_FIELD_OF.get(name, name),
+                          f"changed meanwhile by {exc.by or 'someone'}; now: "
+                          f"{theirs if theirs not in (None, '') else 'empty'}")
+    return f"Not saved: {exc}. What you typed is kept below: {then}.", errors
 
 
 # --- scans and roles -----------------------------------------------------------------------

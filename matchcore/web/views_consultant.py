@@ -1,5 +1,11 @@
 """Consultant pages: Quick Scans (create, roles, tasks entered one by one and saved at once),
-the carving with its options, and the advice document."""
+the carving with its options, and the advice document.
+
+Several coaches (and the tablet) may work on one scan at once. A task's edit and remove forms
+carry the task's revision in a hidden field; the save changes only the fields the form changed,
+against that revision (``Store.save_task``). When someone else saved the task in between, the
+answer is 409 with the form as typed and a message naming who changed which fields; new tasks
+take the next free id when saved, so two coaches adding tasks never collide."""
 from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
@@ -7,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.routing import Route
 
-from matchcore.errors import CarvingError, NotFound
+from matchcore.errors import CarvingError, EditConflict, NotFound
 from matchcore.model import Task, task_hours_per_week
 from matchcore.web import audit, engine, forms
 from matchcore.web.rendering import is_htmx, render, store_of, user_of
@@ -52,10 +58,13 @@ def _create_scan(request: Request, form):
     scan, errors = forms.check_new_scan(store, values)
     if errors:
         return new_scan_page(request, values=values, errors=errors, status=422)
-    with store.db.atomic():
-        store.save_scan(scan)
-        audit.record(store, user_of(request), "scan.create", f"scan:{scan.id}",
-                     scan.model_dump(mode="json", exclude_defaults=True))
+    try:
+        with store.db.atomic():
+            store.create_record(scan, by=user_of(request))  # the same id created meanwhile: 409
+            audit.record(store, user_of(request), "scan.create", f"scan:{scan.id}",
+                         scan.model_dump(mode="json", exclude_defaults=True))
+    except EditConflict as exc:
+        return new_scan_page(request, values=values, errors={"id": str(exc)}, status=409)
     return RedirectResponse(f"/scans/{scan.id}", status_code=303)
 
 
@@ -87,7 +96,8 @@ def _scan_context(store, scan, **extra) -> dict:
            "strain_options": forms.STRAINS, "competence_names": engine.competence_names(store),
            "next_id": forms.next_task_id(scan), "slots": forms.COMPETENCE_SLOTS,
            "task_values": _blank_task(scan), "task_errors": {}, "role_values": {},
-           "role_errors": {}, "editing": None, "saved": None}
+           "role_errors": {}, "editing": None, "saved": None, "revision": None,
+           "conflict": None, "removal_conflict": None}
     ctx.update(extra)
     return ctx
 
@@ -108,15 +118,21 @@ def _add_role(request: Request, form):
     store = store_of(request)
     sid = request.path_params["sid"]
     values = {f: str(form.get(f) or "").strip() for f in forms.ROLE_FIELDS}
-    with store.db.atomic():
-        scan = store.scan(sid)
-        new, errors = forms.check_role(scan, values)
-        if not errors:
-            store.save_scan(new)
-            audit.record(store, user_of(request), "scan.role.add", f"scan:{sid}", values)
+    scan = store.scan(sid)
+    new, errors = forms.check_role(scan, values)
+    status = 422
+    if not errors:
+        role = new.roles[-1]
+        try:
+            with store.db.atomic():  # only the role is added: what others saved meanwhile stays
+                store.add_role(sid, role, by=user_of(request))
+                audit.record(store, user_of(request), "scan.role.add", f"scan:{sid}", values)
+        except EditConflict as exc:
+            errors, status = {"role_id": str(exc)}, 409
+            scan = store.scan(sid)
     if errors:
         return render(request, "scan.html", _scan_context(store, scan, role_values=values,
-                                                          role_errors=errors), status=422)
+                                                          role_errors=errors), status=status)
     return RedirectResponse(f"/scans/{sid}#roles", status_code=303)
 
 
@@ -128,29 +144,58 @@ async def task_save(request: Request):
     return await run_in_threadpool(_task_save, request, form)
 
 
+def _revision(form) -> int | None:
+    raw = str(form.get("revision") or "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
 def _task_save(request: Request, form):
     store = store_of(request)
     sid = request.path_params["sid"]
     editing = request.path_params.get("tid")
     values = forms.task_values(form)
-    with store.db.atomic():
-        scan = store.scan(sid)
-        if editing is not None and not any(t.id == editing for t in scan.tasks):
-            raise NotFound("task", f"{sid}/{editing}")
+    user = user_of(request)
+    scan = store.scan(sid)
+    stored = next((t for t in scan.tasks if t.id == editing), None)
+    revision = _revision(form)
+    if revision is None and stored is not None:
+        revision = stored.revision  # a form from before revisions: checked from now on
+    if editing is not None and stored is None and revision is None:
+        raise NotFound("task", f"{sid}/{editing}")
+    if editing is not None and not values["id"]:
+        values["id"] = editing
+    if editing is not None and values["id"] != editing:
+        new, errors = None, {"id": "a task keeps its id; remove it and add a new task instead"}
+    else:
         new, errors = forms.check_task(scan, values, editing=editing)
-        if not errors:
-            store.save_scan(new)
-            task = next(t for t in new.tasks if t.id == (values["id"] or forms.task_from_values(values, scan)["id"]))
-            audit.record(store, user_of(request), "task.edit" if editing else "task.add",
-                         f"scan:{sid}/task:{task.id}",
-                         task.model_dump(mode="json", exclude_defaults=True))
-    if errors:
-        ctx = _scan_context(store, scan, task_values=values, task_errors=errors, editing=editing)
+    status, conflict = 422, None
+    if not errors:
+        task = next(t for t in new.tasks if t.id == (values["id"] or forms.task_from_values(values, scan)["id"]))
+        try:
+            with store.db.atomic():
+                if editing is not None:
+                    changed = forms.task_changes(stored, task) if stored is not None else None
+                    task = store.save_task(sid, task, expected_revision=revision, fields=changed, by=user)
+                else:
+                    task = store.save_task(sid, task, expected_revision=None,
+                                           auto_id=not values["id"], by=user)
+                audit.record(store, user, "task.edit" if editing else "task.add",
+                             f"scan:{sid}/task:{task.id}",
+                             task.model_dump(mode="json", exclude_defaults=True))
+        except EditConflict as exc:
+            (conflict, errors), status = forms.conflict_errors(exc), 409
+            scan = store.scan(sid)  # as it is now, with the other change
+            if exc.action == "removed":  # saving again adds it anew
+                editing, values = None, {**values, "id": ""}
+            revision = store.revision("task", editing, sid) if editing else None
+    if errors or conflict:
+        ctx = _scan_context(store, scan, task_values=values, task_errors=errors, editing=editing,
+                            revision=revision, conflict=conflict)
         if is_htmx(request):
-            return render(request, "_task_form.html", ctx, status=422)
-        return render(request, "task_edit.html" if editing else "scan.html", ctx, status=422)
+            return render(request, "_scan_tasks_and_form.html", ctx, status=status)
+        return render(request, "task_edit.html" if editing else "scan.html", ctx, status=status)
     if is_htmx(request):
-        ctx = _scan_context(store, new, saved=task.id)
+        ctx = _scan_context(store, store.scan(sid), saved=task.id)
         return render(request, "_scan_tasks_and_form.html", ctx)
     return RedirectResponse(f"/scans/{sid}?saved={task.id}#tasks", status_code=303)
 
@@ -187,25 +232,32 @@ def task_edit_page(request: Request):
     if task is None:
         raise NotFound("task", f"{scan.id}/{tid}")
     return render(request, "task_edit.html", _scan_context(
-        store, scan, task_values=forms.task_to_values(task), editing=tid))
+        store, scan, task_values=forms.task_to_values(task), editing=tid, revision=task.revision))
 
 
 async def task_delete(request: Request):
-    return await run_in_threadpool(_task_delete, request)
+    form = await request.form()
+    return await run_in_threadpool(_task_delete, request, form)
 
 
-def _task_delete(request: Request):
+def _task_delete(request: Request, form):
     store = store_of(request)
     sid, tid = request.path_params["sid"], request.path_params["tid"]
-    with store.db.atomic():
-        scan = store.scan(sid)
-        task = next((t for t in scan.tasks if t.id == tid), None)
-        if task is not None:
-            doc = scan.model_dump(mode="json", exclude_defaults=True)
-            doc["tasks"] = [t for t in doc.get("tasks", []) if t["id"] != tid]
-            store.save_scan(type(scan).model_validate(doc))
+    scan = store.scan(sid)
+    task = next((t for t in scan.tasks if t.id == tid), None)
+    revision = _revision(form)
+    if task is None and revision is None:
+        return RedirectResponse(f"/scans/{sid}#tasks", status_code=303)  # gone already
+    try:
+        with store.db.atomic():  # not when someone changed it since the page was shown
+            gone = store.remove_task(sid, tid, by=user_of(request), expected_revision=(
+                revision if revision is not None else task.revision))
             audit.record(store, user_of(request), "task.remove", f"scan:{sid}/task:{tid}",
-                         task.model_dump(mode="json", exclude_defaults=True))
+                         gone.model_dump(mode="json", exclude_defaults=True))
+    except EditConflict as exc:
+        return render(request, "scan.html", _scan_context(store, store.scan(sid), removal_conflict=(
+            f"{exc}. Task {tid} was not removed: look at it again below."
+            if exc.action != "removed" else str(exc))), status=409)
     return RedirectResponse(f"/scans/{sid}#tasks", status_code=303)
 
 

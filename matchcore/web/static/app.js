@@ -27,3 +27,13 @@ document.addEventListener("DOMContentLoaded", function () {
   var first = document.querySelector("[data-autofocus]");
   if (first) { first.focus(); }
 });
+// A task saved by someone else since this form was loaded answers 409 with the form as typed
+// and a message naming their change: show it where the consultant is (htmx leaves other 4xx
+// answers unswapped).
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var elt = event.detail.elt;
+  if (event.detail.xhr.status === 409 && elt && elt.id === "task-form") {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
