@@ -89,7 +89,7 @@ def user_add(ctx, name, password_stdin):
 
     store = get_store(ctx)
     add_user(store, name, _password(name, password_stdin))
-    with store.db.atomic():
+    with store.write(bump=False):
         audit.record(store, "cli", "user.add", f"user:{name}")
     click.echo(f"added user {name}; the web app now asks everyone to log in")
 
@@ -111,7 +111,7 @@ def user_passwd(ctx, name, password_stdin):
 
     store = get_store(ctx)
     set_password(store, name, _password(name, password_stdin))
-    with store.db.atomic():
+    with store.write(bump=False):
         audit.record(store, "cli", "user.passwd", f"user:{name}")
     click.echo(f"changed the password of {name}")
 
@@ -152,7 +152,7 @@ def user_remove(ctx, name):
 
     store = get_store(ctx)
     remove_user(store, name)
-    with store.db.atomic():
+    with store.write(bump=False):
         audit.record(store, "cli", "user.remove", f"user:{name}")
     left = "" if accounts_on(store) else " (no accounts left: the app runs without login on loopback only)"
     click.echo(f"removed user {name}{left}")

@@ -296,7 +296,7 @@ def save_cached(store, data: MatchData, params: str) -> None:
     arrays["__meta__"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), np.uint8)
     buf = io.BytesIO()
     np.savez(buf, **arrays)
-    with store.db.atomic():
+    with store.write(bump=False):
         store.db.execute("insert or replace into match_cache (name, key, blob) values (?, ?, ?)",
                          ["matcher", _cache_key(store, params), buf.getvalue()])
 

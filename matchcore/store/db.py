@@ -26,6 +26,7 @@ from matchcore.errors import NotFound, StoreError, UnknownReference, closest
 from matchcore.model import Candidate, Employer, Function, Scan, task_hours_per_week, to_document
 from matchcore.store import edits
 from matchcore.store import revisions as rv
+from matchcore.store.locking import BUSY_TIMEOUT_MS, immediate
 from matchcore.store.migrations import SCHEMA_VERSION, core_version, migrate
 
 __all__ = ["Store", "default_db_path", "SCHEMA_VERSION"]
@@ -74,10 +75,13 @@ class Store:
         try:
             self.db = sqlite_utils.Database(self.path)
             self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.execute("PRAGMA busy_timeout = 5000")
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if self.path != ":memory:":
                 self.db.enable_wal()
-            migrate(self.db, self.path)
+            # one process at a time checks and applies migrations: two first opens of a new
+            # file (four parallel `matchcore import`) must not both create the tables
+            with immediate(self.db.conn, path=self.path):
+                migrate(self.db, self.path)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a matchcore database ({exc})") from None
 
@@ -110,11 +114,21 @@ class Store:
         self._set_meta("data_version", str(self.data_version + 1))
 
     @contextmanager
-    def transaction(self) -> Iterator["Store"]:
-        """All writes inside happen together or not at all."""
-        with self.db.atomic():
+    def write(self, *, bump: bool = True) -> Iterator["Store"]:
+        """One write transaction (``BEGIN IMMEDIATE``, waiting its turn behind other writers):
+        all writes inside happen together or not at all. ``bump`` moves ``data_version`` (the
+        records changed); accounts, sessions and logs write with ``bump=False``. Nested calls
+        are savepoints."""
+        with immediate(self.db.conn, path=self.path):
             yield self
-            self._bump()
+            if bump:
+                self._bump()
+
+    @contextmanager
+    def transaction(self) -> Iterator["Store"]:
+        """A write of records: :meth:`write` with ``data_version`` moved."""
+        with self.write():
+            yield self
 
     # --- writes -----------------------------------------------------------------------
     def upsert(self, records: Iterable[Employer | Candidate | Scan], *,

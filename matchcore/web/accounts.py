@@ -83,7 +83,7 @@ def add_user(store, name: str, password: str) -> None:
     if store.db.execute("select 1 from users where name = ?", [name]).fetchone():
         raise AccountError(f"user {name!r} already exists; use 'matchcore user passwd {name}' "
                            "to change the password")
-    with store.db.atomic():
+    with store.write(bump=False):
         store.db["users"].insert({"name": name, "password_hash": _hasher().hash(password),
                                   "created_at": _iso(_now())})
 
@@ -91,7 +91,7 @@ def add_user(store, name: str, password: str) -> None:
 def set_password(store, name: str, password: str) -> None:
     """Change a password and log the account out everywhere."""
     _check_password(password)
-    with store.db.atomic():
+    with store.write(bump=False):
         cur = store.db.execute("update users set password_hash = ? where name = ?",
                                [_hasher().hash(password), name])
         if cur.rowcount == 0:
@@ -101,7 +101,7 @@ def set_password(store, name: str, password: str) -> None:
 
 def remove_user(store, name: str) -> None:
     """Remove an account and end its sessions."""
-    with store.db.atomic():
+    with store.write(bump=False):
         cur = store.db.execute("delete from users where name = ?", [name])
         if cur.rowcount == 0:
             known = ", ".join(u["name"] for u in list_users(store)) or "none"
@@ -134,7 +134,7 @@ def verify_password(store, name: str, password: str) -> bool:
     except (VerificationError, InvalidHashError):
         return False
     if hasher.check_needs_rehash(row[0]):
-        with store.db.atomic():
+        with store.write(bump=False):
             store.db.execute("update users set password_hash = ? where name = ?",
                              [hasher.hash(password), name])
     return True
@@ -151,7 +151,7 @@ def new_session(store, user_name: str | None) -> tuple[str, str]:
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     now = _now()
-    with store.db.atomic():
+    with store.write(bump=False):
         store.db["sessions"].insert({
             "token_hash": _token_hash(token), "user_name": user_name, "csrf_token": csrf,
             "created_at": _iso(now), "last_seen_at": _iso(now),
@@ -179,7 +179,7 @@ def load_session(store, token: str | None) -> dict | None:
         end_session(store, token)  # the account was removed
         return None
     if now - dt.datetime.fromisoformat(sess["last_seen_at"]) > dt.timedelta(minutes=5):
-        with store.db.atomic():
+        with store.write(bump=False):
             store.db.execute(
                 "update sessions set last_seen_at = ?, expires_at = ? where token_hash = ?",
                 [_iso(now), _iso(now + dt.timedelta(hours=SESSION_HOURS)), sess["token_hash"]])
@@ -188,12 +188,12 @@ def load_session(store, token: str | None) -> dict | None:
 
 def end_session(store, token: str | None) -> None:
     if token:
-        with store.db.atomic():
+        with store.write(bump=False):
             store.db.execute("delete from sessions where token_hash = ?", [_token_hash(token)])
 
 
 def purge_sessions(store) -> int:
     """Delete expired sessions; return how many."""
-    with store.db.atomic():
+    with store.write(bump=False):
         return store.db.execute("delete from sessions where expires_at <= ?",
                                 [_iso(_now())]).rowcount

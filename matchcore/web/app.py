@@ -66,11 +66,11 @@ async def login(request: Request):
         if accounts.verify_password(s, name, password):
             accounts.end_session(s, request.state.session_token)
             token, _ = accounts.new_session(s, name)
-            with s.db.atomic():
+            with s.write(bump=False):
                 audit.record(s, name, "login", f"user:{name}")
             accounts.purge_sessions(s)
             return token
-        with s.db.atomic():
+        with s.write(bump=False):
             audit.record(s, None, "login.failed", f"user:{name}")
         return None
 
@@ -92,7 +92,7 @@ def logout(request: Request):
     user = user_of(request)
     accounts.end_session(store, request.state.session_token)
     if user:
-        with store.db.atomic():
+        with store.write(bump=False):
             audit.record(store, user, "logout", f"user:{user}")
     response = RedirectResponse("/login" if request.state.accounts_on else "/", status_code=303)
     response.delete_cookie("matchcore_session")

@@ -97,7 +97,7 @@ def record_call(store, *, user: str, employer_id: str, function_id: str | None,
            "employer_id": employer_id, "function_id": function_id,
            "function_title": function_title, "candidate_id": candidate_id, "outcome": outcome,
            "outcome_date": outcome_date, "feedback_date": feedback_date, "note": note}
-    with store.db.atomic():
+    with store.write(bump=False):
         rid = store.db["contact_log"].insert(row).last_pk
         revisions.note(store.db, "contact", str(rid), [k for k, v in row.items() if v], user)
         audit.record(store, user, "call.record", f"employer:{employer_id}",
@@ -125,7 +125,7 @@ def update_call(store, call_id: int, changes: dict, *, expected_revision: int, u
     EditConflict
         Someone changed the entry since ``expected_revision``; nothing is written.
     """
-    with store.db.atomic():
+    with store.write(bump=False):
         rows = store.rows("select c.*, " + _REVISION + " from contact_log c where id = ?", [call_id])
         if not rows:
             raise NotFound("call", str(call_id))

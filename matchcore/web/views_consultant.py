@@ -59,7 +59,7 @@ def _create_scan(request: Request, form):
     if errors:
         return new_scan_page(request, values=values, errors=errors, status=422)
     try:
-        with store.db.atomic():
+        with store.write(bump=False):
             store.create_record(scan, by=user_of(request))  # the same id created meanwhile: 409
             audit.record(store, user_of(request), "scan.create", f"scan:{scan.id}",
                          scan.model_dump(mode="json", exclude_defaults=True))
@@ -124,7 +124,7 @@ def _add_role(request: Request, form):
     if not errors:
         role = new.roles[-1]
         try:
-            with store.db.atomic():  # only the role is added: what others saved meanwhile stays
+            with store.write(bump=False):  # only the role is added: what others saved meanwhile stays
                 store.add_role(sid, role, by=user_of(request))
                 audit.record(store, user_of(request), "scan.role.add", f"scan:{sid}", values)
         except EditConflict as exc:
@@ -172,7 +172,7 @@ def _task_save(request: Request, form):
     if not errors:
         task = next(t for t in new.tasks if t.id == (values["id"] or forms.task_from_values(values, scan)["id"]))
         try:
-            with store.db.atomic():
+            with store.write(bump=False):
                 if editing is not None:
                     changed = forms.task_changes(stored, task) if stored is not None else None
                     task = store.save_task(sid, task, expected_revision=revision, fields=changed, by=user)
@@ -249,7 +249,7 @@ def _task_delete(request: Request, form):
     if task is None and revision is None:
         return RedirectResponse(f"/scans/{sid}#tasks", status_code=303)  # gone already
     try:
-        with store.db.atomic():  # not when someone changed it since the page was shown
+        with store.write(bump=False):  # not when someone changed it since the page was shown
             gone = store.remove_task(sid, tid, by=user_of(request), expected_revision=(
                 revision if revision is not None else task.revision))
             audit.record(store, user_of(request), "task.remove", f"scan:{sid}/task:{tid}",
