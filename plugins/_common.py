@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from matchcore.instruments import Check, Context, Cost, Instrument, money
+from matchcore.instruments import Check, Context, Cost, Instrument, Note, money
 
 STATUS_WORDS = {
     "sec_employee": "employed in the social economy (SEC)",
@@ -107,3 +107,16 @@ def province_of(postcode: str) -> str | None:
         if lo <= n <= hi:
             return name
     return None
+
+
+def index_notes(*params) -> list[Note]:
+    """One note per indexed value asked beyond its last known indexation (``ParamValue.indexation_note``)
+    and per disputed value's alternative in force, so the coach reads that the figure may be outdated."""
+    out, seen = [], set()
+    for p in params:
+        for text in ([p.indexation_note] if p.indexation_note else []) + [
+                f"{p.name}: {a.describe()} (niet geverifieerd)" for a in p.alternatives]:
+            if text not in seen:
+                seen.add(text)
+                out.append(Note(text, p.reference, params=[p]))
+    return out

@@ -16,7 +16,7 @@ from matchcore.instruments import hookimpl
 from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step, Variant, money
 
 from . import _booster
-from ._common import region_check, status_check
+from ._common import index_notes, region_check, status_check
 
 DIRECT = Variant("direct", "employer pays the allowance itself",
                  "no promoter: the employer signs the BIS contract and pays the trainee [bis]")
@@ -32,14 +32,30 @@ class BIS(Instrument):
     parameters_file = "bis.yaml"
     shared_parameters_file = "shared.yaml"   # GGMMI, VAT, the seeds: the built-ins\' shared values
     variants = (DIRECT, *_booster.VARIANTS)
+    feasibility = "high"
+    feasibility_reason = ("a standard VDAB route: the employer's training plan is approved at least 3 weeks "
+                          "ahead; no hiring obligation [bisfaq]")
+
+    def practical_feasibility(self, ctx: Context) -> tuple[str, str]:
+        if ctx.employment.status == "sec_employee":
+            return "medium", ("possible for an employed SEC worker, but the SEC employer must give leave (or the "
+                              "hours must fit beside the SEC job) for the stage [bisw]")
+        return self.feasibility, self.feasibility_reason
 
     def eligibility(self, ctx: Context) -> list[Check]:
-        return [
-            status_check(self, ctx, "allowed_statuses", "candidate situation", unclear={
-                "sec_employee": "unclear whether a SEC worker who is still employed can start one (leave or "
-                                "termination?) [rules sheet, unverified]"}),
-            region_check(self, ctx, "employer_regions", "workplace region"),
-        ]
+        return [self._situation(ctx), region_check(self, ctx, "employer_regions", "workplace region")]
+
+    def _situation(self, ctx: Context) -> Check:
+        allowed = self.p("allowed_statuses", ctx)
+        if ctx.employment.status == "sec_employee" and "employee" in allowed.value:
+            # VDAB: "werkzoekende, werknemer, zelfstandige, student ... kan een BIS doen"; excluded only
+            # "opleidingen ... in het kader van een lopende arbeidsovereenkomst" [bisw]. A SEC worker is
+            # an employee; the stage company is not the SEC employer, so the exclusion does not apply.
+            return Check("candidate situation", True, "yes: an employed SEC worker is an employee, and an employee "
+                         "may do a BIS with another employer; only training within the running SEC contract is "
+                         "excluded (so not at the SEC employer itself); the SEC job's hours must leave room (leave "
+                         "or part time)", self.ref("bisw"), params=[allowed])
+        return status_check(self, ctx, "allowed_statuses", "candidate situation")
 
     def duration(self, ctx: Context) -> Duration:
         limit = self.p("max_duration_weeks", ctx)
@@ -93,6 +109,7 @@ class BIS(Instrument):
     def notes(self, ctx: Context) -> list[Note]:
         chosen = ctx.variants.get(self.code) or DIRECT.key
         return [
+            *index_notes(self.shared("ggmmi_monthly_eur", ctx)),
             Note("not an employment contract; no hiring obligation; no overtime", self.ref("bis")),
             Note("excluded: training within a running employment contract, recognised education, compulsory "
                  "diploma internships, protected titles", self.ref("bisw")),

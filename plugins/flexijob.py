@@ -1,9 +1,11 @@
 """Flexijob: from 2015-12-01 (horeca), widened by sector over time [S-001][flx-*].
 
 Eligibility: at least 4/5 with other employers in quarter T-3 (or a pensioner, from 2018) and an
-employer in an allowed joint committee on the start date. Cost: the flexi wage (at least the
-PC 302 minimum where known) plus the special employer contribution, per week of the function's
-hours.
+employer in an allowed joint committee on the start date. When ``regime_fraction_t3`` is not
+given, the current job's fraction is the T-3 one if that job started (``employment.since``) on or
+before the first day of quarter T-3. Cost per week of the function's hours: the base flexi wage
+(at least the PC 302 minimum, which includes the holiday pay), the flexi holiday pay of 7.67 % on
+top, and the special employer contribution on both [flx-partena][flx-2026c4].
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from matchcore.errors import ParameterError
 from matchcore.instruments import hookimpl
 from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step, money
 
-from ._common import field_or_fact, pc_matches
+from ._common import field_or_fact, index_notes, pc_matches
 
 
 def quarter_label(day: dt.date, back: int = 0) -> str:
@@ -22,10 +24,20 @@ def quarter_label(day: dt.date, back: int = 0) -> str:
     return f"{year} Q{q % 4 + 1}"
 
 
+def quarter_start(day: dt.date, back: int = 0) -> dt.date:
+    """First day of the quarter ``back`` quarters before the quarter of ``day``."""
+    q = (day.month - 1) // 3 - back
+    return dt.date(day.year + q // 4, (q % 4) * 3 + 1, 1)
+
+
 class Flexijob(Instrument):
     code = "flexijob"
     parameters_file = "flexijob.yaml"
     shared_parameters_file = "shared.yaml"   # GGMMI, VAT, the seeds: the built-ins\' shared values
+
+    feasibility = "high"
+    feasibility_reason = ("simple once the 4/5 condition holds: a framework agreement, then a Dimona per job; the "
+                          "worker can show the job for a few hours [S-001]")
 
     def eligibility(self, ctx: Context) -> list[Check]:
         return [self._t3(ctx), self._sector(ctx)]
@@ -36,16 +48,29 @@ class Flexijob(Instrument):
         t3 = quarter_label(ctx.start, 3)
         if field_or_fact(ctx, ctx.employment.pensioner, "pensioner") and pension.value:
             return Check("T-3 employment", True, "pensioner: no T-3 condition", params=[pension])
-        fraction = ctx.employment.regime_fraction_t3
+        fraction, how = ctx.employment.regime_fraction_t3, "worked"
         if fraction is None:
-            now = ctx.employment.regime_fraction
-            hint = f" (the current job is {now:g}; quarter T-3 counts)" if now is not None else ""
-            return Check("T-3 employment", None, f"the work fraction with other employers in quarter T-3 ({t3}) is "
-                         f"unknown{hint}; at least {need.value:g} (4/5) is needed", params=[need],
-                         missing=["candidate.employment.regime_fraction_t3"])
+            now, since = ctx.employment.regime_fraction, ctx.employment.since
+            first = quarter_start(ctx.start, 3)
+            if now is not None and since is not None and since <= first:
+                fraction = now
+                how = f"works {now:g} in the current job since {since.isoformat()}, so also"
+            else:
+                if now is not None and since is not None:
+                    why = (f"the current job ({now:g}) started on {since.isoformat()}, after the first day of "
+                           f"quarter T-3 ({first.isoformat()}), so its fraction does not count")
+                elif now is not None:
+                    why = (f"the current job is {now:g}, but since when is unknown (it counts if it started by "
+                           f"{first.isoformat()})")
+                else:
+                    why = "no work fraction is given"
+                return Check("T-3 employment", None, f"the work fraction with other employers in quarter T-3 ({t3}) "
+                             f"is needed: {why}; at least {need.value:g} (4/5) is needed", params=[need],
+                             missing=[f"candidate.employment.regime_fraction_t3 (quarter {t3})",
+                                      "candidate.employment.since"])
         return Check("T-3 employment", fraction >= need.value - 1e-9,
-                     f"worked {fraction:g} with other employers in quarter T-3 ({t3}); at least {need.value:g} needed",
-                     params=[need])
+                     f"{how} {fraction:g} with other employers in quarter T-3 ({t3}); at least {need.value:g} "
+                     "(4/5) needed", params=[need])
 
     def _sector(self, ctx: Context) -> Check:
         sectors = self.p("sectors", ctx)
@@ -53,42 +78,71 @@ class Flexijob(Instrument):
         if pc is None:
             return Check("sector", None, "the employer's joint committee is unknown", params=[sectors],
                          missing=["employer.joint_committee"])
-        if any(pc_matches(pc, allowed) for allowed in sectors.value["full"]):
+        found = self._sector_verdict(sectors.value, pc)
+        if found[0] is False:
+            wider = [a for a in sectors.alternatives if self._sector_verdict(a.value, pc)[0] is not False]
+            if wider:
+                return Check("sector", None, f"flexijobs are not allowed in PC {pc} under the verified rules; "
+                             f"{wider[0].describe()} would allow them (not verified)", params=[sectors],
+                             missing=["whether flexijobs are open to all sectors on the start date "
+                                      f"(planned from {wider[0].valid_from.isoformat()}, not verified)"])
+            return Check("sector", False, f"flexijobs are not allowed in PC {pc} on {ctx.start.isoformat()}",
+                         params=[sectors])
+        ok, why = found
+        if ok:
             return Check("sector", True, f"flexijobs are allowed in PC {pc}", params=[sectors])
-        for partial, why in sectors.value["partial"].items():
+        return Check("sector", None, f"in PC {pc} flexijobs are allowed only partly: {why}", params=[sectors],
+                     missing=["whether the employer's activity or function is among the allowed ones"])
+
+    @staticmethod
+    def _sector_verdict(value: dict, pc: str) -> tuple[bool | None, str]:
+        """(True, "") allowed; (None, why) partly; (False, "") not. A listed sub-committee (145.04) is
+        allowed even when its committee (145) is excluded."""
+        if any(pc_matches(pc, allowed) for allowed in value.get("full", [])):
+            return True, ""
+        if any(pc_matches(pc, ex) for ex in value.get("excluded", [])):
+            return False, ""
+        if value.get("all"):
+            return True, ""
+        for partial, why in (value.get("partial") or {}).items():
             if pc_matches(pc, partial):
-                return Check("sector", None, f"in PC {pc} flexijobs are allowed only partly: {why}", params=[sectors],
-                             missing=["whether the employer's activity or function is among the allowed ones"])
-        return Check("sector", False, f"flexijobs are not allowed in PC {pc} on {ctx.start.isoformat()}",
-                     params=[sectors])
+                return None, why
+        return False, ""
 
     def duration(self, ctx: Context) -> Duration:
         return Duration(None, None, text="no limit; the hours are agreed per job", source="S-001")
 
     def costs(self, ctx: Context) -> list[Cost]:
         rate = self.p("employer_contribution_rate", ctx)
-        wage = ctx.hourly_wage_eur
-        params, basis = [rate], ""
+        holiday = self.p("holiday_pay_rate", ctx)
+        wage = ctx.hourly_wage_eur    # the base flexi wage an hour, holiday pay not included
+        params, basis = [rate, holiday], ""
         if ctx.employer.joint_committee and pc_matches(ctx.employer.joint_committee, "302"):
             try:
                 minimum = self.p("min_wage_pc302_incl_holiday_eur", ctx)
                 params.append(minimum)
-                if wage is None or wage < minimum.value:
-                    basis = f"PC 302 minimum flexi wage {minimum.value:.2f} EUR/h incl. holiday pay"
-                    wage = minimum.value
+                base_min = minimum.value / (1 + holiday.value)   # like with like: the minimum includes it
+                if wage is None or wage < base_min - 1e-9:
+                    basis = (f"PC 302 minimum flexi wage {minimum.value:.2f} EUR/h incl. holiday pay = "
+                             f"{base_min:.4f} base")
+                    wage = base_min
             except ParameterError:
                 basis = "the PC 302 minimum flexi wage for this date is not in the parameters"
         if wage is None:
             return [Cost("flexi wage", "employer", "candidate", None, "week",
                          basis="function.hourly_wage_eur is unknown (at least the sector scale)"),
+                    Cost("flexi holiday pay", "employer", "candidate", None, "week", params=[holiday]),
                     Cost("special employer contribution", "employer", "RSZ", None, "week", params=[rate])]
-        weekly = money(wage * ctx.hours_per_week)
-        basis = basis or f"the function's wage {wage:.2f} EUR/h (at least the sector scale)"
+        weekly = wage * ctx.hours_per_week
+        pay = weekly * holiday.value
+        basis = basis or f"the function's wage {wage:.2f} EUR/h as the base flexi wage (at least the sector scale)"
         return [
-            Cost("flexi wage (free of worker contributions)", "employer", "candidate", weekly, "week",
+            Cost("flexi wage (free of worker contributions)", "employer", "candidate", money(weekly), "week",
                  basis=f"{basis} x {ctx.hours_per_week:g} h", params=params),
-            Cost("special employer contribution", "employer", "RSZ", money(weekly * rate.value), "week",
-                 basis=f"{rate.value:.0%} of the flexi wage", params=[rate]),
+            Cost("flexi holiday pay, paid with the wage", "employer", "candidate", money(pay), "week",
+                 basis=f"{holiday.value:.2%} of the base flexi wage", params=[holiday]),
+            Cost("special employer contribution", "employer", "RSZ", money((weekly + pay) * rate.value), "week",
+                 basis=f"{rate.value:.0%} of the flexi wage and the flexi holiday pay", params=[rate]),
         ]
 
     def steps(self, ctx: Context) -> list[Step]:
@@ -108,10 +162,14 @@ class Flexijob(Instrument):
         try:
             cap = self.p("tax_free_cap_eur", ctx)
             maximum = self.p("max_wage_factor", ctx)
-            out.append(Note(f"flexi income is tax-free up to EUR {cap.value:,} a year for non-pensioners", params=[cap]))
+            out.append(Note(f"flexi income is tax-free up to EUR {cap.value:,} a year for non-pensioners (income year "
+                            f"{ctx.start.year})", params=[cap]))
             out.append(Note(f"the flexi wage may be at most {maximum.value:g} x the minimum", params=[maximum]))
             out.append(Note("after a switch from full time to 4/5, a waiting period of 2 quarters applies",
                             self.ref("flx-konsil")))
+            out += index_notes(cap, self.p("sectors", ctx))
+            if ctx.employer.joint_committee and pc_matches(ctx.employer.joint_committee, "302"):
+                out += index_notes(self.p("min_wage_pc302_incl_holiday_eur", ctx))
         except ParameterError:
             pass
         return out

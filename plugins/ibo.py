@@ -10,13 +10,16 @@ from matchcore.instruments import hookimpl
 from matchcore.instruments import (FULL_TIME_HOURS, Check, Context, Cost, Duration, Instrument, Note, Step,
                                    money)
 
-from ._common import STATUS_WORDS, field_or_fact, region_check
+from ._common import STATUS_WORDS, field_or_fact, index_notes, region_check
 
 
 class IBO(Instrument):
     code = "IBO"
     parameters_file = "ibo.yaml"
     shared_parameters_file = "shared.yaml"   # GGMMI, VAT, the seeds: the built-ins\' shared values
+    feasibility = "high"
+    feasibility_reason = ("a standard VDAB route (plan approved by VDAB, a 3-party contract); it ends in a hire, "
+                          "the employer must then offer a contract at least as long [ibo-voka]")
 
     def eligibility(self, ctx: Context) -> list[Check]:
         out = [self._situation(ctx), region_check(self, ctx, "employer_regions", "employer site"),
@@ -98,7 +101,9 @@ class IBO(Instrument):
 
     def notes(self, ctx: Context) -> list[Note]:
         hire = f"{ctx.duration_weeks:g} weeks" if ctx.duration_weeks is not None else "the IBO's duration"
+        brackets = [] if self.code == "K-IBO" else index_notes(self.p("premium_brackets", ctx))
         return [
+            *brackets,
             Note(f"hiring obligation: afterwards an open-ended contract, or a fixed-term one of at least {hire}, in "
                  "the function of the training plan", self.ref("ibo-voka")),
             Note("the candidate must not have worked for this employer before (except up to 20 days as a temp, or "

@@ -8,25 +8,29 @@ from __future__ import annotations
 from matchcore.instruments import hookimpl
 from matchcore.instruments import Check, Context, Cost, Instrument, Note, Step, money
 
-from ._common import field_or_fact, status_check
+from ._common import field_or_fact, index_notes, status_check
 
 
 class Onderaanneming(Instrument):
     code = "onderaanneming"
     parameters_file = "onderaanneming.yaml"
     shared_parameters_file = "shared.yaml"   # GGMMI, VAT, the seeds: the built-ins\' shared values
+    feasibility = "medium"
+    feasibility_reason = ("a commercial subcontracting agreement; the SEC organisation chooses the workers and the "
+                          "company may not direct them (else it is illegal lending) [S-001][tbs-flexius]")
 
     def eligibility(self, ctx: Context) -> list[Check]:
         return [status_check(self, ctx, "allowed_statuses", "candidate situation")]
 
     def costs(self, ctx: Context) -> list[Cost]:
-        vat = self.shared("vat_standard_rate", ctx)
+        vat = self.p("vat_rate", ctx)
         price = field_or_fact(ctx, ctx.function.subcontract_price_month_eur, "subcontract_price_month_eur",
                               extra_of=ctx.function)
         price = float(price) if price is not None else None
         return [Cost("agreed price for the described tasks", "employer", "SEC organisation", money(price), "month",
                      vat_eur=money(price * vat.value) if price is not None else 0.0,
-                     basis=(f"plus {vat.value:.0%} VAT, assumed (not verified for maatwerkbedrijven)" if price is not None
+                     basis=(f"plus {vat.value:.0%} VAT" + "".join(f"; {a.describe()}" for a in vat.alternatives)
+                            if price is not None
                             else "commercial price; give function.subcontract_price_month_eur"),
                      params=[vat])]
 
@@ -39,6 +43,7 @@ class Onderaanneming(Instrument):
             Note("the SEC organisation chooses which workers it sends; they keep their SEC wage", "S-001"),
             Note("to stay out of illegal lending (TBS) the company may only give instructions on well-being at work "
                  "or instructions spelled out in the written contract", self.ref("tbs-flexius")),
+            *index_notes(self.p("vat_rate", ctx)),
         ]
 
 

@@ -12,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 
 from matchcore.errors import ParameterError
 from matchcore.instruments import hookimpl
-from matchcore.instruments import Check, Context, Cost, Instrument, Note, Step, money
+from matchcore.instruments import FULL_TIME_HOURS, Check, Context, Cost, Instrument, Note, Step, money
 
 from ._common import CATEGORY_WORDS, region_check, wage_costs
 
@@ -25,8 +25,16 @@ def dmfa_due(day: dt.date) -> dt.date:
     return nxt - dt.timedelta(days=1)
 
 
+def quarter_end(day: dt.date) -> dt.date:
+    """Last day of the quarter of ``day`` (the age counts on that day [dgv-dmfa])."""
+    month = ((day.month - 1) // 3 + 1) * 3
+    return dt.date(day.year, month, 1) + relativedelta(day=31)
+
+
 class _Reduction(Instrument):
     parameters_file = "rsz.yaml"
+    feasibility = "high"
+    feasibility_reason = "no application: the social secretariat declares it in the quarterly DmfA [dgv-dmfa]"
     shared_parameters_file = "shared.yaml"   # GGMMI, VAT, the seeds: the built-ins\' shared values
 
     def age_check(self, ctx: Context, rule: str, ok, text: str, params) -> Check:
@@ -136,42 +144,62 @@ class RSZNoRecentWork(_Reduction):
         years = self.p("nrw_inactive_years", ctx)
         cap = self.p("nrw_wage_cap_eur_q", ctx)
         fractions = self.p("nrw_fractions", ctx)
+        return [self._inactivity(ctx, years), self._age(ctx), region_check(self, ctx, "employer_regions", "employer site"),
+                self._wage(ctx, cap), Check("work fraction", ctx.fraction >= fractions.value["none_below"],
+                                            f"work fraction {ctx.fraction:.3f}; none below "
+                                            f"{fractions.value['none_below']:g}", params=[fractions])]
+
+    def _inactivity(self, ctx: Context, years) -> Check:
         emp = ctx.employment
         # calendar years back: 2024-03-31 -> 2022-03-31, 2024-02-29 -> 2022-02-28
         need_since = ctx.start - relativedelta(years=years.value)
         if emp.status == "jobseeker" and emp.jobseeker_since is not None:
-            inactive = Check("inactivity", emp.jobseeker_since <= need_since,
-                             f"registered as a non-working jobseeker since {emp.jobseeker_since.isoformat()}; at "
-                             f"least {years.value} years before the start ({need_since.isoformat()}) needed",
-                             params=[years])
-        elif emp.status == "jobseeker":
-            inactive = Check("inactivity", None, "since when the candidate is registered as a jobseeker is unknown",
-                             params=[years], missing=["candidate.employment.jobseeker_since"])
-        elif emp.status == "sec_employee":
-            inactive = Check("inactivity", None, "probably not available right after SEC employment, which likely "
-                             "ends the inactivity (rules sheet, not verified)", params=[years],
-                             missing=["whether SEC employment interrupts the 2 years as a non-working jobseeker"])
-        else:
-            inactive = Check("inactivity", False, f"the candidate is {emp.status}, not a non-working jobseeker",
-                             params=[years])
-        try:
-            min_age = self.p("nrw_min_age", ctx)
+            return Check("inactivity", emp.jobseeker_since <= need_since,
+                         f"registered as a non-working jobseeker since {emp.jobseeker_since.isoformat()}; at "
+                         f"least {years.value} years before the start ({need_since.isoformat()}) needed",
+                         params=[years])
+        if emp.status == "jobseeker":
+            return Check("inactivity", None, "since when the candidate is registered as a jobseeker is unknown",
+                         params=[years], missing=["candidate.employment.jobseeker_since"])
+        gap = self.p("nrw_max_gap_months", ctx)
+        if emp.since is not None and emp.since > ctx.start - relativedelta(months=gap.value):
+            return Check("inactivity", None, f"employed only since {emp.since.isoformat()}: a gap of at most "
+                         f"{gap.value} months in the registration counts as inactivity, so it depends on the "
+                         f"{years.value} years before that job", params=[years, gap],
+                         missing=["candidate.employment.jobseeker_since (before the current job)"])
+        words = "employed in the social economy" if emp.status == "sec_employee" else f"{emp.status}"
+        return Check("inactivity", False, f"no: the candidate is {words}"
+                     + (f" since {emp.since.isoformat()}" if emp.since else "")
+                     + f", not registered as a non-working jobseeker on the day of the hire; work of more than "
+                     f"{gap.value} months in the last {years.value} years ends the inactivity", params=[years, gap])
+
+    def _age(self, ctx: Context) -> Check:
+        ages = self.p("nrw_age_range", ctx)
+        q_end = quarter_end(ctx.start)
+        age = ctx.candidate.age_on(q_end)
+        params = [ages]
+        if ages.value["below"] == "pension_age":
             pension = self.shared("pension_age", ctx)
-            age = self.age_check(ctx, "age", lambda a: min_age.value <= a < pension.value,
-                                 f"age {{age}} at the start; from {min_age.value} to pension age {pension.value}",
-                                 [min_age, pension])
-        except ParameterError as exc:
-            age = Check("age", None, f"the age range on this date is not in the parameters: {exc}",
-                        self.ref("dgv-new"), missing=["the age range before 2024-07-01"])
-        wage = ctx.monthly_gross_wage_eur
-        wage_check = (Check("wage cap", None, "the function's wage is unknown", params=[cap],
-                            missing=["function.hourly_wage_eur"]) if wage is None else
-                      Check("wage cap", wage * 3 <= cap.value, f"quarterly gross wage {wage * 3:.2f}; at most "
-                            f"{cap.value:,}", params=[cap]))
-        fraction = Check("work fraction", ctx.fraction >= fractions.value["none_below"],
-                         f"work fraction {ctx.fraction:.3f}; none below {fractions.value['none_below']:g}",
-                         params=[fractions])
-        return [inactive, age, region_check(self, ctx, "employer_regions", "employer site"), wage_check, fraction]
+            below, params = pension.value, [ages, pension]
+            upper = f"pension age {below}"
+        else:
+            below, upper = ages.value["below"], f"under {ages.value['below']}"
+        if age is None:
+            return Check("age", None, "the candidate's age is unknown", params=params,
+                         missing=["candidate.birth_date or candidate.age"])
+        return Check("age", ages.value["min"] <= age < below, f"age {age} on the last day of the hiring quarter "
+                     f"({q_end.isoformat()}); from {ages.value['min']} to {upper}", params=params)
+
+    def _wage(self, ctx: Context, cap) -> Check:
+        # the refertekwartaalloon: the gross wage of a quarter of full-time, uninterrupted work [dgv-dmfa]
+        wage = ctx.hourly_wage_eur
+        if wage is None:
+            return Check("wage cap", None, "the function's wage is unknown", params=[cap],
+                         missing=["function.hourly_wage_eur"])
+        full_time = wage * FULL_TIME_HOURS * 13
+        return Check("wage cap", full_time < cap.value, f"reference quarterly wage (full time) {wage:.2f} EUR/h x "
+                     f"{FULL_TIME_HOURS:g} h x 13 weeks = {full_time:.2f}; below {cap.value:,} needed",
+                     self.ref("dgv-dmfa"), params=[cap])
 
     def costs(self, ctx: Context) -> list[Cost]:
         amount = self.p("nrw_amount_eur_q", ctx)

@@ -10,21 +10,25 @@ from __future__ import annotations
 from matchcore.instruments import hookimpl
 from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step, money
 
-from ._common import field_or_fact, status_check
+from ._common import field_or_fact, index_notes, status_check
 
 
 class TBS(Instrument):
     code = "TBS"
     parameters_file = "tbs.yaml"
     shared_parameters_file = "shared.yaml"   # GGMMI, VAT, the seeds: the built-ins\' shared values
+    feasibility = "low"
+    feasibility_reason = ("in practice very hard: prior permission of the social inspection, with the consent of the "
+                          "user's union delegation (else its joint committee); 'voornamelijk in theorie mogelijk' [S-001]")
 
     def eligibility(self, ctx: Context) -> list[Check]:
         return [status_check(self, ctx, "allowed_statuses", "candidate situation")]
 
     def duration(self, ctx: Context) -> Duration:
         weeks = self.p("max_duration_weeks", ctx)
-        return Duration(None, weeks.value, weeks.value, text="the seed's practice; the inspection sets the limit",
-                        params=[weeks])
+        other = "; ".join(a.describe() for a in weeks.alternatives)
+        return Duration(None, weeks.value, weeks.value, text="the seed's practice; the inspection sets the limit"
+                        + (f" (disputed: {other})" if other else ""), params=[weeks])
 
     def costs(self, ctx: Context) -> list[Cost]:
         nec = ctx.hourly_wage_eur
@@ -60,7 +64,9 @@ class TBS(Instrument):
                  "an open-ended contract from day one, with joint liability and fines", self.ref("tbs-echo")),
             Note(f"without permission only within one economic entity or for specialised tasks, telling the "
                  f"inspection at least {notice.value} h ahead", params=[notice]),
-            Note("in practice a difficult procedure; it can lead to an open-ended contract or an IBO", "S-001"),
+            Note("in practice a difficult procedure ('voornamelijk in theorie mogelijk'); it can lead to an "
+                 "open-ended contract or an IBO", "S-001"),
+            *index_notes(self.p("max_duration_weeks", ctx)),
         ]
 
 

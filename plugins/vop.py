@@ -8,7 +8,7 @@ from __future__ import annotations
 from matchcore.instruments import hookimpl
 from matchcore.instruments import Check, Context, Cost, Instrument, Note, Step, money
 
-from ._common import private_or_local_public_check, region_check, wage_costs
+from ._common import index_notes, private_or_local_public_check, region_check, wage_costs
 
 
 def indication_check(ctx: Context, rule: str = "work disability") -> Check:
@@ -46,6 +46,9 @@ class VOP(Instrument):
     code = "VOP"
     parameters_file = "vop.yaml"
     shared_parameters_file = "shared.yaml"   # GGMMI, VAT, the seeds: the built-ins\' shared values
+    feasibility = "medium"
+    feasibility_reason = ("a VDAB indication of a work disability first, then an application at the Departement WSE "
+                          "[S-001]; closed to new VOPs since 2023-07-01 (successor IMW)")
 
     def eligibility(self, ctx: Context) -> list[Check]:
         out = [indication_check(ctx), region_check(self, ctx, "resident_regions", "worker's home", whose="candidate")]
@@ -71,7 +74,7 @@ class VOP(Instrument):
                     self.ref("vop-werk"))]
         if ctx.employment.statute == "lde":
             out.append(Note("the seed's indication route is for SW, BW and maatwerk statutes, not for LDE", "S-001"))
-        return out
+        return out + index_notes(self.shared("ggmmi_monthly_eur", ctx))
 
 
 @hookimpl

@@ -77,7 +77,15 @@ def test_check_human_output_has_a_table_and_details(run):
                           "2025-12-22, 12 weeks")
     assert "== BIS beroepsinlevingsstage: eligible yes ==" in out
     assert "2026-01-12: training plan in Dutch" in out and "[legal]" in out
-    assert "x validity: BVS existed from 2017-01-01 until 2022-12-31" in out
+    # the normal hire first, with its arithmetic: 14.50 x 38 x 52/12 = 2,387.67; x 25 % = 596.92
+    assert "== normal: normal hire (no instrument) ==" in out
+    assert "normal hire: 2,387.67 gross + 596.92 contributions (25.00%) = 2,984.59 EUR a month" in out
+    assert "\n  feasibility: " in out and "\n  net cost a month: " in out
+    # BVS ended on 2023-01-01, before --on: left out unless asked for
+    assert "BVS" not in out
+    every = run(*CHECK, "--start", "2026-02-02", "--on", "2025-12-22", "--all-instruments").output
+    assert "x validity: BVS existed from 2017-01-01 until 2022-12-31" in every
+    assert "== BVS beroepsverkennende stage: eligible no == (abolished)" in every
 
 
 def test_check_brief_is_only_the_table(run):
@@ -88,9 +96,15 @@ def test_check_brief_is_only_the_table(run):
 def test_check_json_follows_formats(run):
     result = run(*CHECK, "--start", "2026-02-02", "--on", "2025-12-22", "--json")
     data = json.loads(result.output)
-    assert isinstance(data, list) and [r["code"] for r in data] == sorted((r["code"] for r in data), key=str.casefold)
+    assert isinstance(data, list) and data[0]["code"] == "normal" and data[0]["kind"] == "baseline"
+    codes = [r["code"] for r in data[1:]]
+    assert codes == sorted(codes, key=str.casefold) and "BVS" not in codes     # abolished on 2023-01-01
+    assert data[0]["net_cost_per_month_eur"] == 2984.59
     bis = next(r for r in data if r["code"] == "BIS")
-    assert bis["eligible"] is True and bis["employer_cost_per_month_eur"] == 1014.94
+    # allowance at the legal minimum: half the GGMMI of 2025-02-01, 2,111.89 / 2 (RULES-2026 item 1)
+    assert bis["eligible"] is True and bis["employer_cost_per_month_eur"] == 1055.95
+    assert bis["net_cost_per_month_eur"] == 1055.95 and bis["net_cost_basis"] == "complete"
+    assert bis["feasibility"] in ("high", "medium", "low") and bis["feasibility_reason"]
     assert bis["duration"]["max_weeks"] == 26
     assert {"what": "training plan in Dutch (competences, training actions, duration) to VDAB for approval",
             "due": "2026-01-12"}.items() <= bis["steps"][1].items()
@@ -98,8 +112,8 @@ def test_check_json_follows_formats(run):
 
 def test_check_on_a_2018_date_applies_the_bio_booster_sheet(run):
     data = json.loads(run(*CHECK, "--on", "2018-03-01", "--code", "BIO", "--code", "BIS", "--json").output)
-    assert [r["code"] for r in data] == ["BIO", "BIS"]
-    bio, bis = data
+    assert [r["code"] for r in data] == ["normal", "BIO", "BIS"]
+    bio, bis = data[1:]
     assert bio["start"] == "2018-04-12"                      # --on + 42 days
     assert bio["eligible"] is True and bio["employer_cost_per_month_eur"] == 1165.30
     assert {u["parameter"] for u in bio["unverified"]} >= {"allowance_month_eur", "service_nonprofit_excl_vat_eur"}
@@ -109,8 +123,8 @@ def test_check_on_a_2018_date_applies_the_bio_booster_sheet(run):
 def test_check_variant_option(run):
     data = json.loads(run(*CHECK, "--start", "2026-02-02", "--code", "BIS", "--variant", "bis=booster-partner",
                           "--json").output)
-    assert data[0]["variant"] == "booster-partner"
-    assert [v["selected"] for v in data[0]["variants"]] == [False, False, True]
+    assert data[1]["variant"] == "booster-partner"
+    assert [v["selected"] for v in data[1]["variants"]] == [False, False, True]
 
 
 @pytest.mark.parametrize("args, code, message", [

@@ -107,9 +107,14 @@ def test_default_on_is_today():
 
 def test_brief_is_the_match_result_form():
     results = evaluate_all(*records(), start=D(2026, 2, 2), codes=["BIS", "BVS"])
-    assert brief(results) == [
-        {"code": "BIS", "eligible": True, "employer_cost_per_month_eur": 1014.94},
-        {"code": "BVS", "eligible": False, "employer_cost_per_month_eur": None}]
+    rows = brief(results)
+    keys = ["code", "kind", "name", "eligible", "feasibility", "feasibility_reason", "employer_cost_per_month_eur",
+            "net_cost_per_month_eur", "net_cost_text", "net_premium_gain", "abolished", "reasons"]
+    assert [list(r) for r in rows] == [keys, keys]
+    # BIS at the legal minimum, half the GGMMI of 2025-02-01 (RULES-2026 item 1); BVS ended 2023-01-01
+    assert [(r["code"], r["eligible"], r["employer_cost_per_month_eur"], r["net_cost_per_month_eur"])
+            for r in rows] == [("BIS", True, 1055.95, 1055.95), ("BVS", False, None, None)]
+    assert rows[1]["abolished"] is True and rows[0]["abolished"] is False
 
 
 @pytest.mark.parametrize("value, cents", [

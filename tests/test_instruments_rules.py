@@ -159,10 +159,11 @@ def test_every_instrument_has_eligible_not_eligible_and_unknown_cases():
                if plugin.startswith("matchcore_plugins.")}
     for code in builtin:
         # The validity period alone makes False reachable for every dated instrument; the cases
-        # must still show it, and TBS/onderaanneming have no unknown verdict unless a fact is missing.
+        # must still show it, and TBS/onderaanneming have no unknown verdict unless a fact is missing;
+        # BIS decides every situation and region (issue 12.6: a definite answer for a SEC worker).
         assert {True, False} <= seen.get(code, set()), f"{code}: cases cover {seen.get(code)}"
     unknown_covered = {code for code, verdicts in seen.items() if None in verdicts}
-    assert builtin - unknown_covered <= {"TBS", "onderaanneming", "BVS"}, builtin - unknown_covered
+    assert builtin - unknown_covered <= {"TBS", "onderaanneming", "BVS", "BIS"}, builtin - unknown_covered
 
 
 def test_reasons_cite_a_source_and_the_parameter_date():
@@ -182,6 +183,10 @@ def _change_dates():
         for name, param in params.parameters.items():
             for value in param.values[1:]:
                 yield path.stem, set(params.instruments), name, value.valid_from
+            for value in param.values:   # a disputed alternative's own date is a change date too
+                for alt in value.listed_alternatives:
+                    if alt.valid_from != value.valid_from:
+                        yield path.stem, set(params.instruments), name, alt.valid_from
 
 
 def test_cases_cover_both_sides_of_every_change_date():

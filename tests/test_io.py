@@ -342,3 +342,126 @@ def test_csv_candidates_with_instrument_fact_columns(store, tmp_path):
     emp = store.candidate("K-0101").employment
     assert (emp.current_hourly_wage_eur, emp.pensioner, emp.sickness_benefit) == (12.4, False, True)
     assert emp.previous_employers == ["brasserie-de-kaai", "bakkerij-goudkorst"]
+
+
+# --- export: all at once, owner-readable only -----------------------------------------------------
+def _tree(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_export_files_are_owner_readable_only(store, data, tmp_path):
+    import_paths(store, [data])
+    out = tmp_path / "export"
+    export_store(store, out)
+    modes = {str(p.relative_to(tmp_path)): p.stat().st_mode & 0o777 for p in [out, *out.rglob("*")]}
+    assert modes == {"export": 0o700, "export/employers": 0o700, "export/candidates": 0o700,
+                     "export/scans": 0o700, "export/employers/brasserie-de-kaai.yaml": 0o600,
+                     "export/candidates/K-0042.yaml": 0o600, "export/candidates/K-0043.yaml": 0o600,
+                     "export/scans/haven-2025-03.yaml": 0o600}
+
+
+def test_export_replaces_the_previous_one_whole(store, data, tmp_path):
+    import_paths(store, [data])
+    out = tmp_path / "export"
+    export_store(store, out)
+    other = Store.open(tmp_path / "other.db")
+    import_paths(other, [data / "candidates.yaml"])
+    assert export_store(other, out) == {"employer": 0, "candidate": 2, "scan": 0}
+    # nothing of the first export is left: no employer, no scan that the store does not hold
+    assert sorted(_tree(out)) == ["candidates/K-0042.yaml", "candidates/K-0043.yaml"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".export")] == []
+
+
+def test_a_failed_export_leaves_the_previous_one_and_no_leftovers(store, data, tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from matchcore.errors import MatchcoreError
+    from matchcore.store import export as export_module
+
+    import_paths(store, [data])
+    out = tmp_path / "export"
+    export_store(store, out)
+    before = _tree(out)
+
+    def disk_full(path, text):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(export_module, "_write_file", disk_full)
+    with pytest.raises(MatchcoreError) as exc:
+        export_store(store, out)
+    assert str(exc.value) == (f"export to {out} failed: No space left on device; "
+                              "the previous export there is unchanged")
+    assert _tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    with pytest.raises(MatchcoreError, match="nothing was written"):
+        export_store(store, tmp_path / "new")
+    assert not (tmp_path / "new").exists()
+
+
+def test_export_refuses_a_folder_that_is_not_an_export(store, data, tmp_path):
+    from matchcore.errors import MatchcoreError
+
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "letter.txt").write_text("keep me")
+    with pytest.raises(MatchcoreError, match="holds other files than a matchcore export"):
+        export_store(store, tmp_path / "home")
+    assert (tmp_path / "home" / "letter.txt").read_text() == "keep me"
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(MatchcoreError, match="it is a file, not a folder"):
+        export_store(store, tmp_path / "afile")
+
+
+# --- hostile files --------------------------------------------------------------------------------
+def _problems(tmp_path, name, content) -> list[str]:
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    with pytest.raises(ValidationFailed) as exc:
+        read_records([path])
+    return [line.replace(str(tmp_path) + "/", "") for line in str(exc.value).splitlines()]
+
+
+FILES = [
+    # (file name, content, the lines of the error)
+    ("k.json", '{"kind": "candidate", "kind": "scan"}', ["k.json: not valid JSON: key 'kind' appears twice in one object"]),
+    ("t.json", '{"kind": "candidate",\n "id": }', ["t.json: line 2: not valid JSON: Expecting value (column 8)"]),
+    ("n.json", '{"age": 1' + "0" * 5000 + "}", ["n.json: not valid JSON: a number has over 4300 digits"]),
+    ("u32.json", "[]".encode("utf-32"), ["u32.json: is UTF-32 text; save it as UTF-8"]),
+    ("n.yaml", "age: 1" + "0" * 5000 + "\n", ["n.yaml: line 1: not valid YAML: a number of 5001 digits is too long"]),
+    ("nul.csv", "id,home_postcode\nK-1,9000\x00\n", ["nul.csv, line 2: candidate K-1: home.postcode must be a "
+                                                    "Belgian postcode (4 digits, e.g. '9000'), got \"9000\\x00\""]),
+    ("cell.csv", "id,extra.x\nK-1,x\nK-2," + "x" * 200_000 + "\n",
+     ["cell.csv: line 3: is not valid CSV: field larger than field limit (131072)"]),
+    ("twice.csv", "id,home_postcode,id\nK-1,9000,K-2\n", ["twice.csv: line 1: column 'id' appears twice in the header"]),
+    ("both.csv", "id,home,home.postcode\nK-1,x,9000\n",
+     ["both.csv: line 2: home.postcode is a column given twice, or both as a whole and by its parts",
+      'both.csv, line 2: candidate K-1: home must be a mapping of fields, got "x"']),
+]
+
+
+@pytest.mark.parametrize("name,content,expected", FILES, ids=[f[0] for f in FILES])
+def test_broken_files_are_one_clean_line(tmp_path, name, content, expected):
+    assert _problems(tmp_path, name, content) == expected
+
+
+def test_utf8_with_a_byte_order_mark_is_read(store, tmp_path):
+    path = tmp_path / "c.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"kind": "candidate", "id": "K-9", "home": {"postcode": "3500"}}).encode())
+    import_paths(store, [path])
+    assert store.candidate("K-9").home.municipality == "Hasselt"
+
+
+def test_file_size_is_checked_before_reading(tmp_path, monkeypatch):
+    from matchcore import yamlfiles
+
+    monkeypatch.setattr(yamlfiles, "MAX_FILE_BYTES", 100)
+    for name, text in (("c.yaml", CANDIDATES_YAML), ("c.json", "[" + " " * 200 + "]"), ("c.csv", "id\n" * 60)):
+        size = len(text.encode())
+        assert _problems(tmp_path, name, text) == [
+            f"{name}: is too large: {size} bytes, at most 100 bytes per file; split it into several files"]
+
+
+def test_many_problems_are_summed_up(tmp_path):
+    rows = "".join(f"K-{i},99\n" for i in range(500))
+    lines = _problems(tmp_path, "c.csv", "id,home_postcode\n" + rows)
+    assert len(lines) == 201 and lines[-1] == "... and 300 more problems; correct these first"

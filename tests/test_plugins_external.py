@@ -60,12 +60,15 @@ def test_installed_plugin_shows_in_list_show_and_check(twe_installed, tmp_path, 
     assert listed.returncode == 0, listed.stderr
     assert listed.stderr == ""                                   # no plugin problems
     rows = {r["code"]: r for r in json.loads(listed.stdout)}
-    assert rows["TWE"]["plugin"] == "matchcore_twe"
-    assert rows["TWE"]["distribution"] == "matchcore-twe 0.1.0"
+    # the example registers its own code beside the built-in TWE
+    assert rows["TWE-example"]["plugin"] == "matchcore_twe"
+    assert rows["TWE-example"]["distribution"] == "matchcore-twe 0.1.0"
+    assert rows["TWE"]["plugin"] == "matchcore_plugins.twe"
     assert "BIS" in rows                                          # the built-ins are still there
 
-    shown = matchcore("instruments", "show", "twe")
-    assert shown.returncode == 0 and "TWE: tijdelijke werkervaring  [matchcore_twe]" in shown.stdout
+    shown = matchcore("instruments", "show", "twe-example")
+    assert shown.returncode == 0 and "TWE-example: tijdelijke werkervaring (example plugin)  [matchcore_twe]" \
+        in shown.stdout
 
     employer = Employer.model_validate({
         "id": "werkplek", "name": "Werkplek", "sector": "logistiek", "joint_committee": "226",
@@ -77,7 +80,7 @@ def test_installed_plugin_shows_in_list_show_and_check(twe_installed, tmp_path, 
     checked = matchcore("instruments", "check", "--candidate", "K-7", "--function", "werkplek/magazijnier",
                         "--start", "2026-03-02", "--json", db=store.path)
     assert checked.returncode == 0, checked.stderr
-    twe = next(r for r in json.loads(checked.stdout) if r["code"] == "TWE")
+    twe = next(r for r in json.loads(checked.stdout) if r["code"] == "TWE-example")
     assert twe["eligible"] is True and twe["plugin"] == "matchcore_twe"
     assert {"what": "first agreement sheet (afsprakenblad) signed by partner and candidate",
             "due": "2026-03-17"}.items() <= next(s for s in twe["steps"] if s["what"].startswith("first agreement")).items()

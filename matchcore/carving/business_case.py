@@ -90,10 +90,14 @@ def find_candidates(store, competences: list[FunctionCompetence], *, cache: dict
 
 def instruments_for(store, employer, function, candidate_ids: list[str], *,
                     on=None) -> dict[str, list]:
-    """Instruments (code, eligible, employer cost a month) per candidate for a carved function."""
-    from matchcore.instruments import brief, evaluate_all  # start-up: as for the matcher
+    """Instruments per candidate for a carved function (code, eligible, feasibility, employer and
+    net cost a month), in the order of the recommendation: eligibility, then feasibility, then
+    net cost (never cost alone); the abolished ones left out. The normal-hire baseline is not
+    among them: the business case holds the carved function's cost."""
+    from matchcore.instruments import pair_rows  # start-up: as for the matcher
 
-    return {cid: brief(evaluate_all(store.candidate(cid), employer, function, on=on))
+    return {cid: [row for row in pair_rows(store.candidate(cid), employer, function, on=on)
+                  if row["kind"] != "baseline"]
             for cid in candidate_ids}
 
 

@@ -140,6 +140,9 @@ def advice(ctx, scan_id, out, fmt, **opts):
         return
     path = Path(out or f"bedrijfsadvies-{scan_id}.{fmt}")
     try:
+        # it names candidates: owner-readable only, an older file too before it gets the text
+        path.touch(0o600)
+        path.chmod(0o600)
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise ValidationFailed([RecordProblem(str(path), None, None, f"cannot be written ({exc.strerror})")]) from None

@@ -12,10 +12,9 @@ import datetime as dt
 
 import click
 
+from matchcore.cli.options import DATE, Finite
 from matchcore.cli.root import emit_json, get_store, table
 from matchcore.errors import MatchcoreError
-
-DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def _day(value) -> dt.date | None:
@@ -190,15 +189,21 @@ def _short(value, width: int = 60) -> str:
 @click.option("--function", "function_id", required=True, help="EMPLOYER/FUNCTION, e.g. brasserie-de-kaai/afwasser.")
 @click.option("--start", type=DATE, help="Planned start; its rules apply [default: --on + 42 days].")
 @click.option("--on", type=DATE, help="Evaluation date [default: today]; steps due before it are overdue.")
-@click.option("--weeks", type=click.FloatRange(min=0.1), help="Planned duration in weeks (gives a total cost).")
+@click.option("--weeks", type=Finite(min=0.1), help="Planned duration in weeks (gives a total cost).")
 @click.option("--code", "codes", multiple=True, help="Only this instrument (repeatable).")
 @click.option("--variant", "variants", multiple=True, metavar="CODE=VARIANT",
               help="Choose a variant, e.g. BIS=booster-nonprofit (repeatable).")
+@click.option("--all-instruments", is_flag=True,
+              help="Also the instruments abolished before --on (left out by default; --code always answers).")
 @click.option("--brief", is_flag=True, help="Only the summary table.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (FORMATS.md).")
 @click.pass_context
-def check(ctx, candidate_id, function_id, start, on, weeks, codes, variants, brief, as_json):
+def check(ctx, candidate_id, function_id, start, on, weeks, codes, variants, all_instruments, brief, as_json):
     """Check every instrument for a candidate at a function: eligibility with reasons, costs, steps.
+
+    The first entry is the normal hire (code `normal`): gross wage plus employer contributions,
+    the figure each instrument's net monthly cost compares with. The table lists the instruments
+    best first: eligible, then the most feasible, then the lowest net cost.
 
     \b
     Example:
@@ -208,7 +213,7 @@ def check(ctx, candidate_id, function_id, start, on, weeks, codes, variants, bri
             --on 2018-03-01 --code BIO --json
     """
     # start-up: plugins load when a command runs
-    from matchcore.instruments import DEFAULT_LEAD_DAYS, evaluate_all, get_registry
+    from matchcore.instruments import DEFAULT_LEAD_DAYS, evaluate_all, get_registry, normal_hire, recommended
 
     chosen = {}
     for item in variants:
@@ -226,24 +231,50 @@ def check(ctx, candidate_id, function_id, start, on, weeks, codes, variants, bri
         registry.lookup(code)
     problems = list(registry.problems)
     results = evaluate_all(candidate, employer, function, start=start, on=on, duration_weeks=weeks,
-                           codes=codes or None, variants=chosen, problems=problems)
+                           codes=codes or None, variants=chosen, problems=problems,
+                           include_abolished=all_instruments)
     _warn(problems)
+    base = normal_hire(employer, function, start)
     if as_json:
-        emit_json(_plain(results))
+        emit_json(_plain([base, *results]))
         return
-    if not results:
+    if not results and not registry.instruments:
         raise MatchcoreError("no instruments are registered; is matchcore installed (pip install -e .)?")
     click.echo(f"{candidate.id} at {employer.id}/{function.id}: start {start.isoformat()} (rules of that date), "
                f"asked on {on.isoformat()}" + (f", {weeks:g} weeks" if weeks else ""))
-    rows = [{"code": r.code, "eligible": _eligible(r.eligible),
-             "EUR/month": _eur(r.employer_cost_per_month_eur),
-             "EUR total": "" if weeks is None else _eur(r.employer_cost_total_eur),
-             "variant": r.variant or "", "why": _why(r)} for r in results]
-    table(rows, ["code", "eligible", "EUR/month", "EUR total", "variant", "why"])
+    table(summary_rows(base, recommended(results), weeks),
+          ["code", "eligible", "feasibility", "net EUR/month", "EUR/month", "EUR total", "variant", "why"])
     if brief:
         return
+    _baseline_detail(base)
     for r in results:
         _detail(r)
+
+
+def summary_rows(base, results, weeks=None) -> list[dict]:
+    """The summary table: the normal hire, then the instruments in the order given."""
+    rows = [{"code": base.code, "eligible": "-", "feasibility": "-", "net EUR/month": _eur(base.net_cost_per_month_eur),
+             "EUR/month": _eur(base.net_cost_per_month_eur), "EUR total": "", "variant": "",
+             "why": "normal hire: gross wage + employer contributions"}]
+    for r in results:
+        net = r.net_cost_per_month_eur
+        rows.append({"code": r.code, "eligible": _eligible(r.eligible), "feasibility": r.feasibility,
+                     "net EUR/month": _eur(net) + (" (gain)" if net is not None and net < 0 else ""),
+                     "EUR/month": _eur(r.employer_cost_per_month_eur),
+                     "EUR total": "" if weeks is None else _eur(r.employer_cost_total_eur),
+                     "variant": r.variant or "", "why": _why(r)})
+    return rows
+
+
+def _baseline_detail(base) -> None:
+    click.echo(f"\n== {base.code}: {base.name} ==")
+    click.echo(f"  {base.text}")
+    for c in base.costs:
+        click.echo(f"    {c.item}: {_eur(c.amount_eur)} per {c.per}" + (f"  ({c.basis})" if c.basis else ""))
+    click.echo(f"  rate: {base.employer_contribution_rate:.2%} from {base.parameter_date.isoformat()} "
+               f"[{_keys(base.source)}]")
+    for note in base.notes:
+        click.echo(f"  note: {note}")
 
 
 def _why(result, width: int = 70) -> str:
@@ -254,7 +285,8 @@ def _why(result, width: int = 70) -> str:
 
 
 def _detail(r) -> None:
-    click.echo(f"\n== {r.code} {r.name}: eligible {_eligible(r.eligible)} ==")
+    click.echo(f"\n== {r.code} {r.name}: eligible {_eligible(r.eligible)} ==" + (" (abolished)" if r.abolished else ""))
+    click.echo(f"  feasibility: {r.feasibility} ({r.feasibility_reason})")
     for reason in r.reasons:
         mark = {True: "+", False: "x", None: "?"}[reason.ok]
         cite = _keys(reason.source) + (f" @{reason.parameter_date.isoformat()}" if reason.parameter_date else "")
@@ -277,6 +309,8 @@ def _detail(r) -> None:
                    + (f"; total {_eur(r.employer_cost_total_eur)}" if r.employer_cost_total_eur is not None else ""))
         if r.employer_cost_unknown:
             click.echo(f"    unknown: {', '.join(r.employer_cost_unknown)}")
+    if r.net_cost.net_cost_text:
+        click.echo(f"  net cost a month: {_eur(r.net_cost_per_month_eur)} ({r.net_cost.net_cost_text})")
     for v in r.variants:
         if not v.selected:
             click.echo(f"  other variant {v.variant} ({v.label}): {_eur(v.employer_cost_per_month_eur)} a month"
@@ -296,8 +330,10 @@ def _detail(r) -> None:
 
 
 def demo_step(ctx, store) -> None:
-    """Demo section: every instrument, with its reason, for the best pair of the sample match."""
-    from matchcore.instruments import evaluate_all  # start-up: engines load when the demo runs
+    """Demo section: the normal hire and every current instrument, best first, with feasibility and
+    net cost, for the best pair of the sample match."""
+    # start-up: engines load when the demo runs
+    from matchcore.instruments import DEFAULT_LEAD_DAYS, evaluate_all, normal_hire, recommended
     from matchcore.matching.matcher import Matcher  # start-up: engines load when the demo runs
 
     matcher = Matcher(store).fit()
@@ -310,7 +346,7 @@ def demo_step(ctx, store) -> None:
     candidate = store.candidate(cids[best])
     click.echo(f"== instruments: {candidate.id} at {employer.id}/{function.id} "
                f"(matchcore instruments check --candidate {candidate.id} --function {result.function}) ==")
-    results = evaluate_all(candidate, employer, function, on=dt.date.today())
-    table([{"code": r.code, "eligible": _eligible(r.eligible),
-            "EUR/month": _eur(r.employer_cost_per_month_eur), "why": _why(r, 70)} for r in results],
-          ["code", "eligible", "EUR/month", "why"])
+    on = dt.date.today()
+    results = evaluate_all(candidate, employer, function, on=on, include_abolished=False)
+    base = normal_hire(employer, function, on + dt.timedelta(days=DEFAULT_LEAD_DAYS))
+    table(summary_rows(base, recommended(results)), ["code", "eligible", "feasibility", "net EUR/month", "why"])

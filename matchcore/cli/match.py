@@ -5,8 +5,11 @@ They mirror :class:`matchcore.matching.matcher.Matcher`, :func:`matchcore.matchi
 """
 from __future__ import annotations
 
+import dataclasses
+
 import click
 
+from matchcore.cli.options import DATE, Finite
 from matchcore.cli.root import emit_json, get_store, table
 
 __all__ = ["assign", "demo_step", "match", "print_match", "vocab"]
@@ -21,11 +24,42 @@ def _matcher(ctx):
     return root.obj["matcher"]
 
 
+def _eur(value: float) -> str:
+    return f"{value:,.2f}"
+
+
 def _instrument_text(inst: dict) -> str:
+    """One instrument of a match line: verdict, feasibility, the employer's net cost a month."""
+    if inst.get("kind") == "baseline":
+        cost = inst.get("net_cost_per_month_eur")
+        return "normal hire " + ("cost unknown" if cost is None else f"{_eur(cost)} EUR/month")
     ok = {True: "yes", False: "no", None: "?"}[inst.get("eligible")]
-    cost = inst.get("employer_cost_per_month_eur")
-    return f"{inst['code']} {ok}" + ("" if cost is None or inst.get("eligible") is False
-                                     else f" {cost:g} EUR/month")
+    text = f"{inst['code']} {ok}"
+    if inst.get("abolished"):
+        return text + " (abolished)"
+    if inst.get("eligible") is False:
+        return text
+    text += f" {inst.get('feasibility') or 'medium'}"
+    cost = inst.get("net_cost_per_month_eur", inst.get("employer_cost_per_month_eur"))
+    if cost is None:
+        return text
+    if cost < 0:
+        return text + f" net premium gain {_eur(-cost)} EUR/month"
+    return text + f" net {_eur(cost)} EUR/month"
+
+
+def _instrument_lines(rows: list[dict]) -> list[str]:
+    """The normal hire, then the instruments best first (the engine's order), then why a gain."""
+    base = [r for r in rows if r.get("kind") == "baseline"]
+    rest = [r for r in rows if r.get("kind") != "baseline"]
+    lines = [_instrument_text(base[0])] if base else []
+    if rest:
+        lines.append("instruments (best first: eligible, feasibility, net cost): "
+                     + "; ".join(_instrument_text(i) for i in rest))
+    for i in rest:
+        if i.get("net_premium_gain") and i.get("eligible") is not False:
+            lines.append(f"{i['code']}: {i.get('net_cost_text')}")
+    return lines
 
 
 def print_match(result, *, explain: bool = True) -> None:
@@ -49,8 +83,8 @@ def print_match(result, *, explain: bool = True) -> None:
             f"   missing required: {', '.join(r.missing_required)}"] * bool(r.missing_required)
         for line in lines:
             click.echo(f"   {line}")
-        if r.instruments:
-            click.echo("   instruments: " + "; ".join(_instrument_text(i) for i in r.instruments))
+        for line in _instrument_lines(r.instruments or []):
+            click.echo(f"   {line}")
     if not result.results:
         click.echo("(no results; --include-excluded shows excluded ones with the reasons)")
 
@@ -60,11 +94,13 @@ _COMMON = [
                  help="How many results."),
     click.option("--include-excluded", is_flag=True,
                  help="Also show pairs a hard constraint excludes, with the reasons."),
-    click.option("--max-distance", "max_distance_km", type=click.FloatRange(min=0),
+    click.option("--max-distance", "max_distance_km", type=Finite(min=0),
                  help="Only within this many km of the candidate's home."),
-    click.option("--on", type=click.DateTime(formats=["%Y-%m-%d"]),
+    click.option("--on", type=DATE,
                  help="Evaluation date for the instruments (YYYY-MM-DD; default today)."),
     click.option("--no-instruments", is_flag=True, help="Skip the instrument check (faster)."),
+    click.option("--all-instruments", is_flag=True,
+                 help="Also list the instruments abolished before --on (left out by default)."),
     click.option("--brief", is_flag=True, help="One score line per result instead of the explanation."),
     click.option("--json", "as_json", is_flag=True, help="Machine-readable output (FORMATS.md)."),
 ]
@@ -96,7 +132,7 @@ def match():
 @click.option("--openings-only", is_flag=True, help="Only functions with openings.")
 @click.pass_context
 def match_candidate(ctx, candidate_id, top, include_excluded, max_distance_km, on,
-                    no_instruments, brief, as_json, sector, visible, openings_only):
+                    no_instruments, all_instruments, brief, as_json, sector, visible, openings_only):
     """Which functions fit candidate CANDIDATE_ID, what is missing, and why excluded.
 
     \b
@@ -107,7 +143,26 @@ def match_candidate(ctx, candidate_id, top, include_excluded, max_distance_km, o
         candidate_id, top=top, include_excluded=include_excluded, sector=sector,
         max_distance_km=max_distance_km, visible=visible, openings_only=openings_only,
         on=on.date() if on else None, instruments=not no_instruments)
+    if all_instruments and not no_instruments:
+        result = _with_all_instruments(ctx, result, on)
     emit_json(result) if as_json else print_match(result, explain=not brief)
+
+
+def _with_all_instruments(ctx, result, on):
+    """The result with each pair's instruments re-evaluated, the abolished ones included."""
+    from matchcore.matching.matcher import instruments_for  # start-up: engines load when a command runs
+
+    store = get_store(ctx)
+    rows = []
+    for r in result.results:
+        if r.instruments:   # none for reference profiles and with --no-instruments
+            cid = getattr(r, "candidate", None) or result.candidate
+            employer, function = store.function(getattr(r, "function", None) or result.function)
+            r = dataclasses.replace(r, instruments=instruments_for(store.candidate(cid), employer, function,
+                                                                   on=on.date() if on else None,
+                                                                   all_instruments=True))
+        rows.append(r)
+    return dataclasses.replace(result, results=rows)
 
 
 @match.command("function")
@@ -115,7 +170,7 @@ def match_candidate(ctx, candidate_id, top, include_excluded, max_distance_km, o
 @_common
 @click.pass_context
 def match_function(ctx, function_id, top, include_excluded, max_distance_km, on, no_instruments,
-                   brief, as_json):
+                   all_instruments, brief, as_json):
     """Which candidates fit function FUNCTION_ID (employer/function).
 
     \b
@@ -125,6 +180,8 @@ def match_function(ctx, function_id, top, include_excluded, max_distance_km, on,
     result = _matcher(ctx).match_function(
         function_id, top=top, include_excluded=include_excluded, max_distance_km=max_distance_km,
         on=on.date() if on else None, instruments=not no_instruments)
+    if all_instruments and not no_instruments:
+        result = _with_all_instruments(ctx, result, on)
     emit_json(result) if as_json else print_match(result, explain=not brief)
 
 
@@ -132,7 +189,7 @@ def match_function(ctx, function_id, top, include_excluded, max_distance_km, on,
 @click.option("--candidate", "candidates", multiple=True, help="Only these candidates (repeatable).")
 @click.option("--function", "functions", multiple=True,
               help="Only these functions (repeatable; default all with openings).")
-@click.option("--min-score", default=0.5, show_default=True, type=click.FloatRange(0, 1),
+@click.option("--min-score", default=0.5, show_default=True, type=Finite(0, 1),
               help="Pairs below this score are not made.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context

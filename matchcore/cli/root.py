@@ -9,6 +9,8 @@ import dataclasses
 import importlib
 import importlib.util
 import json
+import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -28,6 +30,7 @@ LAZY_COMMANDS = {
     "advice": "matchcore.cli.carve:advice",
     "serve": "matchcore.cli.web:serve",
     "user": "matchcore.cli.web:user",
+    "delete": "matchcore.cli.delete:delete",
 }
 
 
@@ -53,16 +56,46 @@ class LazyGroup(click.Group):
             for line in str(exc).splitlines():
                 click.echo(f"error: {line}", err=True)
             ctx.exit(1)
+        except sqlite3.Error as exc:  # a damaged file or disk seen mid-command: one line too
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"error: {_sqlite_line(ctx, exc)}", err=True)
+            ctx.exit(1)
 
 
-def get_store(ctx: click.Context):
-    """The store named by --db / MATCHCORE_DB, opened once per command."""
+def _sqlite_line(ctx, exc: sqlite3.Error) -> str:
+    # start-up: the store package (sqlite-utils) only when a database error happened
+    from matchcore.store.connection import describe
+
+    path = (ctx.obj or {}).get("db") or "the database"
+    return describe(str(path), exc)
+
+
+# The commands that create the database when it is missing (``demo`` makes its own); every
+# other one refuses ("no database at X; run `matchcore init` ..."), so that a mistyped --db never
+# becomes a new empty store, nor an empty export that looks like a backup.
+CREATING = {("init",), ("import",), ("user", "add")}
+
+
+def _command_path(ctx: click.Context) -> tuple[str, ...]:
+    names = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name)
+        ctx = ctx.parent
+    return tuple(reversed(names))
+
+
+def get_store(ctx: click.Context, *, create: bool | None = None):
+    """The store named by --db / MATCHCORE_DB, opened once per command; created when missing
+    only if ``create`` says so, by default for the commands in :data:`CREATING`."""
     # start-up: sqlite-utils costs 0.15 s, which `matchcore --help` must not pay
     from matchcore.store import Store
 
     root = ctx.find_root()
+    if create is None:
+        create = _command_path(ctx) in CREATING
     if root.obj.get("store") is None:
-        root.obj["store"] = Store.open(root.obj.get("db"))
+        root.obj["store"] = Store.open(root.obj.get("db"), create=create)
         root.call_on_close(root.obj["store"].close)
     return root.obj["store"]
 
@@ -104,6 +137,10 @@ def main(ctx, db, debug):
     """
     ctx.ensure_object(dict)
     ctx.obj.update(db=db, debug=debug)
+    # files this command creates (the database and its -wal/-shm, exports, advice documents)
+    # hold personal data: owner-readable only; restored after, for callers in the same process
+    old_umask = os.umask(0o077)
+    ctx.call_on_close(lambda: os.umask(old_umask))
 
 
 @main.command()

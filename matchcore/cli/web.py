@@ -1,6 +1,7 @@
 """``matchcore serve`` and ``matchcore user``: the web app and its team accounts."""
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -18,29 +19,47 @@ __all__ = ["serve", "user"]
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Anything but loopback needs team accounts.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="A host name (or address) the app may be reached under, besides localhost, "
+                   "127.0.0.1 and ::1; repeatable. Also MATCHCORE_ALLOWED_HOSTS (comma-separated).")
 @click.option("--reload", is_flag=True, hidden=True)
 @click.pass_context
-def serve(ctx, host, port, reload):
+def serve(ctx, host, port, allowed_hosts, reload):
     """Start the web app for jobhunters and consultants on the store (--db).
 
     On loopback (the default, 127.0.0.1) it runs without login for one user until the first team
-    account exists; bound to any other address it refuses to start without accounts. Stop it
-    with Ctrl+C.
+    account exists; bound to any other address it refuses to start without accounts. It answers
+    only to requests for the loopback names, the address given with --host and the names given
+    with --allowed-host (others get 400: a page on another site cannot reach it by pointing its
+    own name at this computer). Stop it with Ctrl+C.
 
     \b
     Example:
         matchcore --db matchcore-demo.db serve --port 8000
         # then open http://127.0.0.1:8000/
+        matchcore serve --host 0.0.0.0 --allowed-host matchcore.team.lan
     """
     from matchcore.web.accounts import accounts_on  # start-up
-    from matchcore.web.security import is_loopback  # start-up
+    from matchcore.web.security import LOOPBACK_NAMES, host_name, is_loopback  # start-up
 
     # start-up: the web framework and every engine load only when the server starts, so that
     # `matchcore user ...` and `matchcore --help` stay quick
-    import uvicorn  # start-up (see above)
-
+    from matchcore.web import serving  # start-up (see above)
     from matchcore.web.app import create_app  # start-up (see above)
 
+    names = [*allowed_hosts, *(n for n in os.environ.get("MATCHCORE_ALLOWED_HOSTS", "")
+                               .replace(",", " ").split())]
+    hosts = []
+    for given in names:
+        name = host_name(given)
+        if name is None:
+            source = "--allowed-host" if given in allowed_hosts else "MATCHCORE_ALLOWED_HOSTS"
+            raise MatchcoreError(f"{source}: {given!r} is not a host name or an IP address "
+                                 "(e.g. 'matchcore.team.lan' or '192.168.1.20')")
+        hosts.append(name)
+    bound = host_name(host)
+    if bound and bound not in ("0.0.0.0", "::"):  # a wildcard is no name a browser can use
+        hosts.append(bound)
     store = get_store(ctx)
     if not is_loopback(host) and not accounts_on(store):
         raise MatchcoreError(
@@ -48,10 +67,10 @@ def serve(ctx, host, port, reload):
             "data is personal; add one with 'matchcore user add NAME' (or serve on 127.0.0.1)")
     path = store.path
     mode = "team accounts: login required" if accounts_on(store) else "no accounts: single local user"
+    answers = ", ".join(sorted(LOOPBACK_NAMES | set(hosts)))
     click.echo(f"matchcore web on http://{'[' + host + ']' if ':' in host else host}:{port}/ "
-               f"({path}; {mode})", err=True)
-    uvicorn.run(create_app(path), host=host, port=port, log_level="warning",
-                proxy_headers=False, server_header=False)
+               f"({path}; {mode}; answers to {answers})", err=True)
+    serving.run(create_app(path, allowed_hosts=hosts), host=host, port=port)
 
 
 @click.group()

@@ -8,16 +8,19 @@ Its modules, each importing only those above it in this list:
 - ``params``: dated parameter files; ``types``: the context and the answers plugins give;
 - ``base``: the :class:`Instrument` base class; ``hookspecs``: the hooks;
 - ``registry``: the plugin manager and the validated instruments;
-- ``results``, ``checks``, ``costs``: typed results, checks of the answers, cost sums;
-- ``evaluate``: :func:`evaluate_all`, :func:`evaluate`, :func:`brief`.
+- ``results``, ``checks``, ``costs``: typed results, checks of the answers, cost sums, the
+  normal-hire baseline, the net cost and the recommendation order;
+- ``evaluate``: :func:`evaluate_all`, :func:`evaluate`, :func:`brief`, :func:`pair_rows`.
 """
 from matchcore.errors import InstrumentFailed
 from matchcore.instruments.base import DEFAULT_LEAD_DAYS, Instrument
-from matchcore.instruments.evaluate import brief, evaluate, evaluate_all
+from matchcore.instruments.costs import NORMAL, normal_hire, rank_key, recommended, row_rank_key
+from matchcore.instruments.evaluate import brief, evaluate, evaluate_all, pair_rows
 from matchcore.instruments.hookspecs import hookimpl
 from matchcore.instruments.params import ParamValue, Reference, load_parameters
 from matchcore.instruments.registry import get_registry, make_plugin_manager
 from matchcore.instruments.results import (
+    Baseline,
     CostLine,
     DatedValue,
     DurationLimits,
@@ -29,12 +32,15 @@ from matchcore.instruments.results import (
     VariantCosts,
 )
 from matchcore.instruments.types import (
+    COST_BASES,
+    FEASIBILITY,
     FULL_TIME_HOURS,
     PERIODS,
     Check,
     Context,
     Cost,
     Duration,
+    NetCost,
     Note,
     Step,
     Variant,
@@ -42,8 +48,10 @@ from matchcore.instruments.types import (
 )
 
 __all__ = [
-    "DEFAULT_LEAD_DAYS", "FULL_TIME_HOURS", "PERIODS", "Check", "Context", "Cost", "CostLine", "DatedValue",
-    "Duration", "DurationLimits", "DurationLine", "Instrument", "InstrumentFailed", "InstrumentResult", "Note",
-    "NoteLine", "ParamValue", "Reason", "Reference", "Step", "StepLine", "Variant", "VariantCosts", "brief",
-    "evaluate", "evaluate_all", "get_registry", "hookimpl", "load_parameters", "make_plugin_manager", "money",
+    "COST_BASES", "DEFAULT_LEAD_DAYS", "FEASIBILITY", "FULL_TIME_HOURS", "NORMAL", "PERIODS", "Baseline", "Check",
+    "Context", "Cost", "CostLine", "DatedValue", "Duration", "DurationLimits", "DurationLine", "Instrument",
+    "InstrumentFailed", "InstrumentResult", "NetCost", "Note", "NoteLine", "ParamValue", "Reason", "Reference",
+    "Step", "StepLine", "Variant", "VariantCosts", "brief", "evaluate", "evaluate_all", "get_registry", "hookimpl",
+    "load_parameters", "make_plugin_manager", "money", "normal_hire", "pair_rows", "rank_key", "recommended",
+    "row_rank_key",
 ]

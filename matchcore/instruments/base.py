@@ -28,7 +28,17 @@ from pathlib import Path
 
 from matchcore.errors import ParameterError, PluginError, UnknownParameter
 from matchcore.instruments.params import ParameterFile, ParamValue, Reference, load_parameters
-from matchcore.instruments.types import WEEKS_PER_MONTH, Check, Context, Cost, Duration, Note, Step, Variant
+from matchcore.instruments.types import (
+    WEEKS_PER_MONTH,
+    Check,
+    Context,
+    Cost,
+    Duration,
+    NetCost,
+    Note,
+    Step,
+    Variant,
+)
 
 __all__ = ["CODE_RE", "DEFAULT_LEAD_DAYS", "FORMULAS", "Instrument"]
 
@@ -67,6 +77,18 @@ class Instrument:
     the file's ``instruments.<code>`` entry unless the class sets them. Override
     ``eligibility``, ``costs``, ``duration``, ``steps`` and ``notes`` (or write dated formulas
     ``eligibility_YYYY_MM_DD`` ...). Read values with ``self.p(name, ctx)``.
+
+    Two things a coach weighs besides the rules (issue 12, ``docs/plugins.md``):
+
+    - ``feasibility`` (``high``, ``medium`` or ``low``) and ``feasibility_reason``: how practical
+      the instrument is (TBS: the inspection's and the unions' permission, "in practice very
+      hard"). The recommendation ranks by eligibility, then feasibility, then net cost. Override
+      :meth:`practical_feasibility` when it depends on the context.
+    - ``cost_basis``: how the cost items relate to a normal hire, so that matchcore can state the
+      employer's *net* monthly cost on one definition: ``"complete"`` (the items are all the
+      employer pays and receives), ``"adjustment"`` (only premiums, reductions or fees on a
+      normal hire whose wage the items leave out) or None (derived from the items). Override
+      :meth:`net_cost` to state the figure itself.
     """
 
     code: str = ""
@@ -82,6 +104,9 @@ class Instrument:
     validity_reference: Reference | None = None
     validity_unverified: bool = False
     variants: tuple[Variant, ...] = ()
+    feasibility: str = "medium"
+    feasibility_reason: str = "not assessed"
+    cost_basis: str | None = None
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -167,6 +192,19 @@ class Instrument:
     def days_per_month(self, ctx: Context) -> float:
         """Working days a month that per-day cost items count (default: the function's days a week)."""
         return ctx.days_per_week * WEEKS_PER_MONTH
+
+    def practical_feasibility(self, ctx: Context) -> tuple[str, str]:
+        """(level, reason) of how practical the instrument is here. Default: the class attributes."""
+        return self.feasibility, self.feasibility_reason
+
+    def net_cost(self, ctx: Context, costs: list[Cost], normal_hire_eur: float | None) -> NetCost | None:
+        """The employer's net monthly cost, when the plugin states it; None: matchcore derives it.
+
+        ``costs`` are the items :meth:`costs` returned (of the selected variant);
+        ``normal_hire_eur`` is the baseline (gross wage plus employer contributions a month), None
+        when the function's wage is unknown.
+        """
+        return None
 
     def select_variant(self, ctx: Context) -> tuple[str, Note]:
         """Which variant applies to this context, and why. Default: the first one."""

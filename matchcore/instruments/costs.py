@@ -1,14 +1,50 @@
-"""The employer's cost of an instrument: a month (incl. and excl. VAT) and over the placement.
+"""The employer's cost of an instrument: a month (incl. and excl. VAT), over the placement, and
+its *net* monthly cost next to a normal hire, on one definition for every instrument.
 
 Items paid by the employer add to its cost; items paid to it (a premium, a contribution
 reduction) lower it; items between others (VDAB paying the trainee) are shown but not counted.
+
+The net monthly cost (``docs/plugins.md``, "Net cost") is what the employer pays a month for the
+worker at the function's hours, VAT excluded: the wage cost (or what replaces it: a trainee
+allowance, a flexi wage, a premium to VDAB, a price) minus the premiums, reductions and allowances
+others pay, plus fees. The normal hire (:func:`normal_hire`, code ``normal``) is the same figure
+without an instrument: gross wage plus employer social contributions.
 """
 from __future__ import annotations
 
-from matchcore.instruments.results import CostSummary
-from matchcore.instruments.types import WEEKS_PER_MONTH, Context, Cost, money
+import datetime as dt
 
-__all__ = ["summarise_costs"]
+from matchcore.instruments.params import ParamValue, Reference
+from matchcore.instruments.results import Baseline, CostLine, CostSummary, InstrumentResult, NetCostLine
+from matchcore.instruments.types import (
+    COST_BASES,
+    FEASIBILITY,
+    WEEKS_PER_MONTH,
+    Context,
+    Cost,
+    NetCost,
+    money,
+)
+
+__all__ = ["EMPLOYER_RATE", "NORMAL", "derive_net_cost", "normal_hire", "rank_key", "recommended",
+           "row_rank_key", "summarise_costs"]
+
+NORMAL = "normal"
+
+# The employer's social-security contribution rate of a normal hire, category 1 (private sector):
+# T = basic contribution 19.88 % + wage moderation 4.27 % + their product = 25.00 % from
+# 2018-01-01 (the tax shift's last step). The built-in plugins' wage estimates use the same 25 %
+# (plugins/shared.yaml, employer_rsz_rate), so "normal hire minus a reduction" and a plugin's own
+# "wage plus contributions minus the reduction" agree.
+_RSZ_2018 = Reference(
+    "rsz-cat1-2018", "RSZ/ONSS - DmfA tussentijdse instructies 2017/4: uitvoering taxshift 2018, "
+    "bijdragepercentages vanaf 1 januari 2018 (categorie 1: T 25,00 % = B 19,88 % + M 4,27 %)",
+    url="https://www.socialsecurity.be/employer/instructions/dmfa/nl/2017-4/intermediates")
+EMPLOYER_RATE = (
+    ParamValue("normal_hire.employer_contribution_rate", 0.25, dt.date(2018, 1, 1), _RSZ_2018,
+               dt.date(2026, 12, 1), note="category 1 (private sector); sector funds, the 108 % base of "
+               "manual workers, holiday pay and the end-of-year premium not included"),
+)
 
 
 def _month_factor(per: str, days_per_month: float) -> float:
@@ -23,6 +59,10 @@ def _total_for(cost: Cost, weeks: float, days_per_month: float) -> float:
     overlap = max(0.0, stop - start)
     return overlap * {"day": days_per_month / WEEKS_PER_MONTH, "week": 1.0, "month": 1.0 / WEEKS_PER_MONTH,
                       "quarter": 1.0 / 13.0}[cost.per]
+
+
+def _active_now(c: Cost) -> bool:
+    return c.from_week <= 0 and (c.until_week is None or c.until_week > 0)
 
 
 def summarise_costs(costs: list[Cost], ctx: Context, weeks: float | None,
@@ -42,7 +82,7 @@ def summarise_costs(costs: list[Cost], ctx: Context, weeks: float | None,
         s = c.sign()
         if s == 0:
             continue
-        active_now = c.from_week <= 0 and (c.until_week is None or c.until_week > 0)
+        active_now = _active_now(c)
         if c.amount_eur is None:
             unknown.append(c.item)
             unknown_now = unknown_now or (active_now and c.per != "once")
@@ -54,3 +94,134 @@ def summarise_costs(costs: list[Cost], ctx: Context, weeks: float | None,
             total += s * (money(c.amount_eur) + money(c.vat_eur)) * _total_for(c, weeks, days_per_month)
     return CostSummary(None if unknown_now else money(monthly), None if unknown_now else money(monthly_ex),
                        money(total) if weeks is not None and not unknown else None, unknown)
+
+
+# --- the normal hire ----------------------------------------------------------------------
+
+def _rate_on(day: dt.date) -> tuple[ParamValue, bool]:
+    """The contribution rate on ``day`` and whether ``day`` is before the first encoded value."""
+    found = [p for p in EMPLOYER_RATE if p.valid_from <= day]
+    return (found[-1], False) if found else (EMPLOYER_RATE[0], True)
+
+
+def normal_hire(employer, function, start: dt.date) -> Baseline:
+    """The normal-hire baseline: gross wage at the function's hours plus employer contributions.
+
+    ``gross = function.hourly_wage_eur x hours_per_week x 52 / 12``; ``contributions = gross x
+    rate`` (:data:`EMPLOYER_RATE` on ``start``). Unknown wage: the figures are None, and say so.
+    """
+    rate, early = _rate_on(start)
+    hours = float(function.hourly_wage_eur) if function.hourly_wage_eur is not None else None
+    gross = None if hours is None else money(hours * float(function.hours_per_week) * WEEKS_PER_MONTH)
+    contributions = None if gross is None else money(gross * rate.value)
+    net = None if gross is None else money(gross + contributions)
+    basis = (f"{hours:.2f} EUR/h x {float(function.hours_per_week):g} h x 52/12" if hours is not None
+             else "function.hourly_wage_eur is unknown")
+    notes = [rate.note] if rate.note else []
+    if early:
+        notes.append(f"rate of {rate.valid_from.isoformat()}; the rates before it (tax shift 2016-2017) are not "
+                     f"encoded")
+    category = getattr(employer, "sector_category", None)
+    if category in ("non_profit", "public"):
+        notes.append("the rate is the private sector's (category 1); a non-profit employer of category 2 "
+                     "(Sociale Maribel) pays 32.40 % before its reductions, a public employer another rate")
+    costs = [Cost("gross wage", "employer", "candidate", gross, "month", basis=basis),
+             Cost("employer social contributions", "employer", "RSZ", contributions, "month",
+                  basis=f"{rate.value:.2%} of the gross wage", params=[rate])]
+    text = (f"normal hire: {gross:,.2f} gross + {contributions:,.2f} contributions ({rate.value:.2%}) = "
+            f"{net:,.2f} EUR a month" if net is not None else "normal hire: unknown (function.hourly_wage_eur "
+            "is unknown)")
+    return Baseline(code=NORMAL, kind="baseline", name="normal hire (no instrument)", start=start,
+                    gross_wage_per_month_eur=gross, employer_contribution_rate=rate.value,
+                    employer_contributions_per_month_eur=contributions, net_cost_per_month_eur=net, text=text,
+                    costs=[CostLine.of(c) for c in costs], source=rate.reference.cite(),
+                    parameter_date=rate.valid_from, notes=notes)
+
+
+# --- the net cost of an instrument ----------------------------------------------------------
+
+def _signed_month_ex_vat(costs: list[Cost], days_per_month: float) -> tuple[float | None, list[str]]:
+    """Sum a month (VAT excluded) of the items running in the first week; None with an unknown one."""
+    total, gains = 0.0, []
+    for c in costs:
+        s = c.sign()
+        if s == 0 or not _active_now(c) or c.per == "once":
+            continue
+        if c.amount_eur is None:
+            return None, []
+        total += s * money(c.amount_eur) * _month_factor(c.per, days_per_month)
+        if s < 0 and c.amount_eur:
+            gains.append(c.item)
+    return total, gains
+
+
+def derive_net_cost(basis: str | None, costs: list[Cost] | None, normal_eur: float | None,
+                    days_per_month: float, stated: NetCost | None = None) -> NetCostLine:
+    """The employer's net monthly cost of one instrument (VAT excluded), with how it was reached.
+
+    ``basis`` is the instrument's ``cost_basis`` ("complete", "adjustment" or None: derived: any
+    item paid by the employer makes the items complete, items only paid to it are an adjustment
+    on a normal hire, items only between others mean the employer pays nothing); ``stated`` is
+    what the plugin's ``net_cost`` returned. A negative figure is a net premium gain, said so.
+    """
+    if stated is not None:
+        return _line(stated.amount_eur, "stated by the plugin", stated.text, [])
+    if costs is None:
+        return _line(None, None, "net cost unknown: the plugin's costs are unknown for this date", [])
+    if basis is None:
+        if not costs:
+            return _line(None, None, "net cost unknown: the plugin states no cost items", [])
+        if any(c.payer == "employer" for c in costs):
+            basis = "complete"
+        elif any(c.payee == "employer" for c in costs):
+            basis = "adjustment"
+        else:
+            basis = "complete"
+    if basis not in COST_BASES:   # the registry refuses others; a plugin may have changed it since
+        return _line(None, None, f"net cost unknown: cost_basis {basis!r} is not one of {', '.join(COST_BASES)}", [])
+    total, gains = _signed_month_ex_vat(costs, days_per_month)
+    if total is None:
+        unknown = [c.item for c in costs if c.amount_eur is None and c.sign() and _active_now(c)]
+        return _line(None, basis, "net cost unknown: " + "; ".join(unknown) + " unknown", [])
+    if basis == "adjustment":
+        if normal_eur is None:
+            return _line(None, basis, "net cost unknown: the normal hire's wage is unknown "
+                                      "(function.hourly_wage_eur)", [])
+        return _line(money(normal_eur + total), basis, f"normal hire {normal_eur:,.2f} "
+                     f"{'-' if total < 0 else '+'} {abs(total):,.2f} a month from the instrument", gains)
+    what = "the items the employer pays minus those paid to it" if gains else "the items the employer pays"
+    return _line(money(total), basis, f"{what}, a month, VAT excluded", gains)
+
+
+def _line(amount: float | None, basis: str | None, text: str, gains: list[str]) -> NetCostLine:
+    if amount is not None and amount < 0:
+        why = ", ".join(gains) or "the items paid to the employer"
+        text = (f"net premium gain of {-amount:,.2f} EUR a month: {why} exceed what the employer pays ({text})")
+    return NetCostLine(amount, basis, text, amount is not None and amount < 0)
+
+
+# --- the recommendation ---------------------------------------------------------------------
+
+_ELIGIBLE_ORDER = {True: 0, None: 1, False: 2}
+
+
+def _rank(eligible, feasibility, cost, code: str) -> tuple:
+    level = FEASIBILITY.index(feasibility) if feasibility in FEASIBILITY else len(FEASIBILITY)
+    return (_ELIGIBLE_ORDER.get(eligible, 1), level, cost is None, cost if cost is not None else 0.0,
+            str(code).casefold(), str(code))
+
+
+def rank_key(result: InstrumentResult) -> tuple:
+    """Eligibility (yes, unknown, no), then feasibility (high, medium, low), then net cost
+    (known, lowest first), then code: never cost alone, ties deterministic."""
+    return _rank(result.eligible, result.feasibility, result.net_cost_per_month_eur, result.code)
+
+
+def row_rank_key(row: dict) -> tuple:
+    """:func:`rank_key` of a row of :func:`~matchcore.instruments.evaluate.brief`."""
+    return _rank(row.get("eligible"), row.get("feasibility"), row.get("net_cost_per_month_eur"), row.get("code"))
+
+
+def recommended(results: list[InstrumentResult]) -> list[InstrumentResult]:
+    """The results in the order of the recommendation (:func:`rank_key`), best first."""
+    return sorted(results, key=rank_key)

@@ -11,18 +11,26 @@ What goes wrong has one of two meanings. A value missing on the date asked
 unknown, and a note says why. Anything else (a plugin that raises, asks for a parameter its file
 does not define, returns malformed answers, no verdict, or answers that cannot be made into a
 result) is that plugin's failure: :class:`~matchcore.errors.InstrumentFailed`, reported naming the
-plugin while the other instruments are still evaluated.
+plugin while the other instruments are still evaluated. So is an evaluation that runs past its
+time budget (:func:`~matchcore.instruments.registry.run_with_budget`, default 2 s).
+
+Plugins never see the records themselves: each instrument gets its own Context holding read-only
+views of deep copies of the candidate, employer and function (:func:`~matchcore.instruments.types.read_only`)
+and a read-only copy of the facts, and nothing that leads to the store.
 """
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import replace
+from types import MappingProxyType
 
 from matchcore.errors import InstrumentFailed, MatchcoreError, ParameterError
 from matchcore.instruments.base import DEFAULT_LEAD_DAYS, Instrument
-from matchcore.instruments.checks import check_answer, expect_list
-from matchcore.instruments.costs import summarise_costs
+from matchcore.instruments.checks import MAX_AMOUNT_EUR, check_answer, expect_list
+from matchcore.instruments.costs import NORMAL, derive_net_cost, normal_hire, recommended, summarise_costs
 from matchcore.instruments.params import ParamValue, Reference
+from matchcore.instruments.budget import plugin_budget_s, run_with_budget
 from matchcore.instruments.registry import get_registry
 from matchcore.instruments.results import (
     CostLine,
@@ -37,9 +45,20 @@ from matchcore.instruments.results import (
     StepLine,
     VariantCosts,
 )
-from matchcore.instruments.types import WEEKS_PER_MONTH, Check, Context, Cost, Duration, Note, Step
+from matchcore.instruments.types import (
+    FEASIBILITY,
+    WEEKS_PER_MONTH,
+    Check,
+    Context,
+    Cost,
+    Duration,
+    NetCost,
+    Note,
+    Step,
+    read_only,
+)
 
-__all__ = ["brief", "evaluate", "evaluate_all"]
+__all__ = ["brief", "evaluate", "evaluate_all", "pair_rows"]
 
 
 def _call(instrument: Instrument, method: str, plugin: str, *args):
@@ -80,8 +99,22 @@ def _resolve_sources(inst: Instrument, things: Iterable) -> None:
 
 
 def _result(inst: Instrument, ctx: Context, plugin: str) -> InstrumentResult:
+    level, why = _feasibility(inst, ctx, plugin)
     return InstrumentResult(inst.code, inst.name, plugin, None, [], [], inst.valid_from, inst.valid_until,
-                            inst.successor, ctx.start, ctx.on, DurationLimits())
+                            inst.successor, ctx.start, ctx.on, DurationLimits(), feasibility=level,
+                            feasibility_reason=why,
+                            abolished=inst.valid_until is not None and inst.valid_until <= ctx.on)
+
+
+def _feasibility(inst: Instrument, ctx: Context, plugin: str) -> tuple[str, str]:
+    answer, err = _call(inst, "practical_feasibility", plugin, ctx)
+    if err:
+        return inst.feasibility, inst.feasibility_reason
+    if not (isinstance(answer, tuple) and len(answer) == 2 and answer[0] in FEASIBILITY
+            and isinstance(answer[1], str) and answer[1].strip()):
+        raise InstrumentFailed(plugin, inst.code, "practical_feasibility", f"returned {answer!r}, expected "
+                               f"(one of {', '.join(FEASIBILITY)}, a reason)")
+    return answer
 
 
 def _eligibility(inst: Instrument, ctx: Context, plugin: str) -> list[Check]:
@@ -211,8 +244,8 @@ def _evaluate(inst: Instrument, ctx: Context, plugin: str) -> InstrumentResult:
     keys = [v.key for v in inst.variants] or [None]
     chosen = _variant(inst, ctx, plugin, keys, notes)
     days, err = _call(inst, "days_per_month", plugin, ctx)
-    if err or not isinstance(days, (int, float)) or isinstance(days, bool) or days < 0:
-        days = ctx.days_per_week * WEEKS_PER_MONTH
+    if err or not isinstance(days, (int, float)) or isinstance(days, bool) or not 0 <= days <= 31:
+        days = ctx.days_per_week * WEEKS_PER_MONTH   # NaN and infinity fail the range test too
     per_variant = _costs(inst, ctx, plugin, keys, chosen, notes, used)
     steps = _steps_and_notes(inst, ctx, plugin, notes)
     _fill(out, inst, ctx, checks, duration, weeks, days, keys, chosen, per_variant, steps, notes, used)
@@ -238,6 +271,7 @@ def _fill(out: InstrumentResult, inst: Instrument, ctx: Context, checks, duratio
             out.employer_cost_per_month_excl_vat_eur = summary.employer_cost_per_month_excl_vat_eur
             out.employer_cost_total_eur = summary.employer_cost_total_eur
             out.employer_cost_unknown = summary.employer_cost_unknown
+            out.net_cost = _net_cost(inst, ctx, out.plugin, costs, days)
         if key is not None:
             v = next(v for v in inst.variants if v.key == key)
             out.variants.append(VariantCosts(key, v.label, v.condition, key == chosen, lines,
@@ -249,6 +283,22 @@ def _fill(out: InstrumentResult, inst: Instrument, ctx: Context, checks, duratio
     for thing in [*checks, *steps, *notes, duration]:
         used.extend(thing.params)
     out.unverified = _unverified(inst, used)
+
+
+def _net_cost(inst: Instrument, ctx: Context, plugin: str, costs, days: float):
+    """The net monthly cost on the one definition: the plugin's own figure, else derived."""
+    normal = normal_hire(ctx.employer, ctx.function, ctx.start).net_cost_per_month_eur
+    stated, err = _call(inst, "net_cost", plugin, ctx, list(costs or []), normal)
+    if err:
+        stated = NetCost(None, f"net cost unknown: {err}")
+    if stated is not None:
+        amount = stated.amount_eur if isinstance(stated, NetCost) else None
+        if not isinstance(stated, NetCost) or not isinstance(stated.text, str) or not stated.text.strip() or (
+                amount is not None and not (isinstance(amount, (int, float)) and not isinstance(amount, bool)
+                                            and abs(amount) <= MAX_AMOUNT_EUR)):
+            raise InstrumentFailed(plugin, inst.code, "net_cost", f"returned {stated!r}, expected None or a "
+                                   f"NetCost with a finite amount (at most {MAX_AMOUNT_EUR:,.0f}) or None and a text")
+    return derive_net_cost(inst.cost_basis, costs, normal, days, stated)
 
 
 def _unverified(inst: Instrument, used: Iterable[ParamValue]) -> list[DatedValue | FlaggedValidity]:
@@ -269,48 +319,126 @@ def _unverified(inst: Instrument, used: Iterable[ParamValue]) -> list[DatedValue
 def evaluate_all(candidate, employer, function, *, start: dt.date | None = None, on: dt.date | None = None,
                  duration_weeks: float | None = None, codes: Iterable[str] | None = None,
                  variants: dict[str, str] | None = None, problems: list | None = None,
-                 plugin_manager=None) -> list[InstrumentResult]:
+                 plugin_manager=None, budget_s: float | None = None,
+                 include_abolished: bool = True) -> list[InstrumentResult]:
     """Evaluate every registered instrument for one candidate at one function.
 
     Parameters
     ----------
-    candidate, employer, function : matchcore.model records
+    candidate, employer, function : matchcore.model records (plugins see read-only copies)
     start : planned start; default ``on`` + 42 days. Rules in force on ``start`` apply.
     on : evaluation date; default today. Steps due before it are flagged overdue.
     duration_weeks : planned duration; gives ``employer_cost_total_eur`` and checks the limits.
-    codes : only these instrument codes (case-insensitive); default all.
+    codes : only these instrument codes (case-insensitive); default all. Named codes are
+        evaluated even when abolished.
     variants : chosen variant per code, e.g. ``{"BIS": "booster-nonprofit"}``.
     problems : a list that receives a :class:`matchcore.instruments.registry.PluginProblem` per plugin failure.
     plugin_manager : a manager from :func:`matchcore.instruments.registry.make_plugin_manager`; default the
         process-wide one (cached, as are the parsed parameter files).
+    budget_s : time budget of each instrument's evaluation and each ``prepare_context``; default
+        ``$MATCHCORE_PLUGIN_BUDGET_S``, else 2 s. One over it is reported and skipped.
+    include_abolished : False leaves out the instruments that ended before ``on`` (unless named in ``codes``).
 
     Returns
     -------
     list of InstrumentResult, one per instrument, sorted by code (case-insensitively). An
-    instrument that fails is left out and reported.
+    instrument that fails is left out and reported; :func:`~matchcore.instruments.costs.recommended`
+    orders them for a recommendation.
     """
     on = on or dt.date.today()
     start = start or on + dt.timedelta(days=DEFAULT_LEAD_DAYS)
+    budget = plugin_budget_s(budget_s)
     registry = get_registry(plugin_manager)
-    ctx = Context(candidate, employer, function, start=start, on=on, duration_weeks=duration_weeks,
+    records = (candidate, employer, function)
+    ctx = Context(*_views(records), start=start, on=on, duration_weeks=duration_weeks,
                   variants={registry.by_upper.get(k.upper(), k): v for k, v in (variants or {}).items()})
     found: list = []
-    registry.prepare(ctx, found)
+    registry.prepare(ctx, found, budget)
+    if _tampered(ctx, records):
+        ctx = replace(ctx, **dict(zip(("candidate", "employer", "function"), _views(records))))
     wanted = None if codes is None else {registry.lookup(c).code for c in codes}
     results = []
     for code, (inst, plugin) in sorted(registry.instruments.items(), key=lambda kv: (kv[0].casefold(), kv[0])):
         if wanted is not None and code not in wanted:
             continue
+        if wanted is None and not include_abolished and inst.valid_until is not None and inst.valid_until <= on:
+            continue
+        # its own Context: what one plugin does to it (or keeps doing after its budget) reaches no other
+        own = replace(ctx, facts=MappingProxyType(dict(ctx.facts)), variants=MappingProxyType(dict(ctx.variants)))
         try:
-            results.append(evaluate(inst, ctx, plugin))
+            result = run_with_budget(inst, budget, evaluate, inst, own, plugin)
+        except TimeoutError as exc:
+            found.append(registry.report(plugin, "evaluate", f"evaluate() {exc}", instrument=code))
+            result = None
         except InstrumentFailed as exc:
             found.append(registry.report(exc.plugin, "evaluate", str(exc), instrument=exc.code))
+            result = None
+        except MatchcoreError:   # the user's unknown variant
+            raise
+        except Exception as exc:  # a plugin that exits: its failure, not the command's
+            found.append(registry.report(plugin, "evaluate", f"evaluate() {exc}", instrument=code))
+            result = None
+        changed = _tampered(own, records)
+        if changed:
+            found.append(registry.report(plugin, "evaluate", f"evaluate() changed the {changed} it was given "
+                                         "(records are read-only for plugins)", instrument=code))
+            result = None
+        if changed or result is None:   # fresh copies: a call left running or a change reaches no other
+            ctx = replace(ctx, **dict(zip(("candidate", "employer", "function"), _views(records))))
+        if result is not None:
+            results.append(result)
     if problems is not None:
         problems.extend(found)
     return results
 
 
+def _views(records: tuple) -> tuple:
+    """Read-only views of deep copies of (candidate, employer, function), one copy per pair."""
+    return tuple(read_only(r) for r in records)
+
+
+def _tampered(ctx: Context, records: tuple) -> str | None:
+    """Which record's copy a plugin changed anyway (digging under the view), or None.
+
+    A plugin that digs out the copy under its read-only view (its only way to change one)
+    changes that copy alone; this comparison (some 40 microseconds a pair) catches it, so the
+    plugin is reported and the next instruments get fresh copies.
+    """
+    for name, record in zip(("candidate", "employer", "function"), records):
+        view = getattr(ctx, name)
+        copy = getattr(view, "_ReadOnly__target", view)
+        if copy is not record and copy != record:
+            return name
+    return None
+
+
 def brief(results: list[InstrumentResult]) -> list[dict]:
-    """The short form a match or carving result carries (FORMATS.md): code, eligible, employer cost a month."""
-    return [{"code": r.code, "eligible": r.eligible, "employer_cost_per_month_eur": r.employer_cost_per_month_eur}
-            for r in results]
+    """The short form a match or carving result carries (FORMATS.md): code, eligible, feasibility,
+    employer cost and net cost a month, in the order given."""
+    return [{"code": r.code, "kind": "instrument", "name": r.name, "eligible": r.eligible,
+             "feasibility": r.feasibility, "feasibility_reason": r.feasibility_reason,
+             "employer_cost_per_month_eur": r.employer_cost_per_month_eur,
+             "net_cost_per_month_eur": r.net_cost_per_month_eur, "net_cost_text": r.net_cost.net_cost_text,
+             "net_premium_gain": r.net_cost.net_premium_gain, "abolished": r.abolished,
+             "reasons": [x.text for x in r.reasons]} for r in results]
+
+
+def baseline_row(employer, function, start: dt.date) -> dict:
+    """The normal hire as a row beside :func:`brief`'s (code ``normal``)."""
+    b = normal_hire(employer, function, start)
+    return {"code": NORMAL, "kind": "baseline", "name": b.name, "eligible": True, "feasibility": None,
+            "feasibility_reason": None, "employer_cost_per_month_eur": b.net_cost_per_month_eur,
+            "net_cost_per_month_eur": b.net_cost_per_month_eur, "net_cost_text": b.text, "net_premium_gain": False,
+            "abolished": False, "reasons": [b.text, *b.notes], "source": b.source}
+
+
+def pair_rows(candidate, employer, function, *, on: dt.date | None = None, all_instruments: bool = False,
+              problems: list | None = None, plugin_manager=None, budget_s: float | None = None) -> list[dict]:
+    """What a match line, the call sheet and a carving candidate show for one pair: the normal
+    hire first, then the instruments best first (:func:`~matchcore.instruments.costs.rank_key`),
+    without the abolished ones unless ``all_instruments``."""
+    on = on or dt.date.today()
+    results = evaluate_all(candidate, employer, function, on=on, problems=problems, plugin_manager=plugin_manager,
+                           budget_s=budget_s, include_abolished=all_instruments)
+    return [baseline_row(employer, function, on + dt.timedelta(days=DEFAULT_LEAD_DAYS)),
+            *brief(recommended(results))]

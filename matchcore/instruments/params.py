@@ -22,7 +22,19 @@ change is a data edit. The format (documented in ``docs/plugins.md``)::
           2018-09-01: {value: 26, reference: bisfaq, last_verified: 2026-11-23}
 
 A value may carry ``unverified: true`` (the output then flags it) and a ``note``; ``value: null``
-means the parameter stops applying from that date. The loader refuses duplicate keys, bad dates,
+means the parameter stops applying from that date.
+
+Indexation as data. A parameter that follows an index (the GGMMI, IBO thresholds, flexi minimum
+wage) says so with ``indexed: <what, in a few words>``. When the date asked lies beyond the last
+verified value (after its valid-from date, or after the value's ``checked_until`` date when a gap
+follows it), the value found carries :attr:`ParamValue.indexation_note`, one Dutch line for the
+coach: ``"GGMMI: bedrag van 2025-02-01; later indexering niet nagekeken"``.
+
+Disputed rules. A value may list ``alternatives``: unverified values that a source claims instead
+(``{from: <date>, value: ..., reference: ..., note: ...}``; ``from`` defaults to the value's own
+date). They are *not* applied: the value found stays the listed one, but from an alternative's
+date on it is flagged unverified, its note names the alternative, and
+:attr:`ParamValue.alternatives` holds it, so a plugin can say what the alternative would change. The loader refuses duplicate keys, bad dates,
 unknown keys and references that do not resolve; asking for a date before the first value is a
 :class:`~matchcore.errors.ParameterError` that says which date the values start on (a gap in the
 data), asking for a name the file does not define an :class:`~matchcore.errors.UnknownParameter`
@@ -35,7 +47,7 @@ plugin folder.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -46,6 +58,7 @@ from matchcore.errors import ParameterError, UnknownParameter, did_you_mean
 from matchcore.yamlfiles import UniqueKeyLoader as _UniqueKeyLoader
 
 __all__ = [
+    "Alternative",
     "InstrumentMeta",
     "ParamValue",
     "Parameter",
@@ -59,8 +72,9 @@ TOP_KEYS = {"instruments", "references", "parameters"}
 META_KEYS = {"name", "summary", "source", "valid_from", "valid_until", "predecessor", "successor",
              "validity_reference", "validity_unverified", "notes"}
 REFERENCE_KEYS = {"title", "url", "seed"}
-PARAMETER_KEYS = {"description", "unit", "values", "reference"}
-VALUE_KEYS = {"value", "reference", "last_verified", "unverified", "note"}
+PARAMETER_KEYS = {"description", "unit", "values", "reference", "indexed"}
+VALUE_KEYS = {"value", "reference", "last_verified", "unverified", "note", "checked_until", "alternatives"}
+ALTERNATIVE_KEYS = {"from", "value", "reference", "note"}
 
 
 
@@ -79,6 +93,20 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """An unverified value a source claims instead of the listed one, from ``valid_from`` on."""
+
+    value: Any
+    valid_from: dt.date
+    reference: Reference
+    note: str | None = None
+
+    def describe(self) -> str:
+        return (f"from {self.valid_from.isoformat()} possibly {self.value!r} [{self.reference.key}]"
+                + (f": {self.note}" if self.note else ""))
+
+
+@dataclass(frozen=True)
 class ParamValue:
     """One dated value of one parameter, as found for a date."""
 
@@ -90,11 +118,19 @@ class ParamValue:
     unverified: bool = False
     note: str | None = None
     file: str = ""
+    checked_until: dt.date | None = None
+    # all alternatives listed with the value; those in force on a date are in `alternatives`
+    listed_alternatives: tuple[Alternative, ...] = ()
+    alternatives: tuple[Alternative, ...] = ()
+    # set by Parameter.at(): the date asked lies beyond the last verified value of an indexed parameter
+    indexation_note: str | None = None
 
     def as_dict(self) -> dict:
         return {"parameter": self.name, "value": self.value, "valid_from": self.valid_from.isoformat(),
                 "source": self.reference.cite(), "last_verified": self.last_verified.isoformat(),
-                "unverified": self.unverified, **({"note": self.note} if self.note else {})}
+                "unverified": self.unverified, **({"note": self.note} if self.note else {}),
+                **({"alternatives": [a.describe() for a in self.alternatives]} if self.alternatives else {}),
+                **({"indexation_note": self.indexation_note} if self.indexation_note else {})}
 
 
 @dataclass
@@ -106,9 +142,39 @@ class Parameter:
     unit: str | None
     values: list[ParamValue]
     file: str
+    indexed: str | None = None
 
     def at(self, on: dt.date) -> ParamValue:
-        """The value in force on ``on``; ParameterError before the first value or after an end."""
+        """The value in force on ``on``; ParameterError before the first value or after an end.
+
+        The value found carries the alternatives in force on ``on`` (flagged unverified) and, for
+        an indexed parameter asked beyond its last verified value, the indexation note.
+        """
+        found = self._listed_at(on)
+        active = tuple(a for a in found.listed_alternatives if a.valid_from <= on)
+        note = self._indexation_note(found, on)
+        if not active and note is None:
+            return found
+        text = found.note
+        if active:
+            text = "; ".join([*([found.note] if found.note else []),
+                              "disputed: " + "; ".join(a.describe() for a in active)])
+        return replace(found, alternatives=active, unverified=found.unverified or bool(active), note=text,
+                       indexation_note=note)
+
+    def _indexation_note(self, found: ParamValue, on: dt.date) -> str | None:
+        """The line a coach reads when ``on`` lies beyond the last value known of an indexed parameter:
+        after the newest value's date, or after ``checked_until`` when the table has a gap after it."""
+        if not self.indexed:
+            return None
+        newest = found is self.values[-1]
+        limit = found.checked_until or (found.valid_from if newest else None)
+        if limit is None or on <= limit:
+            return None
+        return (f"{self.indexed}: bedrag van {found.valid_from.isoformat()}"
+                f"{' (niet geverifieerd)' if found.unverified else ''}; later indexering niet nagekeken")
+
+    def _listed_at(self, on: dt.date) -> ParamValue:
         found = None
         for v in self.values:
             if v.valid_from <= on:
@@ -223,6 +289,26 @@ def _text(value: Any, where: str) -> str:
     return " ".join(value.split())
 
 
+def _alternatives(raw: Any, when: dt.date, where: str, resolve) -> tuple[Alternative, ...]:
+    """The ``alternatives`` list of one value (see the module docstring)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not raw:
+        raise ParameterError(f"{where}.alternatives must be a non-empty list of mappings")
+    out = []
+    for i, alt in enumerate(raw):
+        awhere = f"{where}.alternatives[{i}]"
+        alt = _mapping(alt, awhere, ALTERNATIVE_KEYS, ("reference",))
+        if "value" not in alt:
+            raise ParameterError(f"{awhere}: 'value' is required")
+        since = _date(alt.get("from", when), f"{awhere}.from")
+        if since < when:
+            raise ParameterError(f"{awhere}.from {since} must not be before the value's date {when}")
+        out.append(Alternative(alt["value"], since, resolve(alt["reference"], f"{awhere}.reference"),
+                               _text(alt["note"], f"{awhere}.note") if alt.get("note") is not None else None))
+    return tuple(sorted(out, key=lambda a: a.valid_from))
+
+
 def parse_parameters(raw: Any, path: Path, shared: ParameterFile | None = None) -> ParameterFile:
     """Validate the raw content of a parameter file (see the module docstring)."""
     name = str(path)
@@ -287,15 +373,20 @@ def parse_parameters(raw: Any, path: Path, shared: ParameterFile | None = None) 
             unverified = entry.get("unverified", False)
             if not isinstance(unverified, bool):
                 raise ParameterError(f"{vwhere}.unverified must be true or false, got {unverified!r}")
+            checked = _date(entry.get("checked_until"), f"{vwhere}.checked_until", allow_none=True)
+            if checked is not None and checked < when:
+                raise ParameterError(f"{vwhere}.checked_until {checked} must not be before the value's date")
             values.append(ParamValue(
                 name=str(pname), value=entry["value"], valid_from=when,
                 reference=resolve(ref_key, f"{vwhere}.reference"),
                 last_verified=_date(entry["last_verified"], f"{vwhere}.last_verified"),
-                unverified=unverified, note=entry.get("note"), file=name))
+                unverified=unverified, note=entry.get("note"), file=name, checked_until=checked,
+                listed_alternatives=_alternatives(entry.get("alternatives"), when, vwhere, resolve)))
         values.sort(key=lambda v: v.valid_from)
         result.parameters[str(pname)] = Parameter(
             name=str(pname), description=_text(spec["description"], f"{where}.description"),
-            unit=spec.get("unit"), values=values, file=name)
+            unit=spec.get("unit"), values=values, file=name,
+            indexed=_text(spec["indexed"], f"{where}.indexed") if spec.get("indexed") is not None else None)
     return result
 
 

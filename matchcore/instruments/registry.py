@@ -19,10 +19,11 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import importlib.metadata
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pluggy
 from rapidfuzz.distance import OSA
@@ -30,10 +31,12 @@ from rapidfuzz.distance import OSA
 from matchcore.errors import NotFound, closest
 from matchcore.instruments import hookspecs
 from matchcore.instruments.base import CODE_RE, Instrument
+from matchcore.instruments.budget import plugin_budget_s, run_with_budget
 from matchcore.instruments.hookspecs import hookimpl
-from matchcore.instruments.types import Context, Variant, straight_line_km
+from matchcore.instruments.types import COST_BASES, FEASIBILITY, Context, Variant, straight_line_km
 
 __all__ = [
+    "RESERVED_CODES",
     "PluginManager",
     "PluginProblem",
     "Registry",
@@ -43,6 +46,8 @@ __all__ = [
     "make_plugin_manager",
     "reset",
 ]
+
+RESERVED_CODES = ("normal",)               # the normal-hire baseline's code beside the instruments
 
 log = logging.getLogger("matchcore.instruments.registry")
 
@@ -250,17 +255,29 @@ class Registry:
                         self.label(impl), hook, f"{hook}() is a hookwrapper; matchcore calls each "
                         "implementation on its own, so wrappers are not supported"))
 
-    def prepare(self, ctx: Context, found: list) -> None:
-        """Run every ``prepare_context`` implementation on ``ctx``, each on its own."""
+    def prepare(self, ctx: Context, found: list, budget_s: float | None = None) -> None:
+        """Run every ``prepare_context`` implementation on ``ctx``, each on its own and under the
+        time budget, on a copy whose facts replace ``ctx.facts`` only when it ends in time."""
+        budget = plugin_budget_s(budget_s)
         for impl in reversed(self.pm.hook.prepare_context.get_hookimpls()):
             if self._wrapper(impl):
                 continue
-            kwargs = {name: ctx for name in impl.argnames if name == "context"}
+            trial = replace(ctx, facts=dict(ctx.facts))
+            kwargs = {name: trial for name in impl.argnames if name == "context"}
             try:
-                impl.function(**kwargs)
+                if isinstance(impl.plugin, DefaultFacts):
+                    impl.function(**kwargs)   # matchcore's own: no thread needed
+                else:
+                    run_with_budget(("prepare_context", impl.plugin), budget, functools.partial(impl.function, **kwargs))
+            except TimeoutError as exc:
+                found.append(self.report(self.label(impl), "prepare_context", f"prepare_context() {exc}; its facts "
+                                         "are not used"))
+                continue
             except Exception as exc:
                 found.append(self.report(self.label(impl), "prepare_context",
                                          f"prepare_context() raised {type(exc).__name__}: {exc}"))
+                continue
+            ctx.facts = trial.facts
 
     def lookup(self, code: str) -> Instrument:
         """The instrument with this code (any case); NotFound with a suggestion otherwise."""
@@ -284,6 +301,14 @@ def _instrument_problem(obj) -> str | None:
     code = obj.code
     if not isinstance(code, str) or not CODE_RE.match(code):
         return f"an instrument with code {code!r}; a code is a letter then letters, digits, '-' or '_' (at most 40)"
+    if code.casefold() in RESERVED_CODES:
+        return f"an instrument with code {code!r}, which is reserved for the normal-hire baseline"
+    if obj.feasibility not in FEASIBILITY or not isinstance(obj.feasibility_reason, str) \
+            or not obj.feasibility_reason.strip():
+        return (f"instrument {code} with feasibility {obj.feasibility!r} / {obj.feasibility_reason!r}; expected "
+                f"one of {', '.join(FEASIBILITY)} and a reason")
+    if obj.cost_basis is not None and obj.cost_basis not in COST_BASES:
+        return f"instrument {code} with cost_basis {obj.cost_basis!r}; expected {' or '.join(COST_BASES)} or None"
     for attr in ("name", "summary"):
         if not isinstance(getattr(obj, attr), str) or not getattr(obj, attr).strip():
             return f"instrument {code} without a {attr} (set it on the class or in the parameter file)"

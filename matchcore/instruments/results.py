@@ -21,6 +21,7 @@ from matchcore.instruments.params import ParamValue, Reference
 from matchcore.instruments.types import Check, Cost, Duration, Note, Step, money
 
 __all__ = [
+    "Baseline",
     "CostLine",
     "CostSummary",
     "CostWeeks",
@@ -29,6 +30,7 @@ __all__ = [
     "DurationLine",
     "FlaggedValidity",
     "InstrumentResult",
+    "NetCostLine",
     "NoteLine",
     "Reason",
     "StepLine",
@@ -191,6 +193,44 @@ class CostSummary:
 
 
 @dataclass(frozen=True)
+class NetCostLine:
+    """The employer's net monthly cost of an instrument on the one definition of ``docs/plugins.md``.
+
+    ``net_cost_basis``: ``complete`` (the instrument's items are all the employer pays and
+    receives), ``adjustment`` (the normal hire plus the instrument's premiums, reductions and
+    fees), ``stated by the plugin``, or None (unknown). ``net_premium_gain``: the figure is negative,
+    the employer receives more than it pays; ``net_cost_text`` then says so, with the items why.
+    """
+
+    net_cost_per_month_eur: float | None = None
+    net_cost_basis: str | None = None
+    net_cost_text: str | None = None
+    net_premium_gain: bool = False
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The normal hire, code ``normal``: gross wage at the function's hours plus employer contributions.
+
+    Its ``net_cost_per_month_eur`` is on the instruments' definition, so the two compare.
+    """
+
+    code: str
+    kind: str
+    name: str
+    start: dt.date
+    gross_wage_per_month_eur: float | None
+    employer_contribution_rate: float
+    employer_contributions_per_month_eur: float | None
+    net_cost_per_month_eur: float | None
+    text: str
+    costs: list[CostLine]
+    source: str
+    parameter_date: dt.date
+    notes: list[str]
+
+
+@dataclass(frozen=True)
 class VariantCosts:
     """One variant of an instrument with its costs and their sums."""
 
@@ -239,6 +279,8 @@ class InstrumentResult:
 
     ``eligible`` is True (every rule met), False (one not met) or None (unknown: facts or rules
     missing). The cost fields are those of the selected ``variant``; ``variants`` lists each.
+    ``abolished``: the instrument ended before the evaluation date (``on``); match lines and the
+    call sheet leave such ones out unless asked for all.
     """
 
     code: str
@@ -253,13 +295,22 @@ class InstrumentResult:
     start: dt.date
     on: dt.date
     duration: DurationLimits
+    feasibility: str = "medium"
+    feasibility_reason: str = "not assessed"
+    abolished: bool = False
     variant: str | None = None
     costs: list[CostLine] = field(default_factory=list)
     employer_cost_per_month_eur: float | None = None
     employer_cost_per_month_excl_vat_eur: float | None = None
     employer_cost_total_eur: float | None = None
     employer_cost_unknown: list[str] = field(default_factory=list)
+    net_cost: NetCostLine = field(default_factory=NetCostLine, metadata=SPLICE)
     variants: list[VariantCosts] = field(default_factory=list)
     steps: list[StepLine] = field(default_factory=list)
     notes: list[NoteLine] = field(default_factory=list)
     unverified: list[DatedValue | FlaggedValidity] = field(default_factory=list)
+
+    @property
+    def net_cost_per_month_eur(self) -> float | None:
+        """The employer's net monthly cost (VAT excluded) on the one definition; None: unknown."""
+        return self.net_cost.net_cost_per_month_eur

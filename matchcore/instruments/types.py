@@ -8,16 +8,21 @@ their fields; :mod:`matchcore.instruments.results` holds what an evaluation retu
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import enum
 import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from types import MappingProxyType
 from typing import Any
 
 from matchcore.instruments.params import ParamValue, Reference
 from matchcore.postcodes import haversine_km
 
 __all__ = [
+    "COST_BASES",
+    "FEASIBILITY",
     "FULL_TIME_HOURS",
     "PERIODS",
     "WEEKS_PER_MONTH",
@@ -25,16 +30,25 @@ __all__ = [
     "Context",
     "Cost",
     "Duration",
+    "NetCost",
     "Note",
+    "ReadOnly",
     "Step",
     "Variant",
     "money",
+    "read_only",
     "straight_line_km",
 ]
 
 FULL_TIME_HOURS = 38.0          # a Belgian full-time week; sectors may differ (fraction = hours / 38)
 WEEKS_PER_MONTH = 52.0 / 12.0
 PERIODS = ("once", "day", "week", "month", "quarter")
+FEASIBILITY = ("high", "medium", "low")      # practical feasibility, best first (issue 12.5)
+# How an instrument's cost items relate to the normal hire (docs/plugins.md, "Net cost"):
+# "complete": they list all the employer pays and receives for the worker (the instrument replaces
+# the wage: a trainee allowance, a flexi wage, a premium to VDAB, a wage plus a reduction);
+# "adjustment": only what changes on a normal hire (a premium or reduction on a wage not itemised).
+COST_BASES = ("complete", "adjustment")
 
 
 def money(value: float | None) -> float | None:
@@ -221,3 +235,101 @@ class Variant:
     key: str
     label: str
     condition: str
+
+
+@dataclass(frozen=True)
+class NetCost:
+    """The employer's net monthly cost as a plugin states it (``Instrument.net_cost``).
+
+    ``amount_eur`` None is "unknown"; ``text`` says how it was reached (shown beside the figure).
+    """
+
+    amount_eur: float | None
+    text: str
+
+
+# --- the read-only view plugins get ---------------------------------------------------------
+
+_IMMUTABLE = (str, bytes, int, float, complex, bool, type(None), dt.date, dt.time, dt.timedelta, Decimal,
+              enum.Enum, range, type)
+
+
+def _wrap(value: Any) -> Any:
+    if isinstance(value, _IMMUTABLE) or isinstance(value, ReadOnly):
+        return value
+    if isinstance(value, (list, tuple)):
+        return tuple(_wrap(v) for v in value)
+    if isinstance(value, (set, frozenset)):
+        return frozenset(_wrap(v) for v in value)
+    if isinstance(value, (dict, MappingProxyType)):
+        return MappingProxyType({k: _wrap(v) for k, v in value.items()})
+    return ReadOnly(value)
+
+
+class ReadOnly:
+    """A read-only view of a record (candidate, employer, function) for plugin code.
+
+    Attributes and items read through it come back read-only too (lists as tuples, dicts as
+    mapping proxies, records as views); setting or deleting one raises TypeError, naming the
+    record. It wraps a deep copy (:func:`read_only`), so even a plugin that digs out the wrapped
+    object changes only its own copy, never the stored record or the next instrument's view.
+    ``isinstance(view, Candidate)`` still holds (``__class__`` is the wrapped record's).
+    """
+
+    __slots__ = ("_ReadOnly__target",)
+
+    def __init__(self, target: Any) -> None:
+        object.__setattr__(self, "_ReadOnly__target", target)
+
+    @property
+    def __class__(self):  # isinstance() and type checks of plugins see the record's class
+        return type(self.__target)
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self.__target, name)
+        if callable(value) and not isinstance(value, type):
+            def call(*args, **kwargs):
+                return _wrap(value(*args, **kwargs))
+            return call
+        return _wrap(value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise TypeError(f"{type(self.__target).__name__} is read-only for plugins (tried to set {name!r})")
+
+    def __delattr__(self, name: str) -> None:
+        raise TypeError(f"{type(self.__target).__name__} is read-only for plugins (tried to delete {name!r})")
+
+    def __getitem__(self, key):
+        return _wrap(self.__target[key])
+
+    def __iter__(self):
+        return (_wrap(v) for v in self.__target)
+
+    def __len__(self) -> int:
+        return len(self.__target)
+
+    def __contains__(self, item) -> bool:
+        return item in self.__target
+
+    def __bool__(self) -> bool:
+        return bool(self.__target)
+
+    def __eq__(self, other) -> bool:
+        return self.__target == (other._ReadOnly__target if isinstance(other, ReadOnly) else other)
+
+    def __hash__(self) -> int:
+        return hash(self.__target)
+
+    def __repr__(self) -> str:
+        return repr(self.__target)
+
+    def __str__(self) -> str:
+        return str(self.__target)
+
+
+def read_only(record: Any) -> Any:
+    """A read-only view of a deep copy of ``record`` (None stays None)."""
+    if record is None or isinstance(record, ReadOnly):
+        return record
+    deep = getattr(record, "model_copy", None)
+    return ReadOnly(deep(deep=True) if callable(deep) else copy.deepcopy(record))

@@ -272,8 +272,8 @@ class MatchData:
 
 # --- the cache blob -----------------------------------------------------------------------
 
-def _cache_key(store, params: str) -> str:
-    return f"{FORMAT}:{store.data_version}:{params}"
+def _cache_key(version: int, params: str) -> str:
+    return f"{FORMAT}:{version}:{params}"
 
 
 def _split(obj, prefix: str, arrays: dict, meta: dict) -> None:
@@ -289,21 +289,33 @@ def _split(obj, prefix: str, arrays: dict, meta: dict) -> None:
             meta[prefix + f.name] = v
 
 
-def save_cached(store, data: MatchData, params: str) -> None:
+def save_cached(store, data: MatchData, params: str, *, wait_s: float = 0.5) -> None:
+    """Keep ``data`` in ``match_cache``, labelled with the version it was read at
+    (``data.version``, never the store's version now: a write may have come in between).
+
+    Skipped when the store moved on meanwhile (the blob would be stale at once). Waits at most
+    ``wait_s`` for the write lock: a match would rather work uncached than wait for writers.
+    Raises StoreError when the lock was not had in time or the file is read-only.
+    """
     arrays: dict[str, np.ndarray] = {}
     meta: dict[str, Any] = {}
     _split(data, "", arrays, meta)
     arrays["__meta__"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), np.uint8)
     buf = io.BytesIO()
     np.savez(buf, **arrays)
-    with store.write(bump=False):
-        store.db.execute("insert or replace into match_cache (name, key, blob) values (?, ?, ?)",
-                         ["matcher", _cache_key(store, params), buf.getvalue()])
+    with store.write(bump=False, wait_s=wait_s):
+        if store.data_version == data.version:
+            store.db.execute("insert or replace into match_cache (name, key, blob) values (?, ?, ?)",
+                             ["matcher", _cache_key(data.version, params), buf.getvalue()])
 
 
 def load_cached(store, params: str) -> MatchData | None:
-    row = store.db.execute("select key, blob from match_cache where name = 'matcher'").fetchone()
-    if row is None or row[0] != _cache_key(store, params):
+    """The cached arrays if they are of the store's current data; call it inside
+    ``store.read()``, so that the version compared is the one of the data read after."""
+    with store.read():
+        version = store.data_version
+        row = store.db.execute("select key, blob from match_cache where name = 'matcher'").fetchone()
+    if row is None or row[0] != _cache_key(version, params):
         return None
     with np.load(io.BytesIO(row[1]), allow_pickle=False) as z:
         flat: dict[str, Any] = {k: z[k] for k in z.files}

@@ -47,8 +47,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from matchcore.errors import MatchcoreError, NotFound, closest
-from matchcore.instruments import evaluate_all
+from matchcore.errors import MatchcoreError, NotFound, StoreError, closest
+from matchcore.instruments import pair_rows
 from matchcore.matching import arrays as ma
 from matchcore.matching import batch
 from matchcore.matching.constraints import CONSTRAINTS
@@ -86,12 +86,12 @@ USE_WEIGHT = _DEFAULTS.use_weight
 HOURS_TOLERANCE = ma.HOURS_TOLERANCE
 
 
-def instruments_for(candidate, employer, function, *, on=None) -> list[dict]:
-    """Instrument summaries for one pair, as the match results carry them."""
-    return [{"code": r.code, "eligible": r.eligible,
-             "employer_cost_per_month_eur": r.employer_cost_per_month_eur,
-             "reasons": [x.text for x in r.reasons]}
-            for r in evaluate_all(candidate, employer, function, on=on)]
+def instruments_for(candidate, employer, function, *, on=None, all_instruments: bool = False) -> list[dict]:
+    """Instrument summaries for one pair, as the match results carry them: the normal hire first
+    (code ``normal``), then the instruments in the order of the recommendation (eligibility, then
+    feasibility, then net cost); abolished ones only with ``all_instruments``
+    (:func:`matchcore.instruments.evaluate.pair_rows`)."""
+    return pair_rows(candidate, employer, function, on=on, all_instruments=all_instruments)
 
 
 class Matcher:
@@ -141,16 +141,20 @@ class Matcher:
     def fit(self) -> Matcher:
         """Build (or load from the cache) the function and candidate arrays; return self."""
         self.params.check()
-        seed_starter(self.store)
+        seed_starter(self.store)  # a write: before the read transaction below
         self.vocabulary_ = Vocabulary(self.store, seed=False)
-        data = ma.load_cached(self.store, "") if self.cache else None
-        if data is None:
-            data = build(self.store, self.vocabulary_.fit())
-            if self.cache:
-                try:
-                    ma.save_cached(self.store, data, "")
-                except sqlite3.OperationalError:  # read-only or busy database: work uncached
-                    pass
+        # one snapshot for the arrays and the data_version they are labelled with: an import
+        # committing meanwhile must not give old data the new label (issue 10)
+        with self.store.read():
+            data = ma.load_cached(self.store, "") if self.cache else None
+            fresh = data is None
+            if fresh:
+                data = build(self.store, self.vocabulary_.fit())
+        if fresh and self.cache:
+            try:
+                ma.save_cached(self.store, data, "")
+            except (sqlite3.OperationalError, StoreError):  # read-only or busy: work uncached
+                pass
         return self.use(data, self.vocabulary_)
 
     def use(self, data: ma.MatchData, vocabulary: Vocabulary) -> Matcher:

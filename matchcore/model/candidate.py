@@ -41,6 +41,11 @@ class Employment(BaseRecord):
     statute: Literal["maatwerk", "lde", "sociale_werkplaats", "art60", "other"] | None = None
     regime_fraction: Fraction | None = None
     regime_fraction_t3: Fraction | None = None
+    # start date of the current job (flexijob: its fraction is the one of quarter T-3 when it
+    # started before that quarter; RSZ "no recent work": employed, not a non-working jobseeker)
+    since: dt.date | None = None
+    # VDAB's advice for collective maatwerk (advies collectief maatwerk): IMW's 55/50/40 % package
+    collective_maatwerk_advice: bool | None = None
     employer_joint_committee: str | None = None
     unemployment_benefit: bool | None = None
     jobseeker_since: dt.date | None = None

@@ -5,11 +5,15 @@ The validators here give the messages ``docs/formats.md`` asks for ("must be a n
 """
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
+from matchcore.model.nrn import find_nrn, is_nrn, redact
 from matchcore.postcodes import lookup as lookup_postcode
 
 __all__ = [
@@ -37,6 +41,14 @@ __all__ = [
     "show",
     "no_duplicates",
     "looks_like_nrn",
+    "check_value",
+    "MAX_TEXT",
+    "MAX_LONG_TEXT",
+    "LONG_TEXT_FIELDS",
+    "MAX_ITEMS",
+    "MAX_DEPTH",
+    "MIN_YEAR",
+    "MAX_YEAR",
 ]
 
 SHIFTS = ("day", "early", "late", "evening", "night", "weekend")
@@ -50,22 +62,108 @@ Transport = Literal["walk", "bike", "public_transport", "car", "moped"]
 Cefr = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
-# Belgian national register number (rijksregisternummer): 11 digits, often as YY.MM.DD-XXX.CC
-_NRN_RE = re.compile(r"\d{2}\.?\d{2}\.?\d{2}[-.\s]?\d{3}\.?\d{2}")
+
+# Bounds on what one record may hold, so that a hostile or broken file cannot fill the store or
+# the memory: the longest text in the bundled data is 317 characters, the longest list (a
+# scan's tasks) under 100 items; these leave ample room. Prose fields (a function's
+# description, notes) may be longer: carving writes a description listing every task of the
+# function (2,349 characters for the demo's port scan).
+MAX_TEXT = 2_000
+MAX_LONG_TEXT = 100_000
+LONG_TEXT_FIELDS = frozenset({"description", "notes"})
+MAX_ITEMS = 5_000
+MAX_DEPTH = 32
+# Dates of records (birth dates, scan visits, availability) and of the command line: anything
+# outside is a typo (0202-03-12, 9999-12-31) that would break date arithmetic downstream.
+MIN_YEAR, MAX_YEAR = 1900, 2100
+# Whole numbers in free additions (extra:) stay exact in JSON for every reader (2**53).
+_MAX_INT = 2**53
+_SHOWN = 60
 
 
 def show(value: Any) -> str:
-    """A value as messages quote it: strings in double quotes, other values as written."""
+    """A value as messages quote it: strings in double quotes, other values as written; long
+    values cut short and national register numbers withheld, so a message stays one short line."""
     if isinstance(value, str):
-        return '"' + value.replace('"', '\\"') + '"'
-    return repr(value)
+        return '"' + _cut(redact(value)).replace('"', '\\"') + '"'
+    return _cut(_short_repr(value))
+
+
+def _cut(text: str) -> str:
+    """At most :data:`_SHOWN` characters, control characters written as escapes (\\x00)."""
+    text = text if len(text) <= _SHOWN else text[:_SHOWN - 3] + "..."
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text
+
+
+def _short_repr(value: Any, depth: int = 0) -> str:
+    """``repr`` without building the whole text of a huge value or echoing a register number."""
+    if isinstance(value, (list, tuple, dict)) and depth > 3:
+        return "..."
+    if isinstance(value, (list, tuple)):
+        items = ", ".join(_short_repr(v, depth + 1) for v in value[:5])
+        return "[" + items + (", ..." if len(value) > 5 else "") + "]"
+    if isinstance(value, dict):
+        items = ", ".join(f"{_short_repr(k, depth + 1)}: {_short_repr(v, depth + 1)}"
+                          for k, v in list(value.items())[:5])
+        return "{" + items + (", ..." if len(value) > 5 else "") + "}"
+    if isinstance(value, str):
+        return repr(_cut(redact(value)))
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**_SHOWN:
+        return f"a number of more than {_SHOWN} digits"
+    return _cut(redact(repr(value)))
 
 
 def looks_like_nrn(text: str, *, whole: bool) -> bool:
-    """True when ``text`` is (``whole``) or contains a national register number."""
-    if whole:
-        return bool(_NRN_RE.fullmatch(text) or re.fullmatch(r"\d{11}", text))
-    return bool(_NRN_RE.search(text) or re.search(r"\d{11}", text))
+    """True when ``text`` is (``whole``) or contains a national register or BIS number (with a
+    valid check number, in any spelling: :mod:`matchcore.model.nrn`)."""
+    return is_nrn(text) if whole else find_nrn(text)
+
+
+def check_value(value: Any, where: str = "", depth: int = 0, *,
+                max_text: int = MAX_TEXT) -> tuple[str, str] | None:
+    """What is wrong with a validated field value, as ``(place below the field, message)``, or
+    None: a text longer than :data:`MAX_TEXT`, a list or mapping longer than :data:`MAX_ITEMS` or
+    nested deeper than :data:`MAX_DEPTH`, a number that is not finite, a date outside
+    :data:`MIN_YEAR`..:data:`MAX_YEAR`, or a national register number in any text or key.
+    Records inside are checked by their own fields. The message never repeats the value.
+    """
+    if isinstance(value, BaseModel) or isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str):
+        if len(value) > max_text:
+            return where, f"is too long: {len(value)} characters, at most {max_text}"
+        if find_nrn(value):
+            return where, ("contains what looks like a national register number (not shown); "
+                           "matchcore never stores one, remove it")
+        return None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else (where, f"must be a finite number, got {value}")
+    if isinstance(value, int):
+        return None if abs(value) <= _MAX_INT else (where, f"is too large a number (over {_MAX_INT})")
+    if isinstance(value, dt.date):
+        if MIN_YEAR <= value.year <= MAX_YEAR:
+            return None
+        return where, f"must be a date between {MIN_YEAR} and {MAX_YEAR}, got {value.isoformat()}"
+    if isinstance(value, (list, tuple, dict)):
+        if len(value) > MAX_ITEMS:
+            return where, f"has too many items: {len(value)}, at most {MAX_ITEMS}"
+        if depth >= MAX_DEPTH:
+            return where, f"is nested more than {MAX_DEPTH} levels deep"
+        pairs = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in pairs:
+            if isinstance(value, dict):
+                problem = check_value(key, where, depth + 1) if isinstance(key, str) else None
+                if problem:
+                    return where, "has a key that " + problem[1]
+                here = f"{where}.{key}" if where else str(key)
+            else:
+                here = f"{where}[{key + 1}]"
+            problem = check_value(item, here, depth + 1)
+            if problem:
+                return problem
+    return None
 
 
 def number(lo: float, hi: float, *, whole: bool = False) -> BeforeValidator:
@@ -83,9 +181,12 @@ def number(lo: float, hi: float, *, whole: bool = False) -> BeforeValidator:
                 raise bad from None
         if not isinstance(value, (int, float)):
             raise bad
-        if whole and float(value) != int(value):
+        # compare before converting: 10**400 has no float, inf and nan have no int
+        if isinstance(value, float) and not math.isfinite(value):
             raise bad
         if not lo <= value <= hi:
+            raise bad
+        if whole and isinstance(value, float) and not value.is_integer():
             raise bad
         return int(value) if whole else float(value)
 
@@ -95,6 +196,8 @@ def number(lo: float, hi: float, *, whole: bool = False) -> BeforeValidator:
 def _ident(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
+    if isinstance(value, str) and is_nrn(value):
+        raise ValueError("looks like a national register number; use a pseudonymous id such as 'K-0042'")
     if not isinstance(value, str) or not _ID_RE.match(value):
         raise ValueError(
             "must be an id of letters, digits, '.', '_' or '-' (at most 80), "
@@ -135,6 +238,21 @@ class BaseRecord(BaseModel):
     """Every record and part of one: unknown keys are an error (free additions go under ``extra``)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_default=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _bounded(cls, value: Any, info: ValidationInfo) -> Any:
+        # every field of every record: bounded size, finite numbers, sane dates, and no national
+        # register number in any text (ids, extra at any depth, notes, contacts, ...). Records
+        # read back from the store (context {"stored": True}) were checked when written.
+        if info.context and info.context.get("stored"):
+            return value
+        long = info.field_name in LONG_TEXT_FIELDS and isinstance(value, str)
+        problem = check_value(value, max_text=MAX_LONG_TEXT if long else MAX_TEXT)
+        if problem:
+            # the place below the field goes with the error, so messages name it as the field
+            raise PydanticCustomError("bounded", "{message}", {"message": problem[1], "at": problem[0]})
+        return value
 
 
 class Location(BaseRecord):

@@ -24,6 +24,8 @@ from matchcore.model.common import (
 
 __all__ = ["FunctionCompetence", "Conditions", "Function", "Employer"]
 
+Headcount = Annotated[int, number(0, 100_000, whole=True)]
+
 
 class FunctionCompetence(BaseRecord):
     name: Text
@@ -76,6 +78,11 @@ class Employer(BaseRecord):
     category: Literal["private", "non_profit", "public"] | None = None
     # days this calendar year the employer already used extras (gelegenheidswerk, employer quota)
     occasional_days_used_this_year: DaysInYear | None = None
+    # Workers employed now, and the most employed at the same time in the 12 months before the
+    # planned hire; apprentices, domestic staff, occasional (extras) and flexi workers not counted,
+    # as the federal first-hire reduction counts them (programmawet 27 Dec 2021). None: unknown.
+    workers: Headcount | None = None
+    max_workers_last_12_months: Headcount | None = None
     location: Location
     contact: Contact | None = None
     functions: list[Function] = Field(default_factory=list)
@@ -85,9 +92,11 @@ class Employer(BaseRecord):
     @classmethod
     def _pc_as_text(cls, value: Any) -> Any:
         # "302" written without quotes in YAML arrives as an int; 319.01 as a float.
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return f"{value:g}" if isinstance(value, int) else f"{value:.2f}"
-        return value
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1000:
+            return str(value)
+        if isinstance(value, float) and 0 <= value < 1000:  # also refuses inf and nan
+            return f"{value:.2f}"
+        return value  # anything else: the field says it must be a text
 
     @model_validator(mode="after")
     def _unique_functions(self) -> "Employer":
@@ -107,6 +116,15 @@ class Employer(BaseRecord):
         elif self.non_profit:
             raise ValueError(f"non_profit: true contradicts category {self.category!r}; "
                              "use category 'non_profit' or leave out non_profit")
+        return self
+
+    @model_validator(mode="after")
+    def _headcount_within_the_year(self) -> "Employer":
+        # today's workers lie within the 12 months before a planned hire, so the year's most is at least them
+        if None not in (self.workers, self.max_workers_last_12_months) and \
+                self.max_workers_last_12_months < self.workers:
+            raise ValueError(f"max_workers_last_12_months ({self.max_workers_last_12_months}) is below workers "
+                             f"({self.workers}); the 12 months include today")
         return self
 
     @property

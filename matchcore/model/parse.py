@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from matchcore.errors import RecordProblem, did_you_mean
 from matchcore.model.candidate import Candidate
 from matchcore.model.common import BaseRecord, looks_like_nrn, show
+from matchcore.model.nrn import redact
 from matchcore.model.employer import Employer
 from matchcore.model.scan import Scan
 
@@ -77,6 +78,8 @@ def _message(err: dict, model_cls: type[BaseRecord], loc: tuple) -> str:
         return f"unknown field{_did_you_mean(loc, model_cls)}; put free additions under 'extra:'"
     if kind == "value_error":
         return str(err["ctx"]["error"])
+    if kind == "bounded":
+        return err["ctx"]["message"]
     if kind in ("literal_error", "enum"):
         return f"must be one of {err['ctx']['expected']}, got {show(value)}"
     if kind.startswith("date"):
@@ -137,9 +140,13 @@ def to_document(record: BaseRecord) -> dict[str, Any]:
 def record_label(kind: str, raw: Any) -> str:
     """How messages name a record: ``"candidate K-0042"``, never echoing a national register number."""
     rid = raw.get("id") if isinstance(raw, dict) else None
-    if rid is not None and looks_like_nrn(str(rid), whole=False):
+    if rid is None:
+        return f"{kind} (no id)"
+    if isinstance(rid, bool) or not isinstance(rid, (str, int)) or len(str(rid)) > 80:
+        return f"{kind} (id not valid)"  # a list, a mapping or a huge text is no name for it
+    if looks_like_nrn(str(rid), whole=False):
         rid = "<id withheld>"  # never echo what may be a national register number
-    return f"{kind} {rid}" if rid is not None else f"{kind} (no id)"
+    return f"{kind} {rid}"
 
 
 def parse_record(raw: Any, *, file: str | None = None,
@@ -157,7 +164,7 @@ def parse_record(raw: Any, *, file: str | None = None,
     cls = RECORD_KINDS.get(kind) if isinstance(kind, str) else None
     if cls is None:
         return None, [RecordProblem(where_file, record_label("record", raw), "kind",
-                                    f"must be one of {', '.join(sorted(RECORD_KINDS))}, got {kind!r}")]
+                                    f"must be one of {', '.join(sorted(RECORD_KINDS))}, got {_quoted(kind)}")]
     try:
         return cls.model_validate(raw), []
     except ValidationError as exc:
@@ -165,6 +172,21 @@ def parse_record(raw: Any, *, file: str | None = None,
         for err in exc.errors(include_url=False):
             loc = tuple(err["loc"])
             items, field = _where(raw, loc)
+            below = (err.get("ctx") or {}).get("at") if err["type"] == "bounded" else None
+            if below:  # the place inside the field a bound was passed: extra.notes[2]
+                field = f"{field}{'' if below.startswith('[') else '.'}{below}" if field else below
             record = record_label(kind, raw) + (f", {items}" if items else "")
-            problems.append(RecordProblem(where_file, record, field or None, _message(err, cls, loc)))
+            # a misspelt key or an item's name may itself be a register number or huge: never echo
+            problems.append(RecordProblem(where_file, _safe(record), _safe(field) or None,
+                                          redact(_message(err, cls, loc))))
         return None, problems
+
+
+def _safe(text: str) -> str:
+    text = redact(text)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _quoted(value: Any) -> str:
+    """A value in single quotes (as ``repr`` would), cut short and register numbers withheld."""
+    return "'" + show(value)[1:-1] + "'" if isinstance(value, str) else show(value)

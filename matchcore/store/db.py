@@ -20,14 +20,12 @@ import sqlite3
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
-import sqlite_utils
-
 from matchcore.errors import NotFound, StoreError, UnknownReference, closest
 from matchcore.model import Candidate, Employer, Function, Scan, task_hours_per_week, to_document
-from matchcore.store import edits
+from matchcore.store import connection, edits, erasure
 from matchcore.store import revisions as rv
-from matchcore.store.locking import BUSY_TIMEOUT_MS, immediate
-from matchcore.store.migrations import SCHEMA_VERSION, core_version, migrate
+from matchcore.store.locking import WRITE_WAIT_S, immediate, snapshot
+from matchcore.store.migrations import SCHEMA_VERSION, check_ours, core_version, migrate
 
 __all__ = ["Store", "default_db_path", "SCHEMA_VERSION"]
 
@@ -59,35 +57,47 @@ _SUMMARIES = {
 class Store:
     """A matchcore database.
 
+    One Store is one connection, for one thread. Every write goes through :meth:`write`
+    (``BEGIN IMMEDIATE``, waiting its turn; :mod:`matchcore.store.locking`); reads that must
+    agree with each other through :meth:`read`. Opening: :mod:`matchcore.store.connection`.
+
     Parameters
     ----------
     path : str or Path
-        The SQLite file; created when missing.
+        The SQLite file.
+    create : bool, default True
+        Create the file (mode 0600) when it is missing. False refuses a missing or empty file:
+        what query commands want, so that a mistyped name never becomes a new empty store.
 
     Raises
     ------
     StoreError
-        When the file is not a SQLite database, or was written by a newer matchcore.
+        No database at ``path`` and ``create`` is false; the file is not SQLite, is damaged, is
+        another program's SQLite database, or was written by a newer matchcore.
     """
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, *, create: bool = True):
         self.path = str(path)
+        self._reading = False
+        self.db = connection.connect(self.path, create=create)
         try:
-            self.db = sqlite_utils.Database(self.path)
-            self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            if self.path != ":memory:":
-                self.db.enable_wal()
-            # one process at a time checks and applies migrations: two first opens of a new
-            # file (four parallel `matchcore import`) must not both create the tables
-            with immediate(self.db.conn, path=self.path):
-                migrate(self.db, self.path)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a matchcore database ({exc})") from None
+            check_ours(self.db, self.path)
+            connection.enable_wal(self.db, self.path)
+            # one process at a time applies migrations, each step looked up again under the
+            # lock: two first opens of a new file (parallel `matchcore import`) create it once
+            migrate(self.db, self.path, lambda: self.write(bump=False))
+            self.data_version  # a damaged counter is refused now, not in the middle of a command
+        except sqlite3.Error as exc:
+            self.db.close()
+            raise StoreError(connection.describe(self.path, exc)) from None
+        except BaseException:
+            self.db.close()
+            raise
 
     @classmethod
-    def open(cls, path: str | os.PathLike | None = None) -> "Store":
-        return cls(path or default_db_path())
+    def open(cls, path: str | os.PathLike | None = None, *, create: bool = True) -> "Store":
+        """The store at ``path``, else ``$MATCHCORE_DB``, else ./matchcore.db (see the class)."""
+        return cls(path or default_db_path(), create=create)
 
     def close(self) -> None:
         self.db.close()
@@ -107,22 +117,52 @@ class Store:
 
     @property
     def data_version(self) -> int:
-        """A counter bumped on every write; caches built from the store key on it."""
-        return int(self.meta("data_version", "0"))
+        """A counter bumped by every write of records; caches built from the store key on it.
+        Read it in the same :meth:`read` as the data it labels."""
+        raw = self.meta("data_version", "0")
+        if not str(raw).isdigit():
+            raise StoreError(f"{self.path}: meta data_version is {str(raw)[:40]!r}, not a number; "
+                             "the file is damaged")
+        return int(raw)
 
     def _bump(self) -> None:
         self._set_meta("data_version", str(self.data_version + 1))
 
     @contextmanager
-    def write(self, *, bump: bool = True) -> Iterator["Store"]:
-        """One write transaction (``BEGIN IMMEDIATE``, waiting its turn behind other writers):
-        all writes inside happen together or not at all. ``bump`` moves ``data_version`` (the
-        records changed); accounts, sessions and logs write with ``bump=False``. Nested calls
-        are savepoints."""
-        with immediate(self.db.conn, path=self.path):
+    def write(self, *, bump: bool = True, wait_s: float = WRITE_WAIT_S) -> Iterator["Store"]:
+        """One write transaction (``BEGIN IMMEDIATE``, waiting its turn behind other writers for
+        up to ``wait_s`` seconds): all writes inside happen together or not at all. ``bump``
+        moves ``data_version`` (the records changed); accounts, sessions and logs write with
+        ``bump=False``. Nested calls are savepoints.
+
+        Raises
+        ------
+        StoreError
+            The lock could not be had in time; the database is read-only, full or damaged;
+            or a write was started inside :meth:`read` (a bug: its snapshot may be stale).
+        """
+        if self._reading:
+            raise StoreError(f"{self.path}: a write inside a read transaction; write before or "
+                             "after Store.read()")
+        with immediate(self.db.conn, path=self.path, wait_s=wait_s):
             yield self
             if bump:
                 self._bump()
+
+    @contextmanager
+    def read(self) -> Iterator["Store"]:
+        """One read transaction: every read inside sees the same snapshot, so a cache and the
+        :attr:`data_version` it is labelled with agree. Takes no write lock. Inside a write it
+        is that write's view."""
+        if self._reading or self.db.conn.in_transaction:
+            yield self
+            return
+        with snapshot(self.db.conn, path=self.path):
+            self._reading = True
+            try:
+                yield self
+            finally:
+                self._reading = False
 
     @contextmanager
     def transaction(self) -> Iterator["Store"]:
@@ -275,6 +315,12 @@ class Store:
         Raises EditConflict."""
         return edits.save_record(self, record, expected_revision=expected_revision,
                                  fields=fields, by=by)
+
+    def erase_candidate(self, candidate_id: str, *, dry_run: bool = False) -> dict[str, int]:
+        """Erase a candidate and everything about them in one write transaction (nested in the
+        caller's :meth:`write` when there is one); return the rows removed per table.
+        ``dry_run`` only counts. See :mod:`matchcore.store.erasure`. Raises NotFound."""
+        return erasure.erase_candidate(self, candidate_id, dry_run=dry_run)
 
     # --- reads ------------------------------------------------------------------------
     _TABLES = {"employer": "employers", "candidate": "candidates", "scan": "scans",

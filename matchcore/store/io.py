@@ -1,23 +1,33 @@
 """Reading and writing data files: YAML, JSON and CSV in, YAML out.
 
 ``import_paths`` validates every record of every file first and writes nothing unless all are
-valid; the write itself is one transaction. ``export_store`` writes the records back so that
-importing the export reproduces the database.
+valid; the write itself is one transaction. ``export_store`` (:mod:`matchcore.store.export`)
+writes the records back, all at once, so that importing the export reproduces the database.
+
+Every file is bounded before it is parsed (:mod:`matchcore.yamlfiles`: size, strict UTF-8,
+nesting, YAML aliases; JSON and CSV get the same bounds here), and every record by the model
+(:mod:`matchcore.model.common`: text length, finite numbers, dates, national register numbers).
 """
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
-
 from matchcore.errors import RecordProblem, UnknownReference, ValidationFailed
-from matchcore.model import Candidate, Employment, Limits, parse_record, record_label, to_document
-from matchcore.yamlfiles import load_yaml
+from matchcore.model import Candidate, Employment, Limits, parse_record, record_label
+from matchcore.model.nrn import redact
+from matchcore.store.export import export_store
+from matchcore.yamlfiles import MAX_NESTING, file_problem, load_yaml, read_text
 
 __all__ = ["load_yaml", "read_records", "import_paths", "export_store", "DATA_SUFFIXES"]
+
+# More problems than this are summed up in one line: a broken file of 100,000 rows gives a
+# readable answer, not 100,000 lines.
+MAX_PROBLEMS = 200
+_CSV_CELL_LIMIT = 131_072  # csv's default: a cell of 128 KiB is no spreadsheet cell
 
 DATA_SUFFIXES = {".yaml", ".yml", ".json", ".csv"}
 
@@ -101,6 +111,12 @@ def _row_to_nested(row: dict[str, str], file: str, record: str,
         node = data
         for key in parts[:-1]:
             node = node.setdefault(key, {})
+            if not isinstance(node, dict):
+                break
+        if not isinstance(node, dict) or isinstance(node.get(parts[-1]), dict):
+            problems.append(RecordProblem(file, record, redact(col)[:80],
+                                          "is a column given twice, or both as a whole and by its parts"))
+            continue
         node[parts[-1]] = value
     return data, problems
 
@@ -108,20 +124,32 @@ def _row_to_nested(row: dict[str, str], file: str, record: str,
 def _read_csv(path: Path) -> tuple[list[tuple[dict, str]], list[dict], list[RecordProblem]]:
     """Return (records, scan task rows, problems). Scan task rows carry a 'scan' column."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            sample = fh.read(4096)
-            fh.seek(0)
-            try:
-                dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-            except csv.Error:
-                dialect = csv.excel
-            rows = list(csv.DictReader(fh, dialect=dialect))
-    except UnicodeDecodeError:
-        return [], [], [RecordProblem(str(path), None, None, "is not UTF-8 text")]
+        text = read_text(path)
+    except ValidationFailed as exc:
+        return [], [], exc.problems
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    # csv's cell limit is process-wide and the ESCO reader raises it; data files keep csv's default
+    previous = csv.field_size_limit(_CSV_CELL_LIMIT)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # a cell over the limit, ...
+        # line_num counts the lines read before the one that failed
+        return [], [], [RecordProblem(str(path), f"line {reader.line_num + 1}", None, f"is not valid CSV: {exc}")]
+    finally:
+        csv.field_size_limit(previous)
+    header = [c.strip() for c in reader.fieldnames or [] if c is not None]
+    twice = next((c for i, c in enumerate(header) if c in header[:i]), None)
+    if twice is not None:
+        return [], [], [RecordProblem(str(path), "line 1", None,
+                                      f"column {redact(twice)[:80]!r} appears twice in the header")]
     records, tasks, problems = [], [], []
     for i, row in enumerate(rows, start=2):
         line = f"line {i}"
-        is_task = "scan" in row and row.get("kind", "").strip() in ("", "task")
+        is_task = "scan" in row and (row.get("kind") or "").strip() in ("", "task")
         if is_task:
             scan_id = (row.pop("scan") or "").strip()
             row.pop("kind", None)
@@ -165,14 +193,7 @@ def read_records(paths: Iterable[str | Path]):
             task_rows.extend(tasks)
             continue
         try:
-            if f.suffix.lower() == ".json":
-                try:
-                    docs = json.loads(f.read_text(encoding="utf-8"))
-                except json.JSONDecodeError as exc:
-                    problems.append(RecordProblem(str(f), f"line {exc.lineno}", None, f"not valid JSON: {exc.msg}"))
-                    continue
-            else:
-                docs = load_yaml(f)
+            docs = _load_json(f) if f.suffix.lower() == ".json" else load_yaml(f)
         except ValidationFailed as exc:
             problems.extend(exc.problems)
             continue
@@ -184,9 +205,11 @@ def read_records(paths: Iterable[str | Path]):
 
     # CSV task rows join the scan of the same id read in this import.
     scans_by_id = {raw.get("id"): raw for raw, _, _ in raws
-                   if isinstance(raw, dict) and raw.get("kind") == "scan"}
+                   if isinstance(raw, dict) and raw.get("kind") == "scan" and isinstance(raw.get("id"), str)}
     for row in task_rows:
         target = scans_by_id.get(row["scan"])
+        if target is not None and not isinstance(target.setdefault("tasks", []), list):
+            continue  # the scan's own "tasks" is not a list: the model says so
         if target is None:
             if row["scan"]:
                 problems.append(RecordProblem(row["where"], f"task {row['task'].get('id', '?')}", "scan",
@@ -194,7 +217,8 @@ def read_records(paths: Iterable[str | Path]):
                                               "import the scan's YAML file with its tasks CSV"))
             continue
         tasks = target.setdefault("tasks", [])
-        tasks[:] = [t for t in tasks if t.get("id") != row["task"].get("id")] + [row["task"]]
+        tasks[:] = [t for t in tasks if not isinstance(t, dict) or t.get("id") != row["task"].get("id")] \
+            + [row["task"]]
 
     records = []
     seen: dict[tuple[str, str], str] = {}
@@ -219,8 +243,46 @@ def read_records(paths: Iterable[str | Path]):
             name = (problem.file or "").split("[")[0].split(", line")[0]
             return rank.get(name, -1)
 
-        raise ValidationFailed(sorted(problems, key=file_rank))
+        problems = sorted(problems, key=file_rank)
+        if len(problems) > MAX_PROBLEMS:
+            more = len(problems) - MAX_PROBLEMS
+            problems = problems[:MAX_PROBLEMS] + [RecordProblem(
+                None, None, None, f"... and {more} more problems; correct these first")]
+        raise ValidationFailed(problems)
     return records
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"key {redact(key)[:60]!r} appears twice in one object")
+        out[key] = value
+    return out
+
+
+def _load_json(path: Path) -> Any:
+    """A JSON file with the bounds of :func:`matchcore.yamlfiles.read_text`, no key twice and no
+    nesting deeper than :data:`MAX_NESTING`. NaN and Infinity are read as numbers, so that the
+    model refuses them naming the field."""
+    text = read_text(path)
+    try:
+        doc = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except json.JSONDecodeError as exc:
+        raise file_problem(path, f"not valid JSON: {exc.msg} (column {exc.colno})", f"line {exc.lineno}") from None
+    except RecursionError:
+        raise file_problem(path, f"not valid JSON: nests more than {MAX_NESTING} levels deep") from None
+    except ValueError as exc:  # a key twice, a number of over 4300 digits
+        problem = "a number has over 4300 digits" if "digits" in str(exc) else str(exc)
+        raise file_problem(path, f"not valid JSON: {problem}") from None
+    stack = [(doc, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (list, dict)):
+            if depth > MAX_NESTING:
+                raise file_problem(path, f"not valid JSON: nests more than {MAX_NESTING} levels deep")
+            stack.extend((v, depth + 1) for v in (node.values() if isinstance(node, dict) else node))
+    return doc
 
 
 def import_paths(store, paths: Iterable[str | Path]) -> dict[str, int]:
@@ -236,20 +298,3 @@ def import_paths(store, paths: Iterable[str | Path]) -> dict[str, int]:
         return store.upsert(records)
     except UnknownReference as exc:
         raise ValidationFailed([RecordProblem(None, None, None, str(exc))]) from None
-
-
-def _dump(path: Path, doc: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
-
-
-def export_store(store, directory: str | Path) -> dict[str, int]:
-    """Write every record as YAML: ``employers/ID.yaml``, ``candidates/ID.yaml``, ``scans/ID.yaml``."""
-    out = Path(directory)
-    counts = {}
-    for kind, folder in (("employer", "employers"), ("candidate", "candidates"), ("scan", "scans")):
-        records = list(store.records(kind))
-        for record in records:
-            _dump(out / folder / f"{record.id}.yaml", to_document(record))
-        counts[kind] = len(records)
-    return counts

@@ -18,7 +18,8 @@ from sqlite_utils import Migrations
 
 from matchcore.errors import StoreError
 
-__all__ = ["CORE", "SCHEMA_VERSION", "core_version", "migrate", "register", "registered", "step_names"]
+__all__ = ["CORE", "SCHEMA_VERSION", "check_ours", "core_version", "migrate", "register", "registered",
+           "step_names"]
 
 CORE = Migrations("matchcore.store")
 
@@ -150,8 +151,54 @@ def core_version(db: sqlite_utils.Database) -> int:
     return len(CORE.applied(db))
 
 
-def migrate(db: sqlite_utils.Database, path: str) -> None:
+def check_ours(db: sqlite_utils.Database, path: str) -> None:
+    """Refuse a SQLite file that is not a matchcore store, before anything is written to it.
+
+    A store has the applied steps of :data:`CORE` in ``_sqlite_migrations``, or (from before
+    migration sets) a ``meta`` table with a ``schema_version``; an empty file is a new store.
+    A ``schema_version`` that is not a number means a damaged or foreign file.
+
+    Raises
+    ------
+    StoreError
+    """
+    tables = [r[0] for r in db.execute(
+        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' "
+        "order by name").fetchall()]
+    if not tables:
+        return
+    ours = "_sqlite_migrations" in tables and db.execute(
+        "select 1 from _sqlite_migrations where migration_set = ? limit 1", [CORE.name]).fetchone()
+    version = None
+    if "meta" in tables and "value" in db["meta"].columns_dict:
+        row = db.execute("select value from meta where key = 'schema_version'").fetchone()
+        version = row[0] if row else None
+    if not ours and version is None:
+        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        raise StoreError(f"{path}: not a matchcore database: another program's SQLite file "
+                         f"(tables {shown}); give the right --db, or a new file for a new store")
+    if version is not None and not str(version).strip().isdigit():
+        raise StoreError(f"{path}: meta schema_version is {str(version)[:40]!r}, not a number; "
+                         "the file is damaged or not matchcore's")
+    if version is not None and int(version) > SCHEMA_VERSION and not ours:
+        raise StoreError(f"{path}: schema version {int(version)} is newer than this matchcore "
+                         f"understands ({SCHEMA_VERSION}); upgrade matchcore")
+
+
+def _pending(db: sqlite_utils.Database, sets) -> bool:
+    if any(m.pending(db) for m in sets):
+        return True
+    row = db.execute("select value from meta where key = 'schema_version'").fetchone()
+    return row is None or row[0] != str(core_version(db))
+
+
+def migrate(db: sqlite_utils.Database, path: str, write=None) -> None:
     """Apply every pending step of every registered set.
+
+    ``write`` is the store's write transaction (:meth:`~matchcore.store.db.Store.write`): the
+    steps run under its lock and are looked up again inside it, so that several processes
+    opening a new file at once apply each step once. Nothing is written when nothing is
+    pending (a read-only file opens for reading).
 
     Raises
     ------
@@ -160,6 +207,20 @@ def migrate(db: sqlite_utils.Database, path: str) -> None:
         matchcore changed it); nothing is applied then.
     """
     sets = registered()
+    _check_known(db, path, sets)
+    if not _pending(db, sets):
+        return
+    with (write() if write is not None else db.atomic()):
+        _check_known(db, path, sets)
+        for migrations in sets:
+            if migrations.pending(db):
+                migrations.apply(db)
+        # kept up to date so that a matchcore from before migration sets, which reads only this,
+        # still refuses a database that is newer than it understands
+        db["meta"].upsert({"key": "schema_version", "value": str(core_version(db))}, pk="key")
+
+
+def _check_known(db: sqlite_utils.Database, path: str, sets) -> None:
     for migrations in sets:
         known = set(step_names(migrations))
         unknown = [a.name for a in migrations.applied(db) if a.name not in known]
@@ -170,13 +231,3 @@ def migrate(db: sqlite_utils.Database, path: str) -> None:
         if unknown:
             raise StoreError(f"{path}: the {migrations.name} tables were changed by a newer "
                              f"matchcore ({', '.join(unknown)}); upgrade matchcore")
-    for migrations in sets:
-        if migrations.pending(db):
-            migrations.apply(db)
-    version = str(core_version(db))
-    row = db.execute("select value from meta where key = 'schema_version'").fetchone()
-    if row is None or row[0] != version:
-        # kept up to date so that a matchcore from before migration sets, which reads only this,
-        # still refuses a database that is newer than it understands
-        with db.atomic():
-            db["meta"].upsert({"key": "schema_version", "value": version}, pk="key")

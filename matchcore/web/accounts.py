@@ -28,10 +28,13 @@ __all__ = [
     "end_session",
     "list_users",
     "load_session",
+    "needs_touch",
     "new_session",
     "purge_sessions",
     "remove_user",
     "set_password",
+    "touch_session",
+    "user_exists",
     "verify_password",
 ]
 
@@ -70,6 +73,11 @@ def _check_password(password: str) -> None:
 def accounts_on(store) -> bool:
     """True when at least one team account exists (then every page needs a login)."""
     return store.db.execute("select exists(select 1 from users)").fetchone()[0] == 1
+
+
+def user_exists(store, name: str) -> bool:
+    return store.db.execute("select 1 from users where name = ?",
+                            [(name or "").strip()]).fetchone() is not None
 
 
 def list_users(store) -> list[dict]:
@@ -146,8 +154,11 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def new_session(store, user_name: str | None) -> tuple[str, str]:
-    """Start a session (``user_name`` None: a visitor not logged in yet); return (token, csrf)."""
+def new_session(store, user_name: str) -> tuple[str, str]:
+    """Start the session of a user who just logged in; return (token, csrf).
+
+    Visitors who have not logged in get no session (their CSRF token is a signed cookie,
+    :class:`matchcore.web.security.VisitorTokens`), so that reading a page never writes."""
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     now = _now()
@@ -156,34 +167,41 @@ def new_session(store, user_name: str | None) -> tuple[str, str]:
             "token_hash": _token_hash(token), "user_name": user_name, "csrf_token": csrf,
             "created_at": _iso(now), "last_seen_at": _iso(now),
             "expires_at": _iso(now + dt.timedelta(hours=SESSION_HOURS))})
-        if user_name:
-            store.db.execute("update users set last_login_at = ? where name = ?",
-                             [_iso(now), user_name])
+        store.db.execute("update users set last_login_at = ? where name = ?",
+                         [_iso(now), user_name])
     return token, csrf
 
 
 def load_session(store, token: str | None) -> dict | None:
-    """The live session of a cookie token, or None; slides the expiry at most every 5 minutes."""
+    """The live session of a cookie token, or None. Only reads: an expired session, or one of a
+    removed account, is simply not found (:func:`purge_sessions` deletes it later)."""
     if not token:
         return None
-    rows = store.rows("select * from sessions where token_hash = ?", [_token_hash(token)])
-    if not rows:
-        return None
-    sess = rows[0]
+    rows = store.rows("select s.* from sessions s join users u on u.name = s.user_name "
+                      "where s.token_hash = ? and s.expires_at > ?",
+                      [_token_hash(token), _iso(_now())])
+    return rows[0] if rows else None
+
+
+# The expiry slides with use, but only on a write, and then at most every 5 minutes: reading
+# pages writes nothing, and a coach who only reads is logged out SESSION_HOURS after the login
+# or the last save.
+TOUCH_EVERY = dt.timedelta(minutes=5)
+
+
+def needs_touch(session: dict) -> bool:
+    return _now() - dt.datetime.fromisoformat(session["last_seen_at"]) > TOUCH_EVERY
+
+
+def touch_session(store, token: str | None) -> None:
+    """Move the session's expiry SESSION_HOURS ahead (called for a POST of the session)."""
+    if not token:
+        return
     now = _now()
-    if dt.datetime.fromisoformat(sess["expires_at"]) <= now:
-        end_session(store, token)
-        return None
-    if sess["user_name"] and not store.db.execute(
-            "select 1 from users where name = ?", [sess["user_name"]]).fetchone():
-        end_session(store, token)  # the account was removed
-        return None
-    if now - dt.datetime.fromisoformat(sess["last_seen_at"]) > dt.timedelta(minutes=5):
-        with store.write(bump=False):
-            store.db.execute(
-                "update sessions set last_seen_at = ?, expires_at = ? where token_hash = ?",
-                [_iso(now), _iso(now + dt.timedelta(hours=SESSION_HOURS)), sess["token_hash"]])
-    return sess
+    with store.write(bump=False):
+        store.db.execute(
+            "update sessions set last_seen_at = ?, expires_at = ? where token_hash = ?",
+            [_iso(now), _iso(now + dt.timedelta(hours=SESSION_HOURS)), _token_hash(token)])
 
 
 def end_session(store, token: str | None) -> None:
@@ -193,7 +211,7 @@ def end_session(store, token: str | None) -> None:
 
 
 def purge_sessions(store) -> int:
-    """Delete expired sessions; return how many."""
+    """Delete expired sessions, and the visitor sessions older versions made; return how many."""
     with store.write(bump=False):
-        return store.db.execute("delete from sessions where expires_at <= ?",
+        return store.db.execute("delete from sessions where expires_at <= ? or user_name is null",
                                 [_iso(_now())]).rowcount

@@ -9,8 +9,8 @@ progress of a team assignment). ``docs/web.md`` describes the pages and the secu
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
+from collections.abc import Iterable
 
 from markupsafe import escape
 from starlette.applications import Starlette
@@ -23,9 +23,9 @@ from starlette.staticfiles import StaticFiles
 
 from matchcore.errors import MatchcoreError, NotFound
 from matchcore.store import Store
-from matchcore.web import accounts, audit, views_consultant, views_jobhunter
+from matchcore.web import accounts, audit, logins, views_consultant, views_jobhunter
 from matchcore.web.rendering import HERE, is_htmx, render, store_of, user_of
-from matchcore.web.security import Guard, StorePool
+from matchcore.web.security import COOKIE, Guard, StorePool
 
 __all__ = ["create_app"]
 
@@ -42,10 +42,6 @@ def home(request: Request):
                                          "recent_calls": recent_calls})
 
 
-LOGIN_WINDOW = dt.timedelta(minutes=15)
-LOGIN_MAX_FAILURES = 5
-
-
 async def login(request: Request):
     nxt = request.query_params.get("next") or "/"
     if not nxt.startswith("/") or nxt.startswith("//"):
@@ -57,31 +53,26 @@ async def login(request: Request):
     form = await request.form()
     name = str(form.get("name") or "").strip()
     password = str(form.get("password") or "")
-    now = dt.datetime.now(dt.UTC)
+    client = request.scope.get("client")
 
-    def check():
-        s = store_of(request)
-        if audit.failed_logins_since(s, name, now - LOGIN_WINDOW) >= LOGIN_MAX_FAILURES:
-            return "locked"
-        if accounts.verify_password(s, name, password):
-            accounts.end_session(s, request.state.session_token)
-            token, _ = accounts.new_session(s, name)
-            with s.write(bump=False):
-                audit.record(s, name, "login", f"user:{name}")
-            accounts.purge_sessions(s)
-            return token
-        with s.write(bump=False):
-            audit.record(s, None, "login.failed", f"user:{name}")
-        return None
+    def check():  # in a worker thread, whose connection store_of() gives
+        return logins.attempt(store_of(request), request.app.state.logins, name, password,
+                              client[0] if client else None, request.state.session_token)
 
     result = await run_in_threadpool(check)
-    if result in (None, "locked"):
-        message = ("Too many failed logins for this name; wait 15 minutes." if result == "locked"
-                   else "Unknown user name or wrong password.")
+    if result.status != "ok":
+        status, message = {
+            "wrong": (401, "Unknown user name or wrong password."),
+            "throttled": (429, f"Too many failed logins from this computer or for this name: "
+                               f"wait {result.retry_after} s, then try again."),
+            "busy": (503, "The server is busy checking other logins; try again in a moment."),
+        }[result.status]
+        headers = {"Retry-After": str(result.retry_after)} if result.retry_after else None
         return render(request, "login.html", {"next": nxt, "error": message,
-                                              "values": {"name": name}}, status=401)
+                                              "values": {"name": name}},
+                      status=status, headers=headers)
     response = RedirectResponse(nxt, status_code=303)
-    response.set_cookie("matchcore_session", result, httponly=True, samesite="lax",
+    response.set_cookie(COOKIE, result.token, httponly=True, samesite="lax",
                         secure=request.url.scheme == "https",
                         max_age=accounts.SESSION_HOURS * 3600)
     return response
@@ -95,7 +86,7 @@ def logout(request: Request):
         with store.write(bump=False):
             audit.record(store, user, "logout", f"user:{user}")
     response = RedirectResponse("/login" if request.state.accounts_on else "/", status_code=303)
-    response.delete_cookie("matchcore_session")
+    response.delete_cookie(COOKIE)
     return response
 
 
@@ -149,8 +140,11 @@ def server_error(request: Request, exc: Exception):
 
 # --- the app -------------------------------------------------------------------------------
 
-def create_app(db_path: str, *, debug: bool = False) -> Starlette:
-    """The web app on the store at ``db_path`` (created and migrated when needed)."""
+def create_app(db_path: str, *, debug: bool = False, allowed_hosts: Iterable[str] = ()) -> Starlette:
+    """The web app on the store at ``db_path`` (created and migrated when needed).
+
+    It answers to the loopback host names and to ``allowed_hosts`` (names or addresses, without
+    the port); requests with another ``Host`` header get 400 (see :class:`Guard`)."""
     Store.open(db_path).close()  # create / migrate once, before any thread opens it
     routes = [
         Route("/", home),
@@ -174,5 +168,6 @@ def create_app(db_path: str, *, debug: bool = False) -> Starlette:
     )
     app.state.pool = StorePool(db_path)
     app.state.jobs = {}
-    app.add_middleware(Guard, pool=app.state.pool)
+    app.state.logins = logins.LoginGate()
+    app.add_middleware(Guard, pool=app.state.pool, allowed_hosts=tuple(allowed_hosts))
     return app

@@ -9,7 +9,7 @@ import datetime as dt
 import json
 from typing import Any
 
-__all__ = ["failed_logins_since", "recent", "record"]
+__all__ = ["recent", "record"]
 
 
 def record(store, user: str | None, action: str, target: str, detail: Any = None) -> None:
@@ -23,6 +23,14 @@ def record(store, user: str | None, action: str, target: str, detail: Any = None
     })
 
 
+# A failed login is kept against the account only when the name typed is an account; older
+# versions kept any name typed, which may be a password typed into the wrong field: such lines
+# show (and are found) as "unknown user", whatever the database still holds.
+_SHOWN = ("select id, at, user_name, action, case when action = 'login.failed' and target not in "
+          "(select 'user:' || name from users) then 'unknown user' else target end as target, "
+          "detail from audit_log")
+
+
 def recent(store, *, limit: int = 200, target: str | None = None,
            user: str | None = None) -> list[dict]:
     """The latest lines, newest first, optionally for one target or user."""
@@ -33,13 +41,7 @@ def recent(store, *, limit: int = 200, target: str | None = None,
     if user:
         where.append("user_name = ?")
         params.append(user)
-    sql = ("select id, at, user_name, action, target, detail from audit_log"
+    sql = (f"select * from ({_SHOWN})"
            + (" where " + " and ".join(where) if where else "")
            + " order by id desc limit ?")
     return store.rows(sql, [*params, int(limit)])
-
-
-def failed_logins_since(store, name: str, since: dt.datetime) -> int:
-    return store.db.execute(
-        "select count(*) from audit_log where action = 'login.failed' and target = ? and at >= ?",
-        [f"user:{name}", since.isoformat()]).fetchone()[0]

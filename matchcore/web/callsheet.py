@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from matchcore.instruments import evaluate_all
+from matchcore.instruments import NORMAL, pair_rows, row_rank_key
 from matchcore.matching.results import MatchedCompetence
 from matchcore.web import contacts, engine
 
@@ -111,25 +111,21 @@ def gaps(result) -> dict:
 
 
 def pick_instrument(instruments: list[dict]) -> dict | None:
-    """The eligible instrument that costs the employer least a month (unknown cost last)."""
-    eligible = [i for i in instruments if i.get("eligible") is True]
-    if not eligible:
-        return None
-
-    def cost(i):
-        c = i.get("employer_cost_per_month_eur")
-        return (c is None, c if c is not None else 0.0, str(i.get("code")))
-    return sorted(eligible, key=cost)[0]
+    """The recommended instrument: eligible, then the most feasible, then the lowest net cost a
+    month (unknown last), ties by code (:func:`matchcore.instruments.row_rank_key`); never the
+    normal-hire baseline, never an abolished one, never by cost alone."""
+    eligible = [i for i in instruments if i.get("eligible") is True and i.get("kind", "instrument") != "baseline"
+                and i.get("code") != NORMAL and not i.get("abolished")]
+    return min(eligible, key=row_rank_key) if eligible else None
 
 
 def _instruments(store, cand, emp, fn, result, on: dt.date | None) -> tuple[list[dict], str | None]:
     found = result.instruments
     if found:
-        return list(found), None
-    # the rows a match result carries (matchcore.matching.matcher.instruments_for), with the name
-    return [{"code": r.code, "name": r.name, "eligible": r.eligible,
-             "employer_cost_per_month_eur": r.employer_cost_per_month_eur,
-             "reasons": [x.text for x in r.reasons]} for r in evaluate_all(cand, emp, fn, on=on)], None
+        return [i for i in found if not i.get("abolished")], None
+    # the rows a match result carries (matchcore.matching.matcher.instruments_for): the normal
+    # hire, then the instruments best first, the abolished ones left out
+    return pair_rows(cand, emp, fn, on=on), None
 
 
 def _questions(cand, emp, fn, gap: dict, best: dict | None) -> list[str]:

@@ -2,26 +2,36 @@
 
 :class:`Guard` is plain ASGI middleware, so no route can forget it:
 
-* it finds the session of the cookie (or starts one: a visitor gets a session before logging in,
-  so that the login form has a CSRF token too);
+* it answers only to the host names it was started with (the ``Host`` header): the loopback
+  names, plus those given with ``matchcore serve --allowed-host``; any other gets 400. A page on
+  another site whose name was re-pointed at this computer (DNS rebinding) therefore cannot read
+  or change anything, even with no accounts;
+* it finds the session of the cookie. A GET never writes: a visitor who has not logged in gets
+  no session row, only a random cookie whose HMAC is the CSRF token of the login form
+  (:class:`VisitorTokens`); a session row is made at login, and a session's expiry slides on its
+  writes, never on its reads;
 * with no team accounts ("accounts off") it serves only clients on the loopback interface, as the
   one local user ``local``; with accounts ("accounts on") every path but ``/login`` and the
   static files needs a logged-in session: pages redirect to the login form, htmx requests and
   form posts are refused with 401 / 403;
-* every POST (PUT, PATCH, DELETE) must carry the session's CSRF token, as the form field
-  ``csrf_token`` or the header ``X-CSRF-Token``, and an ``Origin`` header, when sent, must be this
-  host;
-* it adds the session cookie (HttpOnly, SameSite=Lax, Secure on https) and headers that keep
-  personal data out of caches and frames.
+* every POST (PUT, PATCH, DELETE) must carry the CSRF token, as the form field ``csrf_token`` or
+  the header ``X-CSRF-Token``, and an ``Origin`` header, when sent, must be this host; its body
+  must arrive within :data:`BODY_TIMEOUT_S` seconds and stay under :data:`MAX_FORM_BYTES`;
+* it adds the cookies (HttpOnly, SameSite=Lax, Secure on https) and headers that keep personal
+  data out of caches and frames.
 """
 from __future__ import annotations
 
+import hashlib
 import hmac
 import ipaddress
+import re
 import secrets
 import threading
+from collections.abc import Iterable
 from urllib.parse import quote, urlsplit
 
+import anyio
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
@@ -29,25 +39,64 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from matchcore.store import Store
 from matchcore.web import accounts
 
-__all__ = ["COOKIE", "LOCAL_USER", "PUBLIC_PATHS", "Guard", "StorePool", "is_loopback"]
+__all__ = ["COOKIE", "LOCAL_USER", "LOOPBACK_NAMES", "PUBLIC_PATHS", "VISITOR_COOKIE", "Guard",
+           "StorePool", "VisitorTokens", "host_name", "is_loopback"]
 
 COOKIE = "matchcore_session"
+VISITOR_COOKIE = "matchcore_visitor"
 LOCAL_USER = "local"
 PUBLIC_PATHS = ("/login",)
 MAX_FORM_BYTES = 2 * 1024 * 1024
+# A form of 2 MiB arrives in well under a second even on a poor wifi; a client that trickles
+# its body slower than this holds a worker thread for nothing (a "slow POST" attack).
+BODY_TIMEOUT_S = 30
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+# Starlette's test client sends "Host: testserver" from the client "testclient"; a real
+# connection always has an IP address as its client, so this pair can only come from tests.
+_TEST_HOST, _TEST_CLIENT = "testserver", "testclient"
+_NAME_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
+_VISITOR_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 
 
 def is_loopback(host: str | None) -> bool:
     """True for 127.0.0.0/8, ::1 and 'localhost' (and Starlette's test client)."""
     if not host:
         return False
-    if host in ("localhost", "testclient"):
+    if host in ("localhost", _TEST_CLIENT):
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def host_name(value: str | None) -> str | None:
+    """The name in a ``Host`` header or an ``--allowed-host`` value, lowercased, without the port
+    (``"[::1]:8000"`` -> ``"::1"``, ``"Matchcore.Lan."`` -> ``"matchcore.lan"``); None when it is
+    not a host name or an IP address."""
+    text = (value or "").strip().lower()
+    if text.startswith("["):  # an IPv6 address, as a Host header writes it
+        end = text.find("]")
+        if end < 0:
+            return None
+        name, rest = text[1:end], text[end + 1:]
+        if ":" not in name:
+            return None
+    elif text.count(":") > 1:  # a bare IPv6 address (as a configured name)
+        name, rest = text, ""
+    else:
+        name, sep, port = text.partition(":")
+        rest = sep + port
+    if rest and not re.fullmatch(r":[0-9]{1,5}", rest):
+        return None
+    name = name.rstrip(".")
+    try:
+        return str(ipaddress.ip_address(name))
+    except ValueError:
+        if ":" in name:
+            return None
+    return name if len(name) <= 253 and _NAME_RE.match(name) else None
 
 
 class StorePool:
@@ -65,18 +114,59 @@ class StorePool:
         return store
 
 
+class VisitorTokens:
+    """CSRF tokens for visitors without a session, kept in no table: the cookie holds a random
+    id, the token is its HMAC-SHA256 under a key made when the app starts. A page on another site
+    cannot read the cookie, so it cannot know the token; a restart of the server only makes an
+    open login form ask to be reloaded."""
+
+    def __init__(self, key: bytes | None = None):
+        self._key = key or secrets.token_bytes(32)
+
+    @staticmethod
+    def new_visitor() -> str:
+        return secrets.token_urlsafe(24)
+
+    @staticmethod
+    def valid(visitor: str | None) -> bool:
+        return bool(visitor) and bool(_VISITOR_RE.match(visitor))
+
+    def token(self, visitor: str) -> str:
+        return hmac.new(self._key, b"csrf:" + visitor.encode(), hashlib.sha256).hexdigest()
+
+
 class Guard:
-    def __init__(self, app, *, pool: StorePool, cookie_max_age: int = accounts.SESSION_HOURS * 3600):
+    def __init__(self, app, *, pool: StorePool, allowed_hosts: Iterable[str] = (),
+                 visitors: VisitorTokens | None = None,
+                 cookie_max_age: int = accounts.SESSION_HOURS * 3600):
         self.app = app
         self.pool = pool
+        self.hosts = LOOPBACK_NAMES | {h for h in (host_name(n) for n in allowed_hosts) if h}
+        self.visitors = visitors or VisitorTokens()
         self.cookie_max_age = cookie_max_age
 
+    def host_allowed(self, scope) -> bool:
+        raw = next((v for k, v in scope.get("headers", []) if k == b"host"), b"")
+        name = host_name(raw.decode("latin-1"))
+        if name in self.hosts:
+            return True
+        client = scope.get("client")
+        return name == _TEST_HOST and bool(client) and client[0] == _TEST_CLIENT
+
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["path"].startswith("/static/") or scope["path"] == "/favicon.ico":
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        if not self.host_allowed(scope):
+            return await PlainTextResponse(
+                "Refused: this matchcore answers only to the host names it was started with. "
+                "To reach it under another name, start it with 'matchcore serve --allowed-host "
+                "NAME'.", status_code=400)(scope, receive, send)
+        if scope["path"].startswith("/static/") or scope["path"] == "/favicon.ico":
             return await self.app(scope, receive, send)
         request = Request(scope)
         client = scope.get("client")
         info = await run_in_threadpool(self._resolve, request.cookies.get(COOKIE),
+                                       request.cookies.get(VISITOR_COOKIE),
                                        client[0] if client else None)
         if info.get("deny"):
             return await PlainTextResponse(info["deny"], status_code=403)(scope, receive, send)
@@ -92,34 +182,19 @@ class Guard:
                 response = PlainTextResponse("Log in first.", status_code=401,
                                              headers={"HX-Redirect": "/login"})
             else:
-                response = PlainTextResponse("Log in first: this form needs a logged-in user.",
+                response = PlainTextResponse("Log in first: this form needs a logged-in user. "
+                                             "Your session may have ended; log in again in "
+                                             "another tab, then send the form again.",
                                              status_code=403)
             return await self._send(response, info, scope, receive, send)
 
         if method in UNSAFE:
-            origin = request.headers.get("origin")
-            if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
-                return await self._send(PlainTextResponse(
-                    "Refused: the form was sent from another site.", status_code=403),
-                    info, scope, receive, send)
-            body = b""
-            more = True
-            while more:
-                message = await receive()
-                body += message.get("body", b"")
-                more = message.get("more_body", False)
-                if len(body) > MAX_FORM_BYTES:
-                    return await self._send(PlainTextResponse("Form too large.", status_code=413),
-                                            info, scope, receive, send)
-            sent = request.headers.get("x-csrf-token")
-            if not sent:
-                sent = await _form_token(scope, body)
-            if not sent or not hmac.compare_digest(str(sent), info["csrf"]):
-                return await self._send(PlainTextResponse(
-                    "Refused: the form's security token is missing or out of date (CSRF). "
-                    "Go back, reload the page and send it again; what you typed is still in "
-                    "the browser's back history.", status_code=403), info, scope, receive, send)
-            receive = _replay(body, receive)
+            refused = await self._check_unsafe(request, scope, receive, info)
+            if isinstance(refused, Response):
+                return await self._send(refused, info, scope, receive, send)
+            receive = _replay(refused, receive)
+            if info.get("stale"):  # the session's expiry slides on its writes only
+                await run_in_threadpool(lambda: accounts.touch_session(self.pool.get(), info["token"]))
 
         state = scope.setdefault("state", {})
         state.update(user=user, csrf=info["csrf"], accounts_on=info["accounts_on"],
@@ -127,27 +202,58 @@ class Guard:
         await self.app(scope, receive, self._wrap_send(send, info, scope))
 
     # --- helpers ----------------------------------------------------------------------
-    def _resolve(self, token: str | None, client_host: str | None) -> dict:
+    async def _check_unsafe(self, request: Request, scope, receive, info) -> Response | bytes:
+        """The body of an acceptable POST, or the response that refuses it."""
+        origin = request.headers.get("origin")
+        if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
+            return PlainTextResponse("Refused: the form was sent from another site.",
+                                     status_code=403)
+        body = b""
+        more = True
+        try:
+            with anyio.fail_after(BODY_TIMEOUT_S):
+                while more:
+                    message = await receive()
+                    body += message.get("body", b"")
+                    more = message.get("more_body", False)
+                    if len(body) > MAX_FORM_BYTES:
+                        return PlainTextResponse("Form too large.", status_code=413)
+        except TimeoutError:
+            return PlainTextResponse("The form did not arrive in time; send it again.",
+                                     status_code=408)
+        sent = request.headers.get("x-csrf-token")
+        if not sent:
+            sent = await _form_token(scope, body)
+        if not sent or not hmac.compare_digest(str(sent), info["csrf"]):
+            return PlainTextResponse(
+                "Not saved: the form's security token is missing or out of date (CSRF). "
+                "Reload the page and send it again; copy what you typed first.",
+                status_code=403)
+        return body
+
+    def _resolve(self, token: str | None, visitor: str | None, client_host: str | None) -> dict:
+        """Who this is; reads only (a GET must not write)."""
         store = self.pool.get()
         on = accounts.accounts_on(store)
         if not on and not is_loopback(client_host):
             return {"deny": ("This matchcore has no team accounts, so it answers only on this "
                              "computer. Add accounts with 'matchcore user add NAME'.")}
         session = accounts.load_session(store, token)
-        new_token = None
-        if session is None:
-            if secrets.randbelow(100) == 0:
-                accounts.purge_sessions(store)  # now and then, drop expired visitor sessions
-            new_token, csrf = accounts.new_session(store, None)
-            session = {"user_name": None, "csrf_token": csrf}
-            token = new_token
-        user = session["user_name"] or (None if on else LOCAL_USER)
-        return {"user": user, "csrf": session["csrf_token"], "accounts_on": on,
-                "token": token, "new_token": new_token}
+        info = {"accounts_on": on, "new_visitor": None}
+        if session is not None:
+            info.update(user=session["user_name"], csrf=session["csrf_token"], token=token,
+                        stale=accounts.needs_touch(session))
+            return info
+        if not self.visitors.valid(visitor):
+            visitor = info["new_visitor"] = self.visitors.new_visitor()
+        info.update(user=None if on else LOCAL_USER, csrf=self.visitors.token(visitor),
+                    token=None)
+        return info
 
-    def _cookie(self, token: str, scope) -> bytes:
-        parts = [f"{COOKIE}={token}", "Path=/", "HttpOnly", "SameSite=Lax",
-                 f"Max-Age={self.cookie_max_age}"]
+    def _cookie(self, name: str, value: str, scope, max_age: int | None) -> bytes:
+        parts = [f"{name}={value}", "Path=/", "HttpOnly", "SameSite=Lax"]
+        if max_age is not None:
+            parts.append(f"Max-Age={max_age}")
         if scope.get("scheme") == "https":
             parts.append("Secure")
         return "; ".join(parts).encode("latin-1")
@@ -157,8 +263,9 @@ class Guard:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 names = {k.lower() for k, _ in headers}
-                if info.get("new_token"):
-                    headers.append((b"set-cookie", self._cookie(info["new_token"], scope)))
+                if info.get("new_visitor"):  # lives as long as the browser window
+                    headers.append((b"set-cookie", self._cookie(
+                        VISITOR_COOKIE, info["new_visitor"], scope, None)))
                 defaults = {
                     b"cache-control": b"no-store",
                     b"x-frame-options": b"DENY",

@@ -1,5 +1,9 @@
 """matchcore-twe: the instrument TWE (tijdelijke werkervaring) as a matchcore plugin.
 
+An example of a third-party plugin. matchcore now has TWE built in (``plugins/twe.py``, code
+``TWE``), so this example registers the code ``TWE-example``: a second distribution may not take
+a code a built-in has (matchcore's own plugins register first and keep it).
+
 The planned start is the first appointment with the TWE partner. Everything dated lives in
 ``twe.yaml`` beside this module; the class reads it with ``self.p(name, ctx)``.
 """
@@ -14,7 +18,7 @@ __version__ = "0.1.0"
 
 
 class TWE(Instrument):
-    code = "TWE"
+    code = "TWE-example"
     parameters_file = "twe.yaml"   # name, summary and source come from its `instruments: TWE:` entry
 
     def eligibility(self, ctx: Context) -> list[Check]:

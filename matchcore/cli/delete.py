@@ -1,0 +1,52 @@
+"""``matchcore delete candidate ID``: erase a person and everything stored about them."""
+from __future__ import annotations
+
+import click
+
+from matchcore.cli.root import emit_json, get_store
+
+__all__ = ["delete"]
+
+
+@click.group()
+def delete():
+    """Erase records for good."""
+
+
+@delete.command("candidate")
+@click.argument("candidate_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--json", "as_json", is_flag=True, help="Print the rows removed per table as JSON.")
+@click.pass_context
+def delete_candidate(ctx, candidate_id, yes, as_json):
+    """Erase a candidate and everything about them: the record, competences, contact-log
+    entries, revision history, audit lines that name them, the match cache.
+
+    One transaction; the audit log keeps one line "candidate.erase" with the pseudonymous id
+    only. Backups made before still hold the candidate (docs/operations.md).
+
+    \b
+    Example:
+        matchcore delete candidate K-0042
+    """
+    # the web app's tables (audit_log) are registered before the store opens: the erasure is logged
+    from matchcore.store.erasure import flush  # start-up
+    from matchcore.web import audit, schema  # noqa: F401  # start-up
+
+    store = get_store(ctx)
+    planned = store.erase_candidate(candidate_id, dry_run=True)
+    shown = ", ".join(f"{n} {table}" for table, n in planned.items())
+    if not yes and not click.confirm(
+            f"Erase candidate {candidate_id} and everything about them ({shown} rows)? "
+            "This cannot be undone", default=False):
+        click.echo("kept")
+        return
+    with store.write():
+        counts = store.erase_candidate(candidate_id)
+        audit.record(store, "cli", "candidate.erase", f"candidate:{candidate_id}",
+                     {"rows": counts})  # counts only: nothing about the person
+    flush(store)
+    if as_json:
+        emit_json({"erased": candidate_id, "rows": counts})
+    else:
+        click.echo(f"erased candidate {candidate_id}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))

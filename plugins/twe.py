@@ -1,0 +1,90 @@
+"""TWE: tijdelijke werkervaring, VDAB's 2-year intensive mediation by a partner [S-004].
+
+The planned start is the first appointment with the TWE partner; the work-experience agreement
+(WEO) and the 2-year exemption from availability run from it. The deadlines of the partner
+manual are steps with due dates counted from that day: a new appointment within 7 calendar days
+when the candidate is absent, the first agreement sheet within 15 calendar days, and the final
+advice within a month after the end. Workplace learning within TWE (IBO, WES) is evaluated as its
+own instrument; the employer pays nothing for the mediation itself.
+
+This built-in replaces the third-party example ``examples/matchcore-twe``, which now registers
+the code ``TWE-example`` so that both can be installed side by side.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from matchcore.instruments import hookimpl
+from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step
+
+from ._common import status_check
+
+
+class TWE(Instrument):
+    code = "TWE"
+    parameters_file = "twe.yaml"
+    shared_parameters_file = "shared.yaml"   # the seeds: the built-ins' shared references
+
+    def eligibility(self, ctx: Context) -> list[Check]:
+        emp = ctx.employment
+        if emp.status == "sec_employee" and emp.statute == "art60":
+            # TWE-OCMW guides an OCMW client from the WEO into an art. 60 par. 7 job
+            return [Check("candidate situation", None, "an art. 60 worker: TWE-OCMW combines the mediation with "
+                          "the art. 60 job; whether this job runs within a TWE is for the OCMW to say",
+                          self.ref("twe-ocmw"), missing=["whether the art. 60 job runs within a TWE-OCMW trajectory"])]
+        return [status_check(self, ctx, "allowed_statuses", "candidate situation", unclear={
+            "other": "TWE is for a jobseeker referred by VDAB; whether the candidate is registered at VDAB as one "
+                     "is not known"})]
+
+    def duration(self, ctx: Context) -> Duration:
+        weeks = self.p("max_weeks", ctx)
+        return Duration(None, weeks.value, weeks.value, text="the work-experience agreement runs 2 years from the "
+                        "first appointment", params=[weeks])
+
+    def costs(self, ctx: Context) -> list[Cost]:
+        return [Cost("mediation and guidance by the TWE partner (a VDAB tender)", "VDAB", "TWE partner", None, "month",
+                     basis="paid within the tender; nothing for the employer", source="twe-manual")]
+
+    def _end(self, ctx: Context) -> dt.date:
+        weeks = ctx.duration_weeks if ctx.duration_weeks is not None else self.p("max_weeks", ctx).value
+        return ctx.start + dt.timedelta(weeks=weeks)
+
+    def steps(self, ctx: Context) -> list[Step]:
+        sheet = self.p("first_sheet_days", ctx)
+        again = self.p("reschedule_days", ctx)
+        advice = self.p("final_advice_days", ctx)
+        day = ctx.start.isoformat()
+        return [
+            Step("first appointment at the partner marked 'present': print and sign the work-experience agreement "
+                 "(WEO), then start the mediation process", ctx.start, who="TWE partner, candidate", legal=True,
+                 source="twe-manual"),
+            Step(f"if the candidate is absent on {day}: a new appointment fixed within {again.value} calendar days "
+                 "(by registered letter after an absence without valid reason or the second time; the service "
+                 "stops after the next absence)", ctx.start + dt.timedelta(days=again.value), who="TWE partner",
+                 legal=True, params=[again]),
+            Step(f"first agreement sheet (afsprakenblad) signed by partner and candidate, at the latest "
+                 f"{sheet.value} calendar days after the first appointment", ctx.start + dt.timedelta(days=sheet.value),
+                 who="TWE partner, candidate", legal=True, params=[sheet]),
+            Step("new agreement sheets with tasks and deadlines, at regular intervals", None, who="TWE partner",
+                 recurring="regularly", source="twe-manual"),
+            Step(f"final advice in Mijn Loopbaan within {advice.value} days after the mediation ends (otherwise the "
+                 "service closes without it); then the C91 certificate to the candidate",
+                 self._end(ctx) + dt.timedelta(days=advice.value), who="TWE partner", legal=True, params=[advice]),
+        ]
+
+    def notes(self, ctx: Context) -> list[Note]:
+        idle = self.p("closes_after_idle_months", ctx)
+        codes = self.p("training_codes", ctx)
+        listed = ", ".join(f"{name} {code}" for name, code in codes.value.items())
+        return [
+            Note(f"the service closes after {idle.value} months without contract days (training, stage or work) or "
+                 "after 3 times in the passive category", params=[idle]),
+            Note("the 2-year exemption from availability starts on the date of the first appointment", "twe-manual"),
+            Note("within TWE the partner itself runs and manages an IBO", "twe-manual"),
+            Note(f"stages within TWE are registered with training codes: {listed}", params=[codes]),
+        ]
+
+
+@hookimpl
+def register_instruments():
+    return [TWE()]

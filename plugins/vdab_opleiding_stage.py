@@ -1,0 +1,73 @@
+"""VDAB's korte opleiding met stage op de werkvloer: a short unpaid training to fill a vacancy.
+
+At most five full or ten half days [kos-werkgever]: a day of the function counts as a half day
+when it is at most half of a 7.6-hour day, so the longest planned duration in weeks follows from
+the function's days a week and hours a day. For a jobseeker registered at VDAB as non-working;
+an employed SEC worker is not one (a definite no). No wage or premium: the employer's cost is
+nil apart from the insurance, and it may refund travel costs.
+"""
+from __future__ import annotations
+
+from matchcore.instruments import hookimpl
+from matchcore.instruments import FULL_TIME_HOURS, Check, Context, Cost, Duration, Instrument, Note, Step
+
+from ._common import region_check, status_check
+
+HALF_DAY_HOURS = FULL_TIME_HOURS / 5 / 2   # half of a 7.6-hour day
+
+
+class ShortTraining(Instrument):
+    code = "korte-opleiding"
+    parameters_file = "vdab_opleiding_stage.yaml"
+    shared_parameters_file = "shared.yaml"   # the seeds: the built-ins' shared references
+
+    def eligibility(self, ctx: Context) -> list[Check]:
+        openings = ctx.function.openings
+        return [
+            status_check(self, ctx, "allowed_statuses", "candidate situation", unclear={
+                "other": "the short training is for anyone registered at VDAB as a non-working jobseeker; whether "
+                         "the candidate is is not known"}),
+            region_check(self, ctx, "employer_regions", "organiser's site"),
+            Check("open vacancy", openings > 0, f"the aim is to fill an open vacancy; the function has {openings} "
+                  "opening(s)", self.ref("kos-werkgever")),
+        ]
+
+    def _limit(self, ctx: Context):
+        half = ctx.hours_per_day <= HALF_DAY_HOURS + 1e-9
+        days = self.p("max_half_days" if half else "max_full_days", ctx)
+        return half, days
+
+    def duration(self, ctx: Context) -> Duration:
+        half, days = self._limit(ctx)
+        weeks = round(days.value / ctx.days_per_week, 2)
+        kind = "half" if half else "full"
+        return Duration(None, weeks, weeks, text=f"at most {days.value} {kind} days: {weeks:g} week(s) at "
+                        f"{ctx.days_per_week} day(s) a week of {ctx.hours_per_day:.1f} h", params=[days])
+
+    def costs(self, ctx: Context) -> list[Cost]:
+        return [Cost("no wage or premium: the jobseeker keeps the benefit (with VDAB's permission)", "employer",
+                     "candidate", 0.0, "day", source=self.ref("kos-werkgever"))]
+
+    def steps(self, ctx: Context) -> list[Step]:
+        return [
+            Step("request the short training with stage at VDAB (company, temp agency or training partner, or "
+                 "social-economy company)", ctx.before_start(1), who="employer", source=self.ref("kos-werkgever")),
+            Step("the jobseeker asks VDAB's permission before the start, or gets no benefit for those days",
+                 ctx.before_start(1), who="candidate", legal=True, source=self.ref("kos-werkzoekende")),
+            Step("training contract to the jobseeker: unpaid, with accident and civil liability insurance",
+                 ctx.before_start(1), who="employer", legal=True, source=self.ref("kos-werkzoekende")),
+        ]
+
+    def notes(self, ctx: Context) -> list[Note]:
+        return [
+            Note("free for the jobseeker: no enrolment fee, no charge for materials or protective equipment; travel "
+                 "costs may be refunded, not required", self.ref("kos-werkgever")),
+            Note("the jobseeker stays available for the labour market and may be invited to interviews",
+                 self.ref("kos-werkgever")),
+            Note("voluntary: the jobseeker may refuse", self.ref("kos-werkzoekende")),
+        ]
+
+
+@hookimpl
+def register_instruments():
+    return [ShortTraining()]
