@@ -17,6 +17,8 @@ class BIO(Instrument):
     code = "BIO"
     parameters_file = "bio.yaml"
     shared_parameters_file = "shared.yaml"   # GGMMI, VAT, the seeds: the built-ins\' shared values
+    feasibility = "medium"
+    feasibility_reason = ("abolished on 2018-09-01; a BIO-booster promoter organised it for a service price [S-000]")
     variants = _booster.VARIANTS
 
     def eligibility(self, ctx: Context) -> list[Check]:

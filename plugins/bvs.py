@@ -11,6 +11,8 @@ class BVS(Instrument):
     code = "BVS"
     parameters_file = "bvs.yaml"
     shared_parameters_file = "shared.yaml"   # GGMMI, VAT, the seeds: the built-ins\' shared values
+    feasibility = "medium"
+    feasibility_reason = ("abolished on 2023-01-01; it was free for the company, with a stage agreement and a mentor [S-001]")
 
     def eligibility(self, ctx: Context) -> list[Check]:
         return [status_check(self, ctx, "allowed_statuses", "candidate situation")]

@@ -66,7 +66,7 @@ class Flexijob(Instrument):
                     why = "no work fraction is given"
                 return Check("T-3 employment", None, f"the work fraction with other employers in quarter T-3 ({t3}) "
                              f"is needed: {why}; at least {need.value:g} (4/5) is needed", params=[need],
-                             missing=[f"candidate.employment.regime_fraction_t3 (quarter {t3})",
+                             missing=["candidate.employment.regime_fraction_t3",
                                       "candidate.employment.since"])
         return Check("T-3 employment", fraction >= need.value - 1e-9,
                      f"{how} {fraction:g} with other employers in quarter T-3 ({t3}); at least {need.value:g} "

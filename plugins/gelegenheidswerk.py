@@ -6,16 +6,22 @@ twelve months (50 / 12 days), as an extra cannot work more at the flat rates.
 """
 from __future__ import annotations
 
+from matchcore.errors import ParameterError
 from matchcore.instruments import hookimpl
 from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step, money
 
-from ._common import pc_matches
+import math
+
+from ._common import index_notes, pc_matches
 
 
 class Gelegenheidswerk(Instrument):
     code = "gelegenheidswerk"
     parameters_file = "gelegenheidswerk.yaml"
     shared_parameters_file = "shared.yaml"   # GGMMI, VAT, the seeds: the built-ins\' shared values
+    feasibility = "high"
+    feasibility_reason = ("a contract of at most 2 days and a Dimona per day; only in horeca, and the SEC employer "
+                          "must release the worker for those days [S-001]")
 
     def eligibility(self, ctx: Context) -> list[Check]:
         pcs = self.p("joint_committees", ctx)
@@ -25,6 +31,10 @@ class Gelegenheidswerk(Instrument):
             pc_check = Check("joint committee", None, f"the employer's joint committee is unknown; extras are only "
                              f"possible in PC {', '.join(pcs.value)} (horeca)", params=[pcs],
                              missing=["employer.joint_committee"])
+        elif pc_matches(pc, "322"):   # a temp agency with a horeca user qualifies [RULES-2026, smaller items]
+            pc_check = Check("joint committee", None, "a temp agency (PC 322): extras only when the user is a horeca "
+                             "company (PC 302)", "rules-2026", params=[pcs],
+                             missing=["whether the temp agency's user is a horeca company (PC 302)"])
         else:
             ok = any(pc_matches(pc, allowed) for allowed in pcs.value)
             pc_check = Check("joint committee", ok, f"employer is in PC {pc}; extras only in PC "
@@ -78,9 +88,11 @@ class Gelegenheidswerk(Instrument):
         uplift = self.p("manual_worker_uplift", ctx)
         rate = self.shared("employer_rsz_rate", ctx)
         hours = ctx.hours_per_day
-        per_day = base.value["day"] if hours >= base.value["day_threshold_hours"] else base.value["hour"] * hours
+        # every started hour counts as a full hour on the hour base [RULES-2026, smaller items]
+        counted = math.ceil(hours - 1e-9)
+        per_day = base.value["day"] if hours >= base.value["day_threshold_hours"] else base.value["hour"] * counted
         how = (f"day base {base.value['day']:.2f}" if hours >= base.value["day_threshold_hours"]
-               else f"hour base {base.value['hour']:.2f} x {hours:.2f} h")
+               else f"hour base {base.value['hour']:.2f} x {counted} started hours ({hours:.2f} h)")
         # the field, else the old function extra key (not a candidate fact: it is the function's)
         worker_type = ctx.function.worker_type or (ctx.function.extra or {}).get("worker_type")
         manual = worker_type == "manual"
@@ -114,7 +126,14 @@ class Gelegenheidswerk(Instrument):
                    "; the days it used this year are unknown (employer.occasional_days_used_this_year)")
         return [Note(f"the employer may use extras at most {quota.value} days a year at the flat rates{unknown}",
                      params=[quota]),
-                Note("counters of days used are in Horeca@work; any work on a day counts as a day", self.ref("ext-ss"))]
+                Note("counters of days used are in Horeca@work; any work on a day counts as a day", self.ref("ext-ss")),
+                *self._base_notes(ctx)]
+
+    def _base_notes(self, ctx: Context) -> list[Note]:
+        try:
+            return index_notes(self.p("contribution_base", ctx))
+        except ParameterError:   # before the first flat base: costs() says it is unknown
+            return []
 
 
 @hookimpl

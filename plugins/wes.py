@@ -11,6 +11,8 @@ class WES(Instrument):
     code = "WES"
     parameters_file = "wes.yaml"
     shared_parameters_file = "shared.yaml"   # GGMMI, VAT, the seeds: the built-ins\' shared values
+    feasibility = "medium"
+    feasibility_reason = ("only on a proposal by VDAB or a partner, with a 3-party stage plan; for non-working jobseekers [wes-liantis]")
 
     # --- 2017-01-01: introduced, granted only within two VDAB tenders [S-002]
     def eligibility_2017_01_01(self, ctx: Context) -> list[Check]:

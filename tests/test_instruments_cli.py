@@ -59,8 +59,8 @@ def test_show_json_and_case_insensitive_code(run):
     doc = json.loads(run("show", "k-ibo", "--json").output)
     assert doc["code"] == "K-IBO" and doc["plugin"] == "matchcore_plugins.ibo"
     values = doc["parameters"]["premium_brackets"]["values"]
-    assert values[0]["valid_from"] == "2019-07-01" and values[0]["unverified"] is True
-    assert values[0]["source"].startswith("ibo-sodalis: ")
+    assert values[0]["valid_from"] == "2018-09-01" and values[0]["unverified"] is False
+    assert values[1]["source"].startswith("ibo-sodalis: ") and values[-1]["unverified"] is True
 
 
 def test_show_unknown_code_is_one_clean_line(run):

@@ -157,3 +157,66 @@ def test_shared_references_resolve_only_with_the_shared_file(tmp_path):
     assert load_parameters(path).get("rate", dt.date(2025, 1, 1)).reference.key == "S-001"
     with pytest.raises(ParameterError, match="reference 'S-001' is not defined"):
         _load_parameters(path)
+
+
+INDEXED = """
+references:
+  own: {title: "Own page", url: "https://example.org/xyz"}
+parameters:
+  minimum:
+    description: An amount that follows an index.
+    indexed: GGMMI
+    reference: own
+    values:
+      2022-05-01: {value: 100, last_verified: 2026-12-01, checked_until: 2022-05-31}
+      2023-11-01: {value: 110, last_verified: 2026-12-01}
+      2025-02-01:
+        value: 120
+        last_verified: 2026-12-01
+        alternatives:
+          - {from: 2026-04-01, value: 125, reference: own, note: "a planned step"}
+  plain:
+    description: Not indexed.
+    reference: own
+    values:
+      2020-01-01: {value: 1, last_verified: 2026-12-01}
+"""
+
+
+@pytest.mark.parametrize("day, note", [
+    (dt.date(2022, 5, 31), None),                                      # within checked_until
+    (dt.date(2022, 6, 1), "GGMMI: bedrag van 2022-05-01; later indexering niet nagekeken"),   # a gap follows
+    (dt.date(2024, 1, 1), None),                                       # a verified value follows without a gap
+    (dt.date(2025, 2, 1), None),                                       # the day of the newest value
+    (dt.date(2025, 2, 2), "GGMMI: bedrag van 2025-02-01; later indexering niet nagekeken"),   # beyond it
+])
+def test_indexed_value_beyond_the_last_known_indexation_says_so(tmp_path, day, note):
+    found = load_parameters(write(tmp_path, INDEXED)).get("minimum", day)
+    assert found.indexation_note == note
+    assert load_parameters(write(tmp_path, INDEXED)).get("plain", day).indexation_note is None
+
+
+@pytest.mark.parametrize("day, flagged", [(dt.date(2026, 3, 31), False), (dt.date(2026, 4, 1), True)])
+def test_an_alternative_is_flagged_from_its_date_but_not_applied(tmp_path, day, flagged):
+    found = load_parameters(write(tmp_path, INDEXED)).get("minimum", day)
+    assert found.value == 120 and found.valid_from == dt.date(2025, 2, 1)
+    assert found.unverified is flagged
+    assert [a.value for a in found.alternatives] == ([125] if flagged else [])
+    assert ("disputed: from 2026-04-01 possibly 125" in (found.note or "")) is flagged
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("indexed: GGMMI", "indexed: ''", "indexed must be a non-empty text"),
+    ("checked_until: 2022-05-31", "checked_until: 2022-04-30", "must not be before the value's date"),
+    ("{from: 2026-04-01, value: 125", "{from: 2024-04-01, value: 125", "must not be before the value's date"),
+    ("{from: 2026-04-01, value: 125, reference", "{from: 2026-04-01, reference", "'value' is required"),
+    ("{from: 2026-04-01, value: 125", "{form: 2026-04-01, value: 125", "unknown key 'form'"),
+    ("        alternatives:\n          - {from: 2026-04-01, value: 125, reference: own, note: \"a planned step\"}",
+     "        alternatives: []", "must be a non-empty list"),
+])
+def test_indexation_and_alternatives_are_validated(tmp_path, old, new, message):
+    assert old in INDEXED
+    path = write(tmp_path, INDEXED.replace(old, new, 1))
+    with pytest.raises(ParameterError) as info:
+        load_parameters(path)
+    assert message in str(info.value) and str(path) in str(info.value)

@@ -40,15 +40,16 @@ def plugin_budget_s(value: float | None = None) -> float:
 
 # Plugin code runs in a worker thread and the caller waits at most the budget. Python cannot kill
 # a thread, so one that hangs is abandoned: it is a daemon thread (it never keeps the process
-# from exiting; concurrent.futures' threads are not daemons and are joined at exit, so it is not
-# used) and nobody waits for it. Workers whose calls end in time are reused (a new thread per
-# call cost about 0.7 ms an instrument, more than most evaluations). While it still runs, the same key is not started again
-# (reported at once instead), so a hanging plugin costs one budget per process, not one per
-# pair, and leaves at most one stuck thread behind; once it ends, the key runs again. It gets
-# only copies (read-only views of the records, its own Context), so what it does later changes
-# nothing that is used. A process pool would be the other way (a hung process can be killed),
-# but it must start processes and pickle the records and instruments for each call, which costs
-# more than a whole match and would rebuild the plugin registry in every worker.
+# from exiting; concurrent.futures' threads are not daemons and are joined at exit, so they are
+# not used) and nobody waits for it. Workers whose calls end in time are reused (a new thread per
+# call cost about 0.7 ms an instrument, more than most evaluations). While an abandoned call still
+# runs, the same key is not started again (reported at once instead), so a hanging plugin costs
+# one budget per process, not one per pair, and leaves at most one stuck thread behind; once it
+# ends, the key runs again. It gets only copies (read-only views of the records, its own
+# Context), so what it does later changes nothing that is used. A process pool would be the other
+# way (a hung process can be killed), but it must start processes and pickle the records and
+# instruments for each call, which costs more than a whole match, and would rebuild the plugin
+# registry in every worker.
 _STUCK: dict[object, tuple[float, object]] = {}   # key -> (when its stuck call started, that call)
 _STUCK_LOCK = threading.Lock()
 _MAX_IDLE = 8                  # idle workers kept for reuse (a web server runs a few requests at once)

@@ -298,7 +298,13 @@ def _net_cost(inst: Instrument, ctx: Context, plugin: str, costs, days: float):
                                             and abs(amount) <= MAX_AMOUNT_EUR)):
             raise InstrumentFailed(plugin, inst.code, "net_cost", f"returned {stated!r}, expected None or a "
                                    f"NetCost with a finite amount (at most {MAX_AMOUNT_EUR:,.0f}) or None and a text")
-    return derive_net_cost(inst.cost_basis, costs, normal, days, stated)
+    line = derive_net_cost(inst.cost_basis, costs, normal, days, stated)
+    full = ctx.days_per_week * WEEKS_PER_MONTH
+    if stated is None and line.net_cost_per_month_eur is not None and days < full - 0.05 and \
+            any(c.per == "day" and c.sign() for c in costs or []):
+        line = replace(line, net_cost_text=f"{line.net_cost_text}; for {days:.2f} days a month, fewer than the "
+                       f"function's {full:.2f}: not the normal hire's hours")
+    return line
 
 
 def _unverified(inst: Instrument, used: Iterable[ParamValue]) -> list[DatedValue | FlaggedValidity]:

@@ -268,7 +268,8 @@ class Registry:
                 if isinstance(impl.plugin, DefaultFacts):
                     impl.function(**kwargs)   # matchcore's own: no thread needed
                 else:
-                    run_with_budget(("prepare_context", impl.plugin), budget, functools.partial(impl.function, **kwargs))
+                    run_with_budget(("prepare_context", impl.plugin), budget,
+                                    functools.partial(impl.function, **kwargs))
             except TimeoutError as exc:
                 found.append(self.report(self.label(impl), "prepare_context", f"prepare_context() {exc}; its facts "
                                          "are not used"))

@@ -9,7 +9,9 @@ accepting. :class:`LimitedH11Protocol` therefore adds
 * a header deadline: a request's line and headers must be complete :data:`HEADER_TIMEOUT_S`
   seconds after the connection opened (or after the previous response), else it is closed;
 * a cap on open connections, :data:`MAX_CONNECTIONS` in all and :data:`MAX_PER_ADDRESS` from one
-  client address: a connection over the cap is closed at once, before it costs anything.
+  client address: over a cap, the connection that has waited longest for its request head is
+  closed (a slow or idle one: browsers send the head at once), or the new one when all are busy
+  with a request. Slow connections from many addresses therefore cannot crowd out a coach.
 
 The body of a form has its own deadline in :class:`matchcore.web.security.Guard`.
 docs/web.md ("Limits") explains the values.
@@ -56,11 +58,19 @@ class LimitedH11Protocol(H11Protocol):
         self._deadline: asyncio.TimerHandle | None = None
         self._waiting_cycle = None
         self._address = self.client[0] if self.client else "?"
+        self._armed_at = 0.0
         self.by_address[self._address] += 1
-        if (len(self.connections) > self.limits.max_connections
-                or self.by_address[self._address] > self.limits.max_per_address):
-            transport.close()  # over the cap: closed before it costs a thing
-            return
+        over_address = self.by_address[self._address] > self.limits.max_per_address
+        if over_address or len(self.connections) > self.limits.max_connections:
+            # Over a cap, the connection that has waited longest for a request head goes: a
+            # browser sends its head at once, so that is a slow or idle one; only when every
+            # connection is busy with a request is the new one turned away.
+            waiting = [c for c in self.connections if c is not self and c._deadline is not None
+                       and (not over_address or c._address == self._address)]
+            if not waiting:
+                transport.close()
+                return
+            min(waiting, key=lambda c: c._armed_at)._too_slow()
         self._arm()
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -84,6 +94,7 @@ class LimitedH11Protocol(H11Protocol):
     def _arm(self) -> None:
         self._disarm()
         self._waiting_cycle = self.cycle
+        self._armed_at = self.loop.time()
         self._deadline = self.loop.call_later(self.limits.header_timeout_s, self._too_slow)
 
     def _disarm(self) -> None:
@@ -108,7 +119,10 @@ def config(app, *, host: str = "127.0.0.1", port: int = 8000, limits: Limits = L
     return uvicorn.Config(
         app, host=host, port=port, log_level=log_level, proxy_headers=False,
         server_header=False, http=protocol_for(limits), timeout_keep_alive=KEEP_ALIVE_S,
-        limit_concurrency=limits.max_connections,
+        # uvicorn answers 503 from this many connections or running requests on; the cap above
+        # already keeps connections at max_connections (closing slow ones first), so this is
+        # the backstop for requests, one above the cap so that a connection let in is served
+        limit_concurrency=limits.max_connections + 1,
         h11_max_incomplete_event_size=MAX_HEADER_BYTES, timeout_graceful_shutdown=SHUTDOWN_S)
 
 
