@@ -38,6 +38,9 @@ def default_db_path() -> str:
 
 
 _MODELS = {"employer": Employer, "candidate": Candidate, "scan": Scan}
+# Documents read back were checked when written; the size, number and register-number checks
+# added later must not make an older database unreadable (model/common.py `_bounded`).
+STORED = {"stored": True}
 
 # The listings of `matchcore list`, one row per record.
 _SUMMARIES = {
@@ -348,7 +351,7 @@ class Store:
         row = self.db.execute(f"select doc from {table} where id = ?", [record_id]).fetchone()
         if row is None:
             raise NotFound(kind, record_id, self.suggest(kind, record_id))
-        rec = _MODELS[kind].model_validate(json.loads(row[0]))
+        rec = _MODELS[kind].model_validate(json.loads(row[0]), context=STORED)
         if kind == "scan":
             return rv.stamp_scan(rec, rv.scan_revisions(self.db, record_id))
         return rv.stamp(rec, rv.current(self.db, kind, record_id))
@@ -376,7 +379,7 @@ class Store:
         model = _MODELS[kind]
         revs = rv.kind_revisions(self.db, kind)
         for (doc,) in self.db.execute(f"select doc from {self._TABLES[kind]} order by id").fetchall():
-            rec = model.model_validate(json.loads(doc))
+            rec = model.model_validate(json.loads(doc), context=STORED)
             if kind == "scan":
                 rv.stamp_scan(rec, rv.scan_revisions(self.db, rec.id))
             else:
