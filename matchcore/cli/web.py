@@ -105,7 +105,6 @@ def user_add(ctx, name, password_stdin):
     from matchcore.web import audit  # start-up
     from matchcore.web.accounts import add_user  # start-up
 
-
     store = get_store(ctx)
     add_user(store, name, _password(name, password_stdin))
     with store.write(bump=False):
@@ -126,7 +125,6 @@ def user_passwd(ctx, name, password_stdin):
     """
     from matchcore.web import audit  # start-up
     from matchcore.web.accounts import set_password  # start-up
-
 
     store = get_store(ctx)
     set_password(store, name, _password(name, password_stdin))
@@ -167,7 +165,6 @@ def user_remove(ctx, name):
     """
     from matchcore.web import audit  # start-up
     from matchcore.web.accounts import accounts_on, remove_user  # start-up
-
 
     store = get_store(ctx)
     remove_user(store, name)
