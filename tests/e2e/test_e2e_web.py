@@ -58,6 +58,10 @@ def test_consultant_enters_a_scan_with_three_tasks_and_runs_the_carving(live_ser
         # saved at once: the row appears and the form is empty again for the next task
         page.locator(f"#tasks tbody tr:has-text('t{n:02d}')").wait_for(timeout=5000)
         page.locator("p.saved", has_text=f"Task t{n:02d} saved").wait_for(timeout=5000)
+        # app.js then says "Saved at HH:MM" next to the button and puts the cursor back in the
+        # description; a person starts the next task after that, so the test does too
+        page.locator("#task-form p.save-status.saved").wait_for(timeout=5000)
+        page.wait_for_function("() => !document.querySelector('.htmx-request')")
         assert page.input_value("#f-description") == ""
     assert page.locator("#tasks tbody tr").count() == 3
     page.screenshot(path=shots / "03_scan_with_three_tasks.png", full_page=True)
