@@ -34,6 +34,9 @@ class ActivaBrussels(Instrument):
     code = "activa-brussels"
     parameters_file = "activa_brussels.yaml"
     shared_parameters_file = "shared.yaml"   # pension age, employer_rsz_rate: the built-ins' shared values
+    # how practical the route is for the employer (the recommendation ranks by it after eligibility)
+    feasibility = "medium"
+    feasibility_reason = ("only for a jobseeker living in Brussels with an Actiris activa.brussels certificate, requested before the hire; the employer deducts the allowance from the net wage [actiris]")
     variants = (GENERIC, REDUCED)
 
     # --- eligibility ------------------------------------------------------------------------

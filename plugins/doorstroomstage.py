@@ -32,6 +32,9 @@ class Doorstroomstage(Instrument):
     code = "doorstroomstage"
     parameters_file = "doorstroomstage.yaml"
     shared_parameters_file = "shared.yaml"   # the seeds: the built-ins' shared references
+    # how practical the route is for the employer (the recommendation ranks by it after eligibility)
+    feasibility = "medium"
+    feasibility_reason = ("only inside a doorstroomtraject that VDAB assigned to a mandated provider; the SEC company, the provider and the stage company must agree; at most 3 months [mentor]")
 
     def eligibility(self, ctx: Context) -> list[Check]:
         out = [status_check(self, ctx, "allowed_statuses", "candidate situation")]

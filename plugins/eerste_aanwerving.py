@@ -32,6 +32,9 @@ class FirstHires(Instrument):
     code = "eerste-aanwerving"
     parameters_file = "eerste_aanwerving.yaml"
     shared_parameters_file = "shared.yaml"   # employer_rsz_rate, the seeds: the built-ins' shared values
+    # how practical the route is for the employer (the recommendation ranks by it after eligibility)
+    feasibility = "high"
+    feasibility_reason = ("automatic through the employer's DmfA declaration once the employer qualifies; no application or approval needed [rsz-first]")
 
     def _counts(self, ctx: Context) -> tuple[int | None, int | None]:
         emp = ctx.employer

@@ -24,6 +24,9 @@ class TWE(Instrument):
     code = "TWE"
     parameters_file = "twe.yaml"
     shared_parameters_file = "shared.yaml"   # the seeds: the built-ins' shared references
+    # how practical the route is for the employer (the recommendation ranks by it after eligibility)
+    feasibility = "medium"
+    feasibility_reason = ("VDAB must refer the jobseeker to a TWE partner; the route is workplace learning over up to 2 years with fixed deadlines (first agreement within 15 days) [twe-manual]")
 
     def eligibility(self, ctx: Context) -> list[Check]:
         emp = ctx.employment

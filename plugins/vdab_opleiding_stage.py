@@ -20,6 +20,9 @@ class ShortTraining(Instrument):
     code = "korte-opleiding"
     parameters_file = "vdab_opleiding_stage.yaml"
     shared_parameters_file = "shared.yaml"   # the seeds: the built-ins' shared references
+    # how practical the route is for the employer (the recommendation ranks by it after eligibility)
+    feasibility = "high"
+    feasibility_reason = ("arranged by VDAB for an open vacancy within days; at most five full or ten half days, no wage, the employer signs a training contract [kos-werkgever]")
 
     def eligibility(self, ctx: Context) -> list[Check]:
         openings = ctx.function.openings

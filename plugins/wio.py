@@ -26,6 +26,9 @@ class WIO(Instrument):
     code = "WIO"
     parameters_file = "wio.yaml"
     shared_parameters_file = "shared.yaml"   # employer_rsz_rate, the seeds: the built-ins' shared values
+    # how practical the route is for the employer (the recommendation ranks by it after eligibility)
+    feasibility = "medium"
+    feasibility_reason = ("the worker must be admitted to the persoonsbegeleider training and the PC 319.01 employer must hire full time and open-ended from the first school day; VIVO funds the wage [S-003]")
 
     def eligibility(self, ctx: Context) -> list[Check]:
         return [self._committee(ctx), self._candidate(ctx), self._full_time(ctx)]

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from matchcore.cli.root import emit_json, get_store, table
+from matchcore.cli.options import Finite
 from matchcore.cli.scan import scan
 from matchcore.errors import NotFound, RecordProblem, ValidationFailed
 
@@ -17,15 +18,15 @@ __all__ = ["advice", "carve", "demo_step", "print_carving", "scan"]
 
 CARVE_OPTIONS = [
     click.option("--max-complexity", type=click.IntRange(1, 5), help="Carve tasks up to this complexity [2]."),
-    click.option("--min-hours", type=click.FloatRange(0, 50), help="Minimum hours a week of a function [full time / 3]."),
-    click.option("--full-time-hours", type=click.FloatRange(10, 50), help="Full-time week [the scan's]."),
+    click.option("--min-hours", type=Finite(0, 50), help="Minimum hours a week of a function [full time / 3]."),
+    click.option("--full-time-hours", type=Finite(10, 50), help="Full-time week [the scan's]."),
     click.option("--exclude-role", "exclude_roles", multiple=True, help="Leave this role's tasks alone (repeatable)."),
     click.option("--exclude-zone", "exclude_zones", multiple=True, help="Leave this zone's tasks alone (repeatable)."),
     click.option("--allow-safety-critical", is_flag=True, default=None, help="Carve safety-critical tasks too."),
-    click.option("--carved-hourly-cost", "carved_hourly_cost_eur", type=click.FloatRange(0, 500),
+    click.option("--carved-hourly-cost", "carved_hourly_cost_eur", type=Finite(0, 500),
                  help="Employer cost of an hour in a carved function, EUR [the scan's, else 25]."),
-    click.option("--weeks-per-year", type=click.FloatRange(1, 52), help="Weeks worked a year [46]."),
-    click.option("--resolution", type=click.FloatRange(0.01, 10), help="Lower: broader functions; higher: narrower [0.3]."),
+    click.option("--weeks-per-year", type=Finite(1, 52), help="Weeks worked a year [46]."),
+    click.option("--resolution", type=Finite(0.01, 10), help="Lower: broader functions; higher: narrower [0.3]."),
     click.option("--top", "top_candidates", type=click.IntRange(0, 100), help="Candidates per function [5]."),
     click.option("--no-candidates", is_flag=True, help="Do not rank candidates."),
 ]
