@@ -21,6 +21,7 @@ import unicodedata
 from rapidfuzz import fuzz
 
 from matchcore.errors import EditConflict, NotFound
+from matchcore.model.nrn import find_nrn
 from matchcore.store import revisions
 from matchcore.web import audit
 
@@ -81,6 +82,10 @@ def check_call(form: dict) -> tuple[dict, dict]:
     note = (form.get("note") or "").strip()
     if len(note) > 2000:
         errors["note"] = f"at most 2000 characters, got {len(note)}"
+    elif find_nrn(note):
+        # the contact log is personal data like the candidate records: no register numbers in it
+        errors["note"] = ("the note contains what looks like a national register number; "
+                          "write the candidate's pseudonymous id instead")
     clean = {"outcome": outcome, "outcome_date": outcome_date, "feedback_date": feedback_date,
              "note": note or None}
     return clean, errors
