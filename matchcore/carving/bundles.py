@@ -115,18 +115,37 @@ def _merge_for_whole_jobs(label, alive: set, w, h, options: CarveOptions) -> Non
         alive.discard(best[1])
 
 
-def positions(hours: float, full_time_hours: float, min_hours: float) -> list[float]:
-    """Hours of each position a function of ``hours`` a week needs.
+def positions(hours: float, full_time_hours: float, min_hours: float, split: str = "equal") -> list[float]:
+    """Hours of each position a function of ``hours`` a week needs; never above full time.
 
-    ``n = ceil(hours / full_time - 0.05)``, at least 1: whole full-time jobs, rounding down when the
-    rest is within 5 % of a full-time job (114 h at 38 h -> 3; 115.5 h -> 3 of 38.5 h). Then
-    n - 1 full-time positions and one with the rest when the rest reaches ``min_hours``
-    (100 h -> 38 + 38 + 24), else the hours spread evenly (80 h -> 3 x 26.67).
+    The fewest positions: ``n = ceil(hours / full_time - 0.05)``, at least 1. Task volumes are a
+    consultant's estimates (times x minutes), so hours within 5 % of a full-time job above whole
+    jobs do not make one more position, and hours within 5 % below them still make full-time
+    positions: both stay within the estimate's margin (the port example of seed 001 has 114.08 h of tasks and "3 nieuwe voltijdse
+    functies"; :func:`beyond_positions` gives the excess to report).
+
+    ``split="equal"`` (the default) gives n equal parts (100 h at 38 h -> 3 x 33.33; 50.83 h ->
+    2 x 25.42), each at least half time for n >= 2, so always above the part-time minimum.
+    ``split="full_time_first"`` gives n - 1 full-time positions and one with the rest when the rest
+    reaches ``min_hours`` (100 h -> 38 + 38 + 24), else equal parts (80 h -> 3 x 26.67): for a
+    consultant who asks for full-time jobs first.
     """
     if hours <= 0:
         return []
     n = max(1, math.ceil(round(hours / full_time_hours - OVER_FULL_TIME_TOLERANCE, 9)))
-    rest = hours - (n - 1) * full_time_hours
-    if n > 1 and min_hours - 1e-9 <= rest <= full_time_hours + 1e-9:
-        return [round(full_time_hours, 2)] * (n - 1) + [round(rest, 2)]
-    return [round(hours / n, 2)] * n
+    if abs(hours - n * full_time_hours) <= OVER_FULL_TIME_TOLERANCE * full_time_hours + 1e-9:
+        # within the estimate's margin of n whole jobs, either side: n full-time positions
+        # (113.75 h at 38 h -> 3 x 38, as a consultant would propose them)
+        return [round(full_time_hours, 2)] * n
+    if split == "full_time_first":
+        rest = hours - (n - 1) * full_time_hours
+        if n > 1 and min_hours - 1e-9 <= rest <= full_time_hours + 1e-9:
+            return [round(full_time_hours, 2)] * (n - 1) + [round(rest, 2)]
+    # half a cent up (25.415 -> 25.42): the positions hold the hours, never a rounding less
+    return [round(min(hours / n + 1e-9, full_time_hours), 2)] * n
+
+
+def beyond_positions(hours: float, position_hours: list[float]) -> float:
+    """Hours of tasks above what the positions hold (at most 5 % of a full-time job; else 0)."""
+    excess = hours - sum(position_hours) if position_hours else 0.0
+    return round(excess, 2) if excess > 0.005 * len(position_hours) + 1e-9 else 0.0

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from matchcore.carving.bundles import bundle_tasks, positions
+from matchcore.carving.bundles import beyond_positions, bundle_tasks, positions
 from matchcore.carving.business_case import (
     business_case,
     find_candidates,
@@ -161,7 +161,7 @@ def carve(scan: Scan, *, options: CarveOptions | None = None, store=None,
 def _function(fid: str, scan: Scan, tasks: list[Task], h: list[float], opts: CarveOptions,
               titles: dict[str, str], cost: float, keys: dict[str, str]) -> CarvedFunction:
     total = sum(h)
-    pos = positions(total, opts.full_time_hours, opts.min_hours)
+    pos = positions(total, opts.full_time_hours, opts.min_hours, opts.positions)
     profile = function_profile(tasks, h, keys)
     case = business_case(scan, tasks, h, carved_hourly_cost_eur=cost, weeks_per_year=opts.weeks_per_year)
     given = next((titles[t.id] for t in tasks if t.id in titles), None)
@@ -175,7 +175,7 @@ def _function(fid: str, scan: Scan, tasks: list[Task], h: list[float], opts: Car
                                  complexity=t.complexity, strain=list(t.strain))
                       for t, x in zip(tasks, h)],
         hours_per_week=round(total, 2), fte=round(total / opts.full_time_hours, 2),
-        positions=len(pos), position_hours=pos,
+        positions=len(pos), position_hours=pos, hours_beyond_positions=beyond_positions(total, pos),
         competences=[c.name for c in profile],
         profile=[ProfileCompetence(name=c.name, level=c.level, weight=c.weight, required=c.required)
                  for c in profile],

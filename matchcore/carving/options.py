@@ -48,6 +48,8 @@ class CarveOptions:
     neighbours: int = 15
     seed: int = 0
     top_candidates: int = 5
+    # how a function's hours are split over positions (bundles.positions): equal | full_time_first
+    positions: str = "equal"
 
     @classmethod
     def for_scan(cls, scan: Scan, **overrides: Any) -> CarveOptions:
@@ -79,6 +81,8 @@ class CarveOptions:
         _check("resolution", self.resolution, "a number above 0", _num(self.resolution) > 0)
         _check("neighbours", self.neighbours, "a whole number of at least 1",
                isinstance(self.neighbours, int) and self.neighbours >= 1)
+        _check("positions", self.positions, "'equal' or 'full_time_first'",
+               self.positions in ("equal", "full_time_first"))
         cost = self.carved_hourly_cost_eur
         _check("carved_hourly_cost_eur", cost, "a number from 0 to 500", cost is None or 0 <= _num(cost) <= 500)
         roles = {r.id for r in scan.roles}

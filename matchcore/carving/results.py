@@ -193,6 +193,8 @@ class CarvedFunction:
     yearly_saving_eur: float
     quality: JobQuality
     candidates: list[CarvedCandidate] = field(default_factory=list)
+    # task hours above what the positions hold: within 5 % of a full-time job (bundles.positions)
+    hours_beyond_positions: float = 0.0
 
     def competence_profile(self) -> list[FunctionCompetence]:
         """The profile as function competences, for the matching engine and the instrument rules."""

@@ -29,6 +29,9 @@ CARVE_OPTIONS = [
     click.option("--resolution", type=Finite(0.01, 10), help="Lower: broader functions; higher: narrower [0.3]."),
     click.option("--top", "top_candidates", type=click.IntRange(0, 100), help="Candidates per function [5]."),
     click.option("--no-candidates", is_flag=True, help="Do not rank candidates."),
+    click.option("--positions", type=click.Choice(["equal", "full-time-first"]),
+                 help="Split a function's hours over positions in equal parts, or full-time "
+                      "positions plus one part-time rest [equal]."),
 ]
 
 
@@ -45,6 +48,8 @@ def _carve(store, scan_id: str, opts: dict) -> tuple:
     no_candidates = opts.pop("no_candidates", False)
     for key in ("exclude_roles", "exclude_zones"):
         opts[key] = tuple(opts[key]) or None
+    if opts.get("positions"):
+        opts["positions"] = opts["positions"].replace("-", "_")
     s = store.scan(scan_id)
     options = CarveOptions.for_scan(s, **opts)
     return s, carve_scan(s, options=options, store=store, candidates=not no_candidates)
