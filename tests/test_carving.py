@@ -476,7 +476,7 @@ def test_the_json_lists_suggestions_only_for_flagged_functions_and_instruments_o
     assert [("suggested_additions" in f["quality"], f["quality"]["flagged"]) for f in doc["functions"]] \
         in ([(True, True), (False, False)], [(False, False), (True, True)])
     assert list(doc) == ["scan", "employer", "employer_name", "date", "consultant", "options",
-                         "candidates_status", "functions", "not_carved", "totals", "notes"]
+                         "candidates_status", "functions", "not_carved", "totals", "notes", "warnings"]
     assert list(doc["options"])[-1] == "carved_hourly_cost_source" and doc["date"] == "2025-01-01"
     fits = Candidate.model_validate({
         "kind": "candidate", "id": "K-9001", "home": {"postcode": "2030"}, "max_commute_km": 25,

@@ -34,6 +34,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from matchcore.carving.bundles import beyond_positions, bundle_tasks, positions
+from matchcore.carving.capacity import capacity_warnings
 from matchcore.carving.business_case import (
     business_case,
     find_candidates,
@@ -155,6 +156,7 @@ def carve(scan: Scan, *, options: CarveOptions | None = None, store=None,
             carved_hours_per_week=round(sum(f.hours_per_week for f in functions), 2),
             positions=sum(f.positions for f in functions), freed_hours_per_week=freed,
             yearly_saving_eur=round(sum(f.yearly_saving_eur for f in functions), 2)),
+        warnings=capacity_warnings(scan),
     )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from matchcore.carving.capacity import CapacityWarning
 from matchcore.carving.options import CarveOptions
 from matchcore.model import FunctionCompetence
 
@@ -228,3 +229,5 @@ class CarvingResult:
     not_carved: list[NotCarved]
     totals: CarvingTotals
     notes: list[str] = field(default_factory=list)
+    # capacity problems of the scan itself (carving/capacity.py): the business case rests on them
+    warnings: list[CapacityWarning] = field(default_factory=list)

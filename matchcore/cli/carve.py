@@ -2,6 +2,8 @@
 Quick Scan is :mod:`matchcore.cli.scan`)."""
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import click
@@ -10,6 +12,7 @@ from matchcore.cli.root import emit_json, get_store, table
 from matchcore.cli.options import Finite
 from matchcore.cli.scan import scan
 from matchcore.errors import NotFound, RecordProblem, ValidationFailed
+from matchcore.i18n import _, format_money, format_number, get_language
 
 __all__ = ["advice", "carve", "demo_step", "print_carving", "scan"]
 
@@ -76,42 +79,57 @@ def carve(ctx, scan_id, as_json, **opts):
 
 
 def print_carving(result) -> None:
-    """The human view of a :class:`~matchcore.carving.CarvingResult`."""
+    """The human view of a :class:`~matchcore.carving.CarvingResult`, in the chosen language."""
     t = result.totals
-    click.echo(f"Carving of Quick Scan {result.scan} ({result.employer_name or result.employer}): "
-               f"{len(result.functions)} function(s), {t.positions} position(s), "
-               f"{t.carved_hours_per_week:.2f} of {t.scan_hours_per_week:.2f} h/week; "
-               f"yearly saving {t.yearly_saving_eur:,.0f} EUR")
+    click.echo(_("Carving of Quick Scan {scan} ({employer}): {functions} function(s), {positions} "
+                 "position(s), {carved} of {total} h/week; yearly saving {saving}").format(
+        scan=result.scan, employer=result.employer_name or result.employer,
+        functions=len(result.functions), positions=t.positions,
+        carved=format_number(t.carved_hours_per_week, 2), total=format_number(t.scan_hours_per_week, 2),
+        saving=format_money(round(t.yearly_saving_eur))))
+    for warning in result.warnings:
+        click.echo("! " + warning.text)
     for fn in result.functions:
         case = fn.business_case
         click.echo(f"\n{fn.id}  {fn.title}")
-        click.echo(f"    {fn.hours_per_week:.2f} h/week = {fn.fte:.2f} FTE -> {fn.positions} position(s): "
-                   + " + ".join(f"{p:g} h" for p in fn.position_hours))
-        click.echo(f"    tasks: {', '.join(fn.tasks)}")
-        click.echo("    competences: " + ", ".join(
-            c.name + (" (required)" if c.required else "") for c in fn.profile))
-        click.echo("    freed: " + ", ".join(f"{r.role} {r.hours_per_week:g} h/week"
-                                             + (f" x {r.hourly_cost_eur:g} EUR" if r.hourly_cost_eur is not None else "")
-                                             for r in case.freed_by_role))
-        click.echo(f"    per week: freed {case.freed_cost_per_week_eur:,.2f} EUR - function "
-                   f"{case.carved_cost_per_week_eur:,.2f} EUR ({case.carved_hourly_cost_eur:g} EUR/h) = "
-                   f"{case.saving_per_week_eur:,.2f} EUR; x {case.weeks_per_year:g} weeks = "
-                   f"{case.yearly_saving_eur:,.0f} EUR a year")
+        click.echo("    " + _("{hours} h/week = {fte} FTE -> {n} position(s): {split}").format(
+            hours=format_number(fn.hours_per_week, 2), fte=format_number(fn.fte, 2), n=fn.positions,
+            split=" + ".join(_("{h} h").format(h=format_number(p)) for p in fn.position_hours)))
+        if fn.hours_beyond_positions:
+            click.echo("    " + _("{h} h/week beyond the positions: within the margin of the "
+                                  "estimate").format(h=format_number(fn.hours_beyond_positions, 2)))
+        click.echo("    " + _("tasks: {tasks}").format(tasks=", ".join(fn.tasks)))
+        click.echo("    " + _("competences: {list}").format(list=", ".join(
+            c.name + (" (" + _("required") + ")" if c.required else "") for c in fn.profile)))
+        click.echo("    " + _("freed: {list}").format(list=", ".join(
+            _("{role} {h} h/week").format(role=r.role, h=format_number(r.hours_per_week))
+            + (" x " + _("{cost}/h").format(cost=format_money(r.hourly_cost_eur))
+               if r.hourly_cost_eur is not None else "")
+            for r in case.freed_by_role)))
+        click.echo("    " + _("per week: freed {freed} - function {cost} ({hourly}/h) = {saving}; "
+                              "x {weeks} weeks = {yearly} a year").format(
+            freed=format_money(case.freed_cost_per_week_eur), cost=format_money(case.carved_cost_per_week_eur),
+            hourly=format_money(case.carved_hourly_cost_eur), saving=format_money(case.saving_per_week_eur),
+            weeks=format_number(case.weeks_per_year), yearly=format_money(round(case.yearly_saving_eur))))
         for note in case.notes:
-            click.echo(f"    note: {note}")
+            click.echo("    " + _("note: {note}").format(note=note))
         for flag in fn.quality.flags:
             click.echo(f"    ! {flag}")
         for add in (fn.quality.suggested_additions if fn.quality.flagged else []):
-            click.echo(f"      consider adding {add.task}: {add.description} ({add.hours_per_week:g} h/week)")
+            click.echo("      " + _("consider adding {task}: {description} ({h} h/week)").format(
+                task=add.task, description=add.description, h=format_number(add.hours_per_week)))
         if fn.candidates:
-            click.echo("    candidates: " + ", ".join(
-                f"{c.candidate} {c.score:.2f}" + (" (excluded)" if c.excluded else "")
-                for c in fn.candidates))
+            click.echo("    " + _("candidates: {list}").format(list=", ".join(
+                f"{c.candidate} {format_number(c.score, 2)}" + (" (" + _("excluded") + ")" if c.excluded else "")
+                for c in fn.candidates)))
     for note in result.notes:
-        click.echo(f"\nnote: {note}")
-    click.echo("\nNot carved:")
-    table([{"task": r.task, "role": r.role, "h/week": r.hours_per_week, "reason": r.reason}
-           for r in result.not_carved], ["task", "role", "h/week", "reason"])
+        click.echo("\n" + _("note: {note}").format(note=note))
+    click.echo("\n" + _("Not carved:"))
+    dutch = get_language() == "nl"
+    headers = [_("task"), _("role"), _("h/week"), _("reason")]
+    table([dict(zip(headers, (r.task, r.role, format_number(r.hours_per_week, 2),
+                              r.reason_nl if dutch else r.reason)))
+           for r in result.not_carved], headers)
 
 
 @click.command()
@@ -145,23 +163,31 @@ def advice(ctx, scan_id, out, fmt, **opts):
         click.echo(text, nl=False)
         return
     path = Path(out or f"bedrijfsadvies-{scan_id}.{fmt}")
+    tmp = None
     try:
-        # it names candidates: owner-readable only, an older file too before it gets the text
-        path.touch(0o600)
-        path.chmod(0o600)
-        path.write_text(text, encoding="utf-8")
+        # it names candidates: owner-readable only (0600); written next to the target and moved
+        # into place, so a full disk or an interruption never leaves half an advice behind
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
     except OSError as exc:
-        raise ValidationFailed([RecordProblem(str(path), None, None, f"cannot be written ({exc.strerror})")]) from None
-    click.echo(f"wrote {path} ({len(result.functions)} function(s), {fmt})")
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+        raise ValidationFailed([RecordProblem(str(path), None, None,
+                                              _("cannot be written ({reason})").format(reason=exc.strerror))]) from None
+    click.echo(_("wrote {path} ({n} function(s), {fmt})").format(path=path, n=len(result.functions), fmt=fmt))
 
 
 def demo_step(ctx, store) -> None:
     """The last section of ``matchcore demo``: the carving of the port scan of seed 001."""
-    click.echo("== job carving: Quick Scan haven-2025-03 (seed 001, the port) ==")
+    click.echo(_("== job carving: Quick Scan haven-2025-03 (seed 001, the port) =="))
     if "haven-2025-03" not in store.ids("scan"):
-        click.echo("(scan haven-2025-03 is not in the bundled data)")
+        click.echo(_("(scan haven-2025-03 is not in the bundled data)"))
         return
     from matchcore.carving import carve as carve_scan  # start-up: as in _carve
 
     print_carving(carve_scan(store.scan("haven-2025-03"), store=store))
-    click.echo(f"\nThe advice document: matchcore --db {store.path} advice haven-2025-03 --out advies.html")
+    click.echo("\n" + _("The advice document: {command}").format(
+        command=f"matchcore --db {store.path} advice haven-2025-03 --out advies.html"))
