@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: install demo test bench quality clean
+.PHONY: install demo test bench quality clean catalogues
 
 $(BIN)/matchcore: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,12 @@ bench: install
 	$(BIN)/python benchmarks/bench_carving.py
 
 quality: install
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/quality.py --out benchmarks/results-quality.txt
+
+# extract -> update -> compile the Dutch catalogue (matchcore/locale/nl); docs/i18n.md
+catalogues: install
+	$(BIN)/python tools/i18n.py
 
 clean:
 	rm -rf $(VENV) matchcore-demo.db* *.egg-info

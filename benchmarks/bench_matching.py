@@ -180,8 +180,6 @@ def naive_query(m, idf, funcs, ci: int, top: int = 10, *, constraints_first: boo
 
     ``constraints_first`` skips the scoring of excluded pairs (a naive program's natural
     shortcut); False scores every pair first, as the vectorised engine does."""
-    from rapidfuzz import fuzz
-
     d, prm = m.data_.candidates, m.params
     a, b = int(d.cm_indptr[ci]), int(d.cm_indptr[ci + 1])
     held = {int(c): int(lv) for c, lv in zip(d.cm_indices[a:b], d.cm_level[a:b])}
@@ -230,8 +228,9 @@ def naive_query(m, idf, funcs, ci: int, top: int = 10, *, constraints_first: boo
             j = 0.0
             for t in f["titles"]:
                 if t not in title_cache:
-                    best = max(math.floor(fuzz.WRatio(x, t, processor=None) + 0.5) for x in tg)
-                    title_cache[t] = max(0.0, min(1.0, (best - 50) / 50))
+                    # the title cosine of matchcore.matching.titles, J = (cos - 0.3) / 0.7
+                    best = float(m.data_.title_index.vs(list(tg), [t]).max())
+                    title_cache[t] = max(0.0, min(1.0, (best - 0.3) / 0.7))
                 j = max(j, title_cache[t])
             c = (1 - prm.target_share) * c + prm.target_share * j
         score = max(0.0, min(1.0, p_req * c))

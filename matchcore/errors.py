@@ -2,12 +2,20 @@
 
 The library raises; the CLI prints ``str(error)`` as one line per problem and exits with
 status 1. Every message names what failed, the offending value, what was expected and where.
+Messages are in the language in use when they are raised (:mod:`matchcore.i18n`); field names
+stay as they are written in the files.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
 from rapidfuzz import process
+
+from matchcore.i18n import N_, _
+
+# Kinds of records as errors name them (the code stays the English kind).
+KINDS = {"candidate": N_("candidate"), "employer": N_("employer"), "function": N_("function"),
+         "scan": N_("scan"), "user": N_("user"), "task": N_("task"), "instrument": N_("instrument")}
 
 __all__ = [
     "MatchcoreError",
@@ -26,6 +34,8 @@ __all__ = [
     "InstrumentFailed",
     "CarvingError",
     "EditConflict",
+    "SettingsError",
+    "InputNotUnderstood",
     "closest",
     "did_you_mean",
 ]
@@ -69,9 +79,9 @@ class NotFound(MatchcoreError):
     def __init__(self, kind: str, record_id: str, suggestion: str | None = None):
         self.kind = kind
         self.record_id = record_id
-        msg = f"No such {kind}: {record_id!r}"
+        msg = _("No such {kind}: {id!r}").format(kind=_(KINDS[kind]) if kind in KINDS else kind, id=record_id)
         if suggestion:
-            msg += f"; did you mean {suggestion!r}?"
+            msg += "; " + _("did you mean {suggestion!r}?").format(suggestion=suggestion)
         super().__init__(msg)
 
 
@@ -120,7 +130,8 @@ class InstrumentFailed(PluginError):
 
     def __init__(self, plugin: str, code: str, method: str, message: str):
         self.plugin, self.code, self.method = plugin, code, method
-        super().__init__(f"plugin {plugin!r}, instrument {code}: {method}() {message}; instrument skipped")
+        super().__init__(_("plugin {plugin!r}, instrument {code}: {method}() {message}; instrument skipped")
+                         .format(plugin=plugin, code=code, method=method, message=message))
 
 
 class CarvingError(MatchcoreError):
@@ -141,18 +152,22 @@ class EditConflict(MatchcoreError):
                  fields: Iterable[tuple] = (), action: str = "changed"):
         self.record, self.by, self.at, self.action = record, by, at, action
         self.fields = list(fields)
-        when = f" at {at.replace('T', ' ')[:16]} UTC" if at else ""
-        msg = f"{record} was {action} by {by or 'someone'}{when} after you read it"
+        when = " " + _("at {time} UTC").format(time=at.replace("T", " ")[:16]) if at else ""
+        texts = {"changed": _("{record} was changed by {by}{when} after you read it"),
+                 "removed": _("{record} was removed by {by}{when} after you read it"),
+                 "added": _("{record} was added by {by}{when} after you read it")}
+        msg = texts.get(action, texts["changed"]).format(record=record, by=by or _("someone"), when=when)
         if self.fields:
             msg += ": " + ", ".join(
-                f"{f[0]} is now {_shown(f[1])}" + (f" (yours: {_shown(f[2])})" if len(f) > 2 else "")
+                _("{field} is now {value}").format(field=f[0], value=_shown(f[1]))
+                + (" " + _("(yours: {value})").format(value=_shown(f[2])) if len(f) > 2 else "")
                 for f in self.fields)
-        super().__init__(msg + "; nothing of yours was saved")
+        super().__init__(msg + "; " + _("nothing of yours was saved"))
 
 
 def _shown(value: object) -> str:
     if value is None or value == [] or value == "":
-        return "empty"
+        return _("empty")
     if isinstance(value, (list, tuple)):
         return ", ".join(map(str, value))
     if isinstance(value, dict):
@@ -187,4 +202,37 @@ def did_you_mean(word: str, choices: Iterable[str] | Mapping[str, str], *, cutof
     hit = closest(word, choices, cutoff=cutoff, **options)
     if hit is None:
         return ""
-    return f" (did you mean {hit!r}?)" if parenthesised else f"; did you mean {hit!r}?"
+    text = _("did you mean {suggestion!r}?").format(suggestion=hit)
+    return f" ({text})" if parenthesised else f"; {text}"
+
+
+class SettingsError(MatchcoreError):
+    """The coach's settings file, or a ``matchcore config set`` key or value, is invalid."""
+
+
+class NoTrajectory(NotFound):
+    """A candidate has no trajectory yet (``matchcore traject phase ID intake`` starts one)."""
+
+    def __init__(self, candidate_id: str):
+        MatchcoreError.__init__(self, f"candidate {candidate_id!r} has no trajectory yet; start one with "
+                                      f"`matchcore traject phase {candidate_id} intake`")
+        self.kind, self.record_id = "trajectory", candidate_id
+
+
+class TrajectoryError(MatchcoreError):
+    """A trajectory command cannot be done as asked (an unknown action, a placement without a
+    function, an instrument that is not installed)."""
+
+
+class InputNotUnderstood(MatchcoreError, ValueError):
+    """A typed answer (prompt or web form) is not a value of the field; ``suggestion`` is the
+    nearest one (the "did you mean") or None. A ValueError too, so pydantic and click report it."""
+
+    def __init__(self, message: str, suggestion: str | None = None):
+        self.suggestion = suggestion
+        super().__init__(message)
+
+
+class CellError(ValueError):
+    """A spreadsheet or CSV cell that cannot be read as its field's type (a date that does not
+    exist, a fraction 4/0); the message names the value (:mod:`matchcore.model.cells`)."""

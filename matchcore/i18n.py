@@ -83,8 +83,10 @@ def use_language(lang: str | None) -> Iterator[str]:
 
 
 def add_catalogue(domain: str, directory: str | Path) -> None:
-    """Merge a plugin's own catalogue (``directory/<lang>/LC_MESSAGES/<domain>.mo``) into the
-    translations, so its texts translate with the same ``_``. See docs/plugins.md."""
+    """Add a plugin's own catalogue (``directory/<lang>/LC_MESSAGES/<domain>.mo``) to the
+    translations, so its texts translate with the same ``_``. matchcore's own catalogue is asked
+    first (a plugin cannot change matchcore's texts), then the plugins' in the order added.
+    See docs/plugins.md."""
     entry = (domain, Path(directory))
     if entry not in _extra:
         _extra.append(entry)
@@ -100,10 +102,8 @@ def translations(lang: str) -> NullTranslations:
         base = Translations.load(str(LOCALE_DIR), [LOCALES.get(lang, lang), lang], domain=DOMAIN)
     for domain, directory in _extra:
         extra = Translations.load(str(directory), [LOCALES.get(lang, lang), lang], domain=domain)
-        if isinstance(base, Translations):
-            base.merge(extra)
-        elif isinstance(extra, Translations) and lang != "en":
-            base = extra
+        if isinstance(extra, Translations):  # a NullTranslations: no catalogue of that language
+            base.add_fallback(extra)
     return base
 
 

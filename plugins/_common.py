@@ -3,16 +3,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from matchcore.instruments import Check, Context, Cost, Instrument, Note, money
+from matchcore.instruments import N_, Check, Context, Cost, Instrument, Note, _, format_number, money
 
 STATUS_WORDS = {
-    "sec_employee": "employed in the social economy (SEC)",
-    "jobseeker": "a non-working jobseeker",
-    "employee": "an employee",
-    "self_employed": "self-employed",
-    "student": "a student",
-    "other": "in another situation",
+    "sec_employee": N_("employed in the social economy (SEC)"),
+    "jobseeker": N_("a non-working jobseeker"),
+    "employee": N_("an employee"),
+    "self_employed": N_("self-employed"),
+    "student": N_("a student"),
+    "other": N_("in another situation"),
 }
+
+
+def status_words(status: str) -> str:
+    """The employment status as a coach reads it, in the language in use."""
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
 
 
 def status_check(inst: Instrument, ctx: Context, param: str, rule: str, *,
@@ -23,13 +28,14 @@ def status_check(inst: Instrument, ctx: Context, param: str, rule: str, *,
     """
     allowed = inst.p(param, ctx)
     status = ctx.employment.status
-    words = STATUS_WORDS.get(status, status)
+    words = status_words(status)
     if unclear and status in unclear:
-        return Check(rule, None, f"candidate is {words}: {unclear[status]}", params=[allowed],
-                     missing=["whether the rule admits the candidate's situation"])
+        return Check(rule, None, _("candidate is {status}: {reason}").format(status=words, reason=_(unclear[status])),
+                     params=[allowed], missing=[_("whether the rule admits the candidate's situation")])
     ok = status in allowed.value
-    listed = ", ".join(STATUS_WORDS.get(s, s) for s in allowed.value)
-    return Check(rule, ok, f"candidate is {words}; {inst.code} is for: {listed}", params=[allowed])
+    listed = ", ".join(status_words(s) for s in allowed.value)
+    return Check(rule, ok, _("candidate is {status}; {code} is for: {allowed}").format(
+        status=words, code=inst.code, allowed=listed), params=[allowed])
 
 
 def field_or_fact(ctx: Context, value: Any, name: str, *, extra_of: Any = None) -> Any:
@@ -52,16 +58,19 @@ def region_check(inst: Instrument, ctx: Context, param: str, rule: str, whose: s
     """The employer's site (or the candidate's home) must lie in one of the listed regions."""
     allowed = inst.p(param, ctx)
     region = ctx.employer.location.region if whose == "employer" else ctx.candidate.home.region
-    place = "employer's site" if whose == "employer" else "candidate's home"
     field = "employer.location.region" if whose == "employer" else "candidate.home.region"
     if region is None:
-        return Check(rule, None, f"the {place} region is unknown", params=[allowed], missing=[field])
-    return Check(rule, region in allowed.value,
-                 f"{place} is in {region}; allowed: {', '.join(allowed.value)}", params=[allowed])
+        text = (_("the region of the employer's site is unknown") if whose == "employer"
+                else _("the region of the candidate's home is unknown"))
+        return Check(rule, None, text, params=[allowed], missing=[field])
+    text = (_("employer's site is in {region}; allowed: {allowed}") if whose == "employer"
+            else _("candidate's home is in {region}; allowed: {allowed}"))
+    return Check(rule, region in allowed.value, text.format(region=region, allowed=", ".join(allowed.value)),
+                 params=[allowed])
 
 
-CATEGORY_WORDS = {"private": "a private (profit) employer", "non_profit": "a private non-profit employer",
-                  "public": "a public employer"}
+CATEGORY_WORDS = {"private": N_("a private (profit) employer"), "non_profit": N_("a private non-profit employer"),
+                  "public": N_("a public employer")}
 
 
 def private_or_local_public_check(ctx: Context, source, rule: str = "employer category") -> Check | None:
@@ -71,22 +80,23 @@ def private_or_local_public_check(ctx: Context, source, rule: str = "employer ca
     if category is None:
         return None
     if category == "public":
-        return Check(rule, None, "a public employer: only local governments and schools qualify", source,
-                     missing=["whether the public employer is a local government or a school"])
-    return Check(rule, True, f"{CATEGORY_WORDS[category]} qualifies", source)
+        return Check(rule, None, _("a public employer: only local governments and schools qualify"), source,
+                     missing=[_("whether the public employer is a local government or a school")])
+    return Check(rule, True, _("{category} qualifies").format(category=_(CATEGORY_WORDS[category])), source)
 
 
-def wage_costs(inst: Instrument, ctx: Context, *, what: str = "gross wage") -> list[Cost]:
+def wage_costs(inst: Instrument, ctx: Context, *, what: str = N_("gross wage")) -> list[Cost]:
     """The function's gross wage a month and an estimate of the employer's contributions on it."""
     rate = inst.shared("employer_rsz_rate", ctx)
     wage = ctx.monthly_gross_wage_eur
-    basis = (f"{ctx.function.hourly_wage_eur:.2f} EUR/h x {ctx.hours_per_week:g} h x 52/12"
-             if wage is not None else "function.hourly_wage_eur is unknown")
+    basis = (_("{wage} EUR/h x {hours} h x 52/12").format(wage=format_number(ctx.function.hourly_wage_eur, 2),
+                                                         hours=format_number(ctx.hours_per_week))
+             if wage is not None else _("function.hourly_wage_eur is unknown"))
     return [
-        Cost(what, "employer", "candidate", money(wage), "month", basis=basis),
-        Cost("employer social contributions (estimate)", "employer", "RSZ",
+        Cost(_(what), "employer", "candidate", money(wage), "month", basis=basis),
+        Cost(_("employer social contributions (estimate)"), "employer", "RSZ",
              money(wage * rate.value) if wage is not None else None, "month",
-             basis=f"{rate.value:.0%} of the gross wage", params=[rate]),
+             basis=_("{rate} of the gross wage").format(rate=f"{rate.value:.0%}"), params=[rate]),
     ]
 
 
@@ -115,7 +125,7 @@ def index_notes(*params) -> list[Note]:
     out, seen = [], set()
     for p in params:
         for text in ([p.indexation_note] if p.indexation_note else []) + [
-                f"{p.name}: {a.describe()} (niet geverifieerd)" for a in p.alternatives]:
+                f"{p.name}: {a.describe()} ({_('not verified')})" for a in p.alternatives]:
             if text not in seen:
                 seen.add(text)
                 out.append(Note(text, p.reference, params=[p]))

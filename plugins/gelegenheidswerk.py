@@ -7,7 +7,7 @@ twelve months (50 / 12 days), as an extra cannot work more at the flat rates.
 from __future__ import annotations
 
 from matchcore.errors import ParameterError
-from matchcore.instruments import hookimpl
+from matchcore.instruments import _, hookimpl
 from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step, money
 
 import math
@@ -37,8 +37,8 @@ class Gelegenheidswerk(Instrument):
                              missing=["whether the temp agency's user is a horeca company (PC 302)"])
         else:
             ok = any(pc_matches(pc, allowed) for allowed in pcs.value)
-            pc_check = Check("joint committee", ok, f"employer is in PC {pc}; extras only in PC "
-                             f"{', '.join(pcs.value)} (horeca)", params=[pcs])
+            pc_check = Check("joint committee", ok, _("employer is in PC {pc}; extras only in PC {allowed} (horeca)")
+                             .format(pc=pc, allowed=", ".join(pcs.value)), params=[pcs])
         used = ctx.employment.occasional_days_this_year
         if ctx.start.year > ctx.on.year:
             quota_check = Check("worker quota", True, f"the start falls in {ctx.start.year}, a new calendar year: "

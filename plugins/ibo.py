@@ -6,7 +6,7 @@ the employer must hire: an open-ended contract or one of at least the IBO's dura
 """
 from __future__ import annotations
 
-from matchcore.instruments import hookimpl
+from matchcore.instruments import _, hookimpl
 from matchcore.instruments import (FULL_TIME_HOURS, Check, Context, Cost, Duration, Instrument, Note, Step,
                                    money)
 
@@ -52,8 +52,8 @@ class IBO(Instrument):
             return Check("candidate situation", True, "a SEC worker, after resigning with an RVA ruling to keep the "
                          "unemployment benefit (the seed's practice)", params=[allowed])
         ok = emp.status in allowed.value
-        return Check("candidate situation", ok, f"candidate is {words}; an IBO is for "
-                     f"{', '.join(STATUS_WORDS.get(s, s) for s in allowed.value)}", params=[allowed])
+        return Check("candidate situation", ok, _("candidate is {status}; an IBO is for {allowed}").format(
+            status=_(words), allowed=", ".join(_(STATUS_WORDS.get(s, s)) for s in allowed.value)), params=[allowed])
 
     def _sector(self, ctx: Context) -> Check:
         words = self.p("excluded_sector_words", ctx)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from matchcore.instruments import hookimpl
+from matchcore.instruments import _, hookimpl
 from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step, money
 
 from ._common import STATUS_WORDS, pc_matches, wage_costs
@@ -39,8 +39,9 @@ class WIO(Instrument):
         if given is None:
             return Check("joint committee", None, f"the employer's joint committee is unknown; PC {pc.value} needed",
                          params=[pc], missing=["employer.joint_committee"])
-        return Check("joint committee", pc_matches(given, pc.value), f"the employer is in PC {given}; the project is "
-                     f"for employers of PC {pc.value}", params=[pc])
+        return Check("joint committee", pc_matches(given, pc.value),
+                     _("the employer is in PC {pc}; the project is for employers of PC {wanted}").format(
+                         pc=given, wanted=pc.value), params=[pc])
 
     def _candidate(self, ctx: Context) -> Check:
         allowed = self.p("allowed_statuses", ctx)
@@ -54,8 +55,9 @@ class WIO(Instrument):
             return Check("candidate situation", None, "the candidate is in another situation: when applying, an "
                          "employment contract or self-employment is needed", params=[allowed],
                          missing=["whether the candidate holds an employment contract or is self-employed"])
-        return Check("candidate situation", emp.status in allowed.value, f"the candidate is {words}; the project is "
-                     "for people with an employment contract or self-employed (jobseekers excluded)", params=[allowed])
+        return Check("candidate situation", emp.status in allowed.value,
+                     _("the candidate is {status}; the project is for people with an employment contract or "
+                       "self-employed (jobseekers excluded)").format(status=_(words)), params=[allowed])
 
     def _full_time(self, ctx: Context) -> Check:
         hours = self.p("full_time_hours", ctx)

@@ -11,6 +11,29 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
 
+@pytest.fixture(autouse=True)
+def _own_settings(request, tmp_path, monkeypatch):
+    """Every test gets its own (absent) coach settings file, so the developer's
+    ~/.config/matchcore never changes what tests see; and its texts in English (as with
+    ``--lang en``), because most tests check behaviour through the messages. Tests of the Dutch
+    texts ask for the ``dutch`` fixture (or pass ``--lang nl``, or ``with use_language("nl")``);
+    the browser tests (tests/e2e) keep the app's own default, Dutch."""
+    monkeypatch.setenv("MATCHCORE_CONFIG", str(tmp_path / "matchcore-config.yaml"))
+    if "e2e" in request.path.parts or "dutch" in request.fixturenames:
+        monkeypatch.delenv("MATCHCORE_LANG", raising=False)
+    else:
+        monkeypatch.setenv("MATCHCORE_LANG", "en")
+    # semantic evidence (the embedding model) only in the tests made for it: embedding the
+    # random texts of the other tests would make the suite minutes slower
+    monkeypatch.setenv("MATCHCORE_SEMANTIC", "off")
+
+
+@pytest.fixture
+def dutch(monkeypatch):
+    """matchcore's default language, Dutch (no MATCHCORE_LANG): for tests of the Dutch texts."""
+    monkeypatch.delenv("MATCHCORE_LANG", raising=False)
+
+
 @pytest.fixture
 def store(tmp_path):
     """An empty store in a temporary file (real SQLite, WAL, foreign keys on)."""

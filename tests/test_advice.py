@@ -45,10 +45,11 @@ def test_html_advice_holds_functions_business_case_and_reasons(port):
     html = render_advice(result, scan=scan, employer=port_employer(), fmt="html", on=ON)
     (fn,) = result.functions
     assert "<h1>Bedrijfsadvies tot functiecreatie</h1>" in html
-    assert "Havenbedrijf Test" in html and "Quick Scan haven-test van 2025-03-12, door Jan De Smet" in html
+    assert "Havenbedrijf Test" in html and "Quick Scan haven-test van 12 maart 2025, door Jan De Smet" in html
     assert f"F1. {fn.title}" in html
     assert "Functieomschrijving" in html and "Verpakkingsmateriaal op de kaai verzamelen en sorteren" in html
-    assert "113,75 uur per week = 2,99 VTE" in html and "3 arbeidsplaatsen" in html
+    # 113.75 h + the 1.67 h coffee-machine task that joins the function (carving/bundles.py SMALL_SHARE)
+    assert "115,42 uur per week = 3,04 VTE" in html and "3 arbeidsplaatsen" in html
     case = fn.business_case
     assert eur(case.freed_cost_per_week_eur) in html and eur(case.yearly_saving_eur) in html
     assert "Saldo per jaar (46 werkweken)" in html
@@ -74,9 +75,9 @@ def test_chart_draws_freed_hours_per_role_in_proportion(port):
     svg = freed_hours_chart(result)
     bars = re.findall(r'<rect x="[\d.]+" y="\d+" width="([\d.]+)"[^>]*><title>F1: ([\d,]+) u/week', svg)
     widths = {hours: float(w) for w, hours in bars}
-    assert set(widths) == {"100", "13,75"}                      # dokwerker, heftruckchauffeur
-    assert widths["13,75"] / widths["100"] == pytest.approx(0.1375, abs=0.01)
-    assert "Dokwerker" in svg and "100 u/week (2,63 VTE)" in svg
+    assert set(widths) == {"101,67", "13,75"}                      # dokwerker, heftruckchauffeur
+    assert widths["13,75"] / widths["101,67"] == pytest.approx(13.75 / 101.67, abs=0.01)
+    assert "Dokwerker" in svg and "101,67 u/week (2,68 VTE)" in svg
 
 
 def test_markdown_advice_has_the_same_content(port):
@@ -84,7 +85,7 @@ def test_markdown_advice_has_the_same_content(port):
     md = render_advice(result, scan=scan, employer=port_employer(), fmt="md", on=ON)
     assert md.startswith("# Bedrijfsadvies tot functiecreatie")
     assert "## F1. " in md and "### Business case" in md and "### Kandidaten" in md
-    assert "| Dokwerker | 100 | 2,63 |" in md
+    assert "| Dokwerker | 101,67 | 2,68 |" in md
     assert "## Taken die bij de huidige functies blijven" in md
     assert "| Portaalkraan bedienen | Kraanman | 240 | kerntaak van de kraanman;" in md
     assert "<" not in md.replace("<=", "")  # no HTML in the Markdown
@@ -131,3 +132,17 @@ def test_unknown_format_is_refused(port):
     scan, result = port
     with pytest.raises(ValueError, match="The 'fmt' parameter of render_advice must be 'html' or 'md'"):
         render_advice(result, scan=scan, fmt="pdf")
+
+
+def test_the_advice_is_signed_by_the_coach_of_the_settings(port, monkeypatch, tmp_path):
+    from matchcore.settings import save_setting
+
+    scan, result = port
+    assert "Uw contactpersoon" not in render_advice(result, scan=scan, fmt="md", on=ON)  # nothing set
+    for key, value in (("coach.name", "An Peeters"), ("coach.organisation", "Werkwinkel Gent"),
+                       ("coach.phone", "09 123 45 67"), ("coach.email", "an.peeters@example.be")):
+        save_setting(key, value)
+    for fmt in ("md", "html"):
+        text = render_advice(result, scan=scan, fmt=fmt, on=ON)
+        assert "Uw contactpersoon: An Peeters, Werkwinkel Gent · 09 123 45 67 · an.peeters@example.be" in text
+        assert "opgesteld op 20 maart 2025" in text

@@ -37,7 +37,7 @@ def files(tmp_path):
 def test_import_list_show(run, files):
     result = run("import", str(files))
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "imported 2 candidate(s), 1 employer(s), 1 scan(s)"
+    assert result.output.strip() == "imported 2 candidates, 1 employer, 1 scan"
     listed = json.loads(run("list", "functions", "--json").output)
     assert listed == [{"id": "brasserie-de-kaai/afwasser", "title": "Afwasser / keukenhulp",
                        "sector": "horeca", "hours_per_week": 20.0, "openings": 1, "visible": False,

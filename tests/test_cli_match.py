@@ -64,7 +64,8 @@ def test_match_candidate_human_output_explains(db):
 def test_match_function_and_excluded(db):
     r = run(db, "match", "function", "depot/picker", "--json", "--no-instruments")
     assert json.loads(r.output)["results"] == []
-    r = run(db, "match", "function", "depot/picker", "--include-excluded", "--json", "--no-instruments")
+    r = run(db, "--lang", "en", "match", "function", "depot/picker", "--include-excluded", "--json",
+            "--no-instruments")
     res = json.loads(r.output)["results"][0]
     assert res["candidate"] == "K-2" and res["excluded"] is True
     assert any("commute" in x for x in res["exclusions"])

@@ -73,10 +73,10 @@ def test_check_human_output_has_a_table_and_details(run):
     result = run(*CHECK, "--start", "2026-02-02", "--on", "2025-12-22", "--weeks", "12")
     assert result.exit_code == 0, result.output
     out = result.output
-    assert out.startswith("K-0042 at brasserie-de-kaai/afwasser: start 2026-02-02 (rules of that date), asked on "
-                          "2025-12-22, 12 weeks")
+    assert out.startswith("K-0042 at brasserie-de-kaai/afwasser: start 02/02/2026 (rules of that date), asked on "
+                          "22/12/2025, 12 weeks")
     assert "== BIS beroepsinlevingsstage: eligible yes ==" in out
-    assert "2026-01-12: training plan in Dutch" in out and "[legal]" in out
+    assert "12/01/2026: training plan in Dutch" in out and "[legal]" in out
     # the normal hire first, with its arithmetic: 14.50 x 38 x 52/12 = 2,387.67; x 25 % = 596.92
     assert "== normal: normal hire (no instrument) ==" in out
     assert "normal hire: 2,387.67 gross + 596.92 contributions (25.00%) = 2,984.59 EUR a month" in out

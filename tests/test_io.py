@@ -229,7 +229,7 @@ def test_missing_path_and_wrong_suffix(store, tmp_path):
         read_records([tmp_path / "nope.yaml", tmp_path / "notes.txt"])
     assert str(exc.value).splitlines() == [
         f"{tmp_path / 'nope.yaml'}: no such file or folder",
-        f"{tmp_path / 'notes.txt'}: is not a data file (.yaml, .yml, .json or .csv)"]
+        f"{tmp_path / 'notes.txt'}: is not a data file (.yaml, .yml, .json, .csv or .xlsx)"]
 
 
 def test_store_schema_wal_and_foreign_keys(store):
@@ -434,7 +434,7 @@ FILES = [
      ["cell.csv: line 3: is not valid CSV: field larger than field limit (131072)"]),
     ("twice.csv", "id,home_postcode,id\nK-1,9000,K-2\n", ["twice.csv: line 1: column 'id' appears twice in the header"]),
     ("both.csv", "id,home,home.postcode\nK-1,x,9000\n",
-     ["both.csv: line 2: home.postcode is a column given twice, or both as a whole and by its parts",
+     ["both.csv, line 2: candidate K-1: home.postcode is a column given twice, or both as a whole and by its parts",
       'both.csv, line 2: candidate K-1: home must be a mapping of fields, got "x"']),
 ]
 

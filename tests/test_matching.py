@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from matchcore.errors import NotFound
+from matchcore.i18n import use_language
 from matchcore.matching.matcher import Matcher
 from matchcore.model import FunctionCompetence
 from matchcore.vocabulary import import_esco
@@ -120,6 +121,13 @@ def test_rare_competences_weigh_more(store):
 
 # --- constraints ------------------------------------------------------------------------
 
+@pytest.fixture
+def english():
+    """The constraint texts checked here are the English message ids (Dutch is the default)."""
+    with use_language("en"):
+        yield
+
+
 CONSTRAINT_CASES = [
     # (name, function overrides, candidate overrides, excluded, text in the reasons)
     ("near enough", {}, {"postcode": "9050", "max_commute_km": 20}, False, "commute"),
@@ -156,7 +164,7 @@ CONSTRAINT_CASES = [
 
 @pytest.mark.parametrize("name, fkw, ckw, excluded, text", CONSTRAINT_CASES,
                          ids=[c[0] for c in CONSTRAINT_CASES])
-def test_constraint_cases(store, name, fkw, ckw, excluded, text):
+def test_constraint_cases(store, english, name, fkw, ckw, excluded, text):
     store.upsert([employer("e", [function("f", KITCHEN, **fkw)], postcode="9000"),
                   candidate("K-1", ALL_FOUR, **ckw)])
     m = Matcher(store).fit()
@@ -169,7 +177,7 @@ def test_constraint_cases(store, name, fkw, ckw, excluded, text):
     assert back.candidate == "K-1" and back.excluded is excluded
 
 
-def test_reference_profiles_skip_place_and_hours(store):
+def test_reference_profiles_skip_place_and_hours(store, english):
     from tests.match_data import ESCO_SMALL
 
     import_esco(store, ESCO_SMALL)
@@ -191,7 +199,8 @@ def test_vectorised_constraints_and_scores_agree_with_the_pair_rules(store, seed
     for i, cid in enumerate(cids):
         res = m.match_candidate(cid, top=len(fids), include_excluded=True, instruments=False)
         by_f = {r.function: r for r in res.results}
-        assert set(by_f) == {f for j, f in enumerate(fids) if scores[i, j] > 0}
+        # --include-excluded lists every excluded pair, also those with nothing in common (issue 14)
+        assert set(by_f) == {f for j, f in enumerate(fids) if scores[i, j] > 0 or excluded[i, j]}
         for j, fid in enumerate(fids):
             if fid not in by_f:
                 continue

@@ -14,7 +14,7 @@ from matchcore.store.io import export_store, import_paths
 OLD_DB = Path(__file__).parent / "fixtures" / "store_v3.sql"
 CORE_TABLES = {"_sqlite_migrations", "meta", "employers", "functions", "function_competences",
                "candidates", "candidate_competences", "scans", "scan_tasks", "vocab_concepts",
-               "vocab_labels", "match_cache", "revisions"}
+               "vocab_labels", "match_cache", "revisions", "trajectories", "trajectory_actions"}
 WEB_TABLES = {"users", "sessions", "contact_log", "audit_log"}
 
 
@@ -53,11 +53,12 @@ def applied(store: Store) -> list[tuple[str, str]]:
 def test_the_store_holds_only_its_own_tables(tmp_path, core_only):
     store = Store.open(tmp_path / "a.db")
     assert set(store.db.table_names()) == CORE_TABLES
-    assert store.schema_version == SCHEMA_VERSION == 4
-    assert store.meta("schema_version") == "4"
+    assert store.schema_version == SCHEMA_VERSION == 5
+    assert store.meta("schema_version") == "5"
     assert applied(store) == [("matchcore.store", "m1_initial"), ("matchcore.store", "m2_vocabulary"),
                               ("matchcore.store", "m3_web_tables_to_matchcore_web"),
-                              ("matchcore.store", "m4_revisions")]
+                              ("matchcore.store", "m4_revisions"),
+                              ("matchcore.store", "m5_trajectories")]
 
 
 def test_the_web_app_adds_its_set_to_a_store_opened_before(tmp_path, core_only):
@@ -68,7 +69,8 @@ def test_the_web_app_adds_its_set_to_a_store_opened_before(tmp_path, core_only):
     migrations.register(schema.WEB)  # once is enough
     store = Store.open(tmp_path / "a.db")
     assert set(store.db.table_names()) == CORE_TABLES | WEB_TABLES
-    assert applied(store)[SCHEMA_VERSION:] == [("matchcore.web", "m1_accounts_and_logs")]
+    assert applied(store)[SCHEMA_VERSION:] == [("matchcore.web", "m1_accounts_and_logs"),
+                                               ("matchcore.web", "m2_user_language")]
     assert store.schema_version == SCHEMA_VERSION
 
 
@@ -104,7 +106,8 @@ def test_a_database_from_before_migration_sets_opens_and_keeps_working(tmp_path,
         assert not accounts.accounts_on(store)
     store.close()
     again = Store.open(path)
-    assert len(applied(again)) == SCHEMA_VERSION + 1 and again.count("candidate") == 2
+    # the store's steps, then the web's two (accounts and logs; the users' language)
+    assert len(applied(again)) == SCHEMA_VERSION + 2 and again.count("candidate") == 2
     again.close()
 
 

@@ -51,7 +51,7 @@ BAD = [
     (EMPLOYER, ("functions", 0, "hours_per_week"), 60,
      "f.yaml: employer brasserie-de-kaai, function afwasser: hours_per_week must be a number between 1 and 50, got 60"),
     (EMPLOYER, ("functions", 0, "shifts"), ["evening", "nacht"],
-     "f.yaml: employer brasserie-de-kaai, function afwasser: shifts[2] must be one of 'day', 'early', 'late', 'evening', 'night' or 'weekend', got \"nacht\""),
+     "f.yaml: employer brasserie-de-kaai, function afwasser: shifts[2] must be one of 'day', 'morning', 'afternoon', 'early', 'late', 'evening', 'night' or 'weekend', got \"nacht\""),
     (EMPLOYER, ("functions", 0, "competences", 0, "level"), 5,
      "f.yaml: employer brasserie-de-kaai, function afwasser, competence afwassen: level must be a whole number between 1 and 4, got 5"),
     (EMPLOYER, ("functions", 0, "competences", 0, "levl"), 2,

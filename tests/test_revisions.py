@@ -328,7 +328,7 @@ def test_cli_remove_task_refuses_when_the_task_changed_after_it_was_shown(run, p
         other.close()
         return True
 
-    monkeypatch.setattr("matchcore.cli.scan.click.confirm", confirm)
+    monkeypatch.setattr("matchcore.cli.scan.ask_yes_no", confirm)  # the ja/nee question
     result = run("scan", "remove-task", SCAN, "t03")
     assert result.exit_code == 1 and "Remove t03" in shown["text"]
     assert "error: task t03 of scan haven-test was changed by tablet" in result.output

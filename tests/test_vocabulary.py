@@ -45,17 +45,17 @@ def vocab(store, request):
 @pytest.mark.parametrize("text, concept, method", [
     ("heftruck besturen", "heftruck-besturen", "exact"),
     ("Heftruck BESTUREN", "heftruck-besturen", "exact"),          # case
-    ("vorkheftruck rijden", "heftruck-besturen", "exact"),         # synonym
-    ("rijden met heftruck", "heftruck-besturen", "exact"),         # word order and a stop word
+    ("vorkheftruck rijden", "heftruck-besturen", "synonym"),       # an alternative label
+    ("rijden met heftruck", "heftruck-besturen", "synonym"),       # word order and a stop word
     ("heftruk besturen", "heftruck-besturen", "fuzzy"),            # typo
     ("hefftruck besturen", "heftruck-besturen", "fuzzy"),          # typo
     ("heftruk", "heftruck-besturen", "fuzzy"),                     # typo of the bare noun
-    ("hygieneregels toepassen", "haccp", "exact"),                 # accent missing
+    ("hygieneregels toepassen", "haccp", "synonym"),               # accent missing
     ("HACCP regels toepassen", "haccp", "exact"),                  # punctuation
-    ("afwas doen", "afwassen", "exact"),
-    ("keuken kuissen", "keuken-reinigen", "fuzzy"),
-    ("werken in team", "samenwerken", "exact"),
-    ("operate forklift", "heftruck-besturen", "exact"),            # the English label
+    ("afwas doen", "afwassen", "synonym"),
+    ("keuken kuissen", "keuken-reinigen", "synonym"),             # kuissen/kuisen: one stem
+    ("werken in team", "samenwerken", "synonym"),
+    ("operate forklift", "heftruck-besturen", "synonym"),          # the English label
     ("roken", None, "unresolved"),                                 # one letter off a short word
     ("bloemschikken", None, "unresolved"),
 ])
@@ -177,7 +177,14 @@ def test_bad_starter_file_names_the_problem(tmp_path):
 
 # --- ESCO -----------------------------------------------------------------------------------
 
-@pytest.mark.usefixtures("small_vocab")
+@pytest.fixture
+def no_bundle(monkeypatch, tmp_path):
+    """Without the bundled Competent vocabulary: ESCO import on its own (tests/test_vocab_*.py
+    test the two together)."""
+    monkeypatch.setattr("matchcore.vocabulary.competent.BUNDLED_PATH", tmp_path / "none.json.gz")
+
+
+@pytest.mark.usefixtures("small_vocab", "no_bundle")
 def test_esco_import_on_the_small_fixture(store):
     counts = import_esco(store, ESCO_SMALL)
     assert counts["skills"] == 23 and counts["occupations"] == 3
@@ -199,6 +206,7 @@ def test_esco_import_on_the_small_fixture(store):
     assert fn.openings == 0 and fn.extra["reference"] is True
 
 
+@pytest.mark.usefixtures("no_bundle")
 def test_esco_import_is_idempotent_and_links_starter_concepts(store, tmp_path, monkeypatch):
     with ESCO_SMALL.joinpath("skills_en.csv").open(encoding="utf-8") as fh:
         uri = next(r["conceptUri"] for r in csv.DictReader(fh) if r["preferredLabel"] == "sort waste")
@@ -232,6 +240,7 @@ def test_fixture_has_the_real_esco_columns(shared_dir):
             assert a.readline() == b.readline()
 
 
+@pytest.mark.usefixtures("no_bundle")
 def test_starter_loaded_after_esco_absorbs_the_twin(store, tmp_path, monkeypatch):
     with ESCO_SMALL.joinpath("skills_en.csv").open(encoding="utf-8") as fh:
         uri = next(r["conceptUri"] for r in csv.DictReader(fh) if r["preferredLabel"] == "sort waste")

@@ -22,7 +22,7 @@ from .test_web import CANDIDATE, EMPLOYER, FUNCTION, SCAN, csrf_of  # noqa: E402
 PASSWORD = "correct horse battery"
 PARAMS = {"cid": CANDIDATE, "fid": FUNCTION, "eid": EMPLOYER, "sid": SCAN, "tid": "t01",
           "job": "nojob"}
-PUBLIC = {"/login", "/favicon.ico"}
+PUBLIC = {"/login", "/language", "/favicon.ico"}
 
 
 @pytest.fixture(scope="module")
@@ -223,6 +223,7 @@ def _cli(monkeypatch):
 
 
 def test_serve_refuses_a_non_loopback_address_without_accounts(tmp_path, monkeypatch):
+    monkeypatch.setenv("MATCHCORE_LANG", "en")  # the English wording of the CLI
     main = _cli(monkeypatch)
     db = str(tmp_path / "s.db")
     Store.open(db).close()
@@ -232,6 +233,7 @@ def test_serve_refuses_a_non_loopback_address_without_accounts(tmp_path, monkeyp
 
 
 def test_user_commands_add_list_passwd_remove(tmp_path, monkeypatch):
+    monkeypatch.setenv("MATCHCORE_LANG", "en")  # the English wording of the CLI
     main = _cli(monkeypatch)
     db = str(tmp_path / "u.db")
     runner = CliRunner()
@@ -294,6 +296,7 @@ def test_serve_takes_allowed_hosts_from_the_option_and_the_environment(tmp_path,
     from matchcore.web import serving
     from matchcore.web.security import Guard
 
+    monkeypatch.setenv("MATCHCORE_LANG", "en")  # the English wording of the CLI
     main = _cli(monkeypatch)
     db = str(tmp_path / "h.db")
     Store.open(db).close()

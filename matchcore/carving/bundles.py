@@ -12,7 +12,7 @@ import math
 import networkx as nx
 import numpy as np
 
-from matchcore.carving.graph import similarity, task_graph
+from matchcore.carving.graph import similarity, task_graph, time_compatibility
 from matchcore.carving.options import CarveOptions
 from matchcore.model import Task
 
@@ -20,6 +20,10 @@ __all__ = ["LEFTOVER_STRAINS", "MERGE_MIN_LINK", "bundle_tasks", "positions"]
 
 MERGE_MIN_LINK = 0.15      # mean link weight a small bundle needs to merge into another
 WHOLE_JOB_RELATIVE_LINK = 0.25  # see _merge_for_whole_jobs
+# A bundle below the minimum with no strong link joins a bundle at compatible times anyway when it
+# is at most this share of the result (the best linked, else the largest): a 3.75 h canteen task
+# joins a 30 h function instead of being dropped; a night task never joins a morning function.
+SMALL_SHARE = 0.2
 VARIETY_BONUS = 0.5        # merging a clean bundle into a strain-heavy one scores this much more
 OVER_FULL_TIME_TOLERANCE = 0.05  # up to 5 % of a full-time job above whole jobs: round down
 LEFTOVER_STRAINS = ("heavy", "dirty", "isolated")
@@ -66,13 +70,23 @@ def bundle_tasks(tasks: list[Task], hours: list[float], options: CarveOptions,
         strain = np.bincount(label, weights=h * leftover, minlength=len(groups))
         clean = strain[b] < 0.5 * bundle_hours[b]
         best, best_score = None, 0.0
+        weak, weak_link = None, (0.0, 0.0)
         for other in sorted(alive - {b}):
             mean_link = links[other] / (len(idx) * sizes[other])
             if mean_link < MERGE_MIN_LINK:
+                # the fallback for a small remainder (SMALL_SHARE): the compatible bundle it links
+                # to best, or with nothing in common the largest one, never one at other times
+                key = (mean_link, bundle_hours[other])
+                if bundle_hours[b] <= SMALL_SHARE * (bundle_hours[b] + bundle_hours[other]) \
+                        and _times_fit(tasks, idx, members_of(other)) \
+                        and (weak is None or key > weak_link):
+                    weak, weak_link = other, key
                 continue
             score = mean_link * (1 + VARIETY_BONUS if clean and strain[other] >= 0.5 * bundle_hours[other] else 1)
             if score > best_score + 1e-12:
                 best, best_score = other, score
+        if best is None:
+            best = weak
         alive.discard(b)
         if best is None:
             dropped.append((idx.tolist(), {"hours": float(bundle_hours[b]), "min_hours": minimum,
@@ -82,6 +96,11 @@ def bundle_tasks(tasks: list[Task], hours: list[float], options: CarveOptions,
     _merge_for_whole_jobs(label, alive, w, h, options)
     bundles = sorted(members_of(b).tolist() for b in alive)
     return bundles, dropped
+
+
+def _times_fit(tasks: list[Task], a, b) -> bool:
+    """True when every task of ``a`` can share a shift with every task of ``b``."""
+    return all(time_compatibility(tasks[i].when, tasks[j].when) > 0 for i in a for j in b)
 
 
 def _merge_for_whole_jobs(label, alive: set, w, h, options: CarveOptions) -> None:

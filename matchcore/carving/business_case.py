@@ -92,13 +92,11 @@ def instruments_for(store, employer, function, candidate_ids: list[str], *,
                     on=None) -> dict[str, list]:
     """Instruments per candidate for a carved function (code, eligible, feasibility, employer and
     net cost a month), in the order of the recommendation: eligibility, then feasibility, then
-    net cost (never cost alone); the abolished ones left out. The normal-hire baseline is not
-    among them: the business case holds the carved function's cost."""
+    net cost (never cost alone); the abolished ones left out. The normal-hire baseline comes
+    first (``kind: baseline``): carving/candidates.py keeps it apart for the premium."""
     from matchcore.instruments import pair_rows  # start-up: as for the matcher
 
-    return {cid: [row for row in pair_rows(store.candidate(cid), employer, function, on=on)
-                  if row["kind"] != "baseline"]
-            for cid in candidate_ids}
+    return {cid: pair_rows(store.candidate(cid), employer, function, on=on) for cid in candidate_ids}
 
 
 def function_record(fn: CarvedFunction, shifts: tuple[str, ...], cost: float) -> Function:
@@ -106,4 +104,5 @@ def function_record(fn: CarvedFunction, shifts: tuple[str, ...], cost: float) ->
     return Function(id=f"carved-{fn.id.lower()}", title=fn.title, visible=False,
                     hours_per_week=min(50.0, max(1.0, fn.position_hours[0])), shifts=list(shifts),
                     openings=fn.positions, hourly_wage_eur=round(cost / GROSS_TO_EMPLOYER_COST, 2),
-                    description=fn.description, competences=fn.competence_profile())
+                    description=fn.description, competences=fn.competence_profile(),
+                    conditions=fn.conditions or {})

@@ -31,10 +31,10 @@ Examples
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 
 from matchcore.carving.bundles import beyond_positions, bundle_tasks, positions
-from matchcore.carving.capacity import capacity_warnings
 from matchcore.carving.business_case import (
     business_case,
     find_candidates,
@@ -42,7 +42,12 @@ from matchcore.carving.business_case import (
     instruments_for,
     shifts_needed,
 )
+from matchcore.carving.candidates import rank_for_positions
+from matchcore.carving.capacity import capacity_warnings
 from matchcore.carving.competences import carving_vocabulary, competence_keys
+from matchcore.carving.conditions import conditions_from_tasks
+from matchcore.carving.gains import apply_premium, gains_of, headline
+from matchcore.carving.next_steps import next_steps
 from matchcore.carving.graph import similarity, task_graph, time_compatibility
 from matchcore.carving.options import (
     DEFAULT_CARVED_HOURLY_COST_EUR,
@@ -64,7 +69,10 @@ from matchcore.carving.results import (
 from matchcore.carving.selection import not_carved, select_tasks
 from matchcore.carving.texts import function_description, function_title, natural_key
 from matchcore.errors import CarvingError, NotFound
+from matchcore.i18n import _
 from matchcore.model import Scan, Task, task_hours_per_week
+
+_FUNCTION_ID = re.compile(r"F[1-9][0-9]*")
 
 __all__ = [
     "DEFAULT_CARVED_HOURLY_COST_EUR",
@@ -122,7 +130,7 @@ def carve(scan: Scan, *, options: CarveOptions | None = None, store=None,
     rejected.sort(key=lambda r: natural_key(r.task))
 
     cost, cost_source = _carved_cost(scan, opts)
-    titles = _titles(scan)
+    titles = _titles(scan, opts)
     employer = _employer(store, scan)
     location, employer_name = (employer.location, employer.name) if employer else (None, None)
     ranked = candidates and store is not None
@@ -137,13 +145,16 @@ def carve(scan: Scan, *, options: CarveOptions | None = None, store=None,
         functions.append(fn)
     for fn in functions:
         if ranked:
-            fn.candidates = _candidates(store, fn, opts, employer, location, cost, cache, on)
+            fn.candidates, fn.no_candidates_reason = rank_for_positions(
+                store, fn, opts, employer, location, cost, cache, on)
+            apply_premium(fn)
+        headline(fn.business_case, scan.freed_hours_use, fn.hours_per_week)
     freed: dict[str, float] = {}
     for fn in functions:
         for role, h in fn.freed_hours_per_week.items():
             freed[role] = round(freed.get(role, 0.0) + h, 2)
     shown = {k: round(v, 2) if isinstance(v, float) else v for k, v in asdict(opts).items()}
-    return CarvingResult(
+    result = CarvingResult(
         scan=scan.id, employer=scan.employer, employer_name=employer_name, date=scan.date,
         consultant=scan.consultant,
         options=AppliedOptions(**shown, carved_hourly_cost_source=cost_source),
@@ -157,7 +168,10 @@ def carve(scan: Scan, *, options: CarveOptions | None = None, store=None,
             positions=sum(f.positions for f in functions), freed_hours_per_week=freed,
             yearly_saving_eur=round(sum(f.yearly_saving_eur for f in functions), 2)),
         warnings=capacity_warnings(scan),
+        gains=gains_of(scan.gains),
     )
+    result.next_steps = next_steps(result, on)
+    return result
 
 
 def _function(fid: str, scan: Scan, tasks: list[Task], h: list[float], opts: CarveOptions,
@@ -165,8 +179,9 @@ def _function(fid: str, scan: Scan, tasks: list[Task], h: list[float], opts: Car
     total = sum(h)
     pos = positions(total, opts.full_time_hours, opts.min_hours, opts.positions)
     profile = function_profile(tasks, h, keys)
+    conds = conditions_from_tasks(tasks)
     case = business_case(scan, tasks, h, carved_hourly_cost_eur=cost, weeks_per_year=opts.weeks_per_year)
-    given = next((titles[t.id] for t in tasks if t.id in titles), None)
+    given = titles.get(fid) or next((titles[t.id] for t in tasks if t.id in titles), None)
     title = given or function_title(tasks, h, scan.tasks, keys)
     return CarvedFunction(
         id=fid, title=title, title_source="scan" if given else "generated",
@@ -178,6 +193,7 @@ def _function(fid: str, scan: Scan, tasks: list[Task], h: list[float], opts: Car
                       for t, x in zip(tasks, h)],
         hours_per_week=round(total, 2), fte=round(total / opts.full_time_hours, 2),
         positions=len(pos), position_hours=pos, hours_beyond_positions=beyond_positions(total, pos),
+        conditions=conds.as_conditions(), conditions_because=conds.because,
         competences=[c.name for c in profile],
         profile=[ProfileCompetence(name=c.name, level=c.level, weight=c.weight, required=c.required)
                  for c in profile],
@@ -190,21 +206,6 @@ def _function(fid: str, scan: Scan, tasks: list[Task], h: list[float], opts: Car
     )
 
 
-def _candidates(store, fn: CarvedFunction, opts: CarveOptions, employer, location, cost: float,
-                cache: dict, on) -> list[CarvedCandidate]:
-    """The function's top candidates; with their instruments when the employer is known."""
-    shifts = shifts_needed(fn.task_details)
-    found = find_candidates(store, fn.competence_profile(), cache=cache, top=opts.top_candidates,
-                            hours_per_week=fn.position_hours[0], shifts=shifts,
-                            location=location, title=fn.title)
-    if not found or employer is None:
-        return [CarvedCandidate(**c) for c in found]
-    by_candidate = instruments_for(store, employer, function_record(fn, shifts, cost),
-                                   [c["candidate"] for c in found], on=on)
-    return [CandidateWithInstruments(**c, instruments=by_candidate.get(c["candidate"], []))
-            for c in found]
-
-
 def _by_hours(values: list, hours: list[float]) -> list:
     """Distinct non-empty values, most hours first (ties by value)."""
     acc: dict = {}
@@ -214,15 +215,20 @@ def _by_hours(values: list, hours: list[float]) -> list:
     return sorted(acc, key=lambda v: (-acc[v], str(v)))
 
 
-def _titles(scan: Scan) -> dict[str, str]:
-    """``extra.carving.titles``: task id -> title of the function holding that task."""
-    titles = ((scan.extra or {}).get("carving") or {}).get("titles") or {}
+def _titles(scan: Scan, opts: CarveOptions) -> dict[str, str]:
+    """Titles the consultant gave, keyed by task id (the function holding that task) or by
+    function id (``F1``): ``extra.carving.titles``, then the scan's ``titles``, then the
+    ``--title`` options (the last one given wins)."""
+    titles = {str(k): str(v) for k, v in
+              (((scan.extra or {}).get("carving") or {}).get("titles") or {}).items()}
+    titles.update(scan.titles)
+    titles.update(dict(opts.titles))
     known = {t.id for t in scan.tasks}
-    for task_id in titles:
-        if str(task_id) not in known:
-            raise CarvingError(f"scan {scan.id}: extra.carving.titles names task {task_id!r}, "
-                               "which is not a task of the scan")
-    return {str(k): str(v) for k, v in titles.items()}
+    for key in titles:
+        if key not in known and not _FUNCTION_ID.fullmatch(key):
+            raise CarvingError(_("scan {scan}: the title for {key!r} names neither a task of the "
+                                 "scan nor a function (F1, F2, ...)").format(scan=scan.id, key=key))
+    return titles
 
 
 def _carved_cost(scan: Scan, opts: CarveOptions) -> tuple[float, str]:

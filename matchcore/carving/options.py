@@ -50,6 +50,10 @@ class CarveOptions:
     top_candidates: int = 5
     # how a function's hours are split over positions (bundles.positions): equal | full_time_first
     positions: str = "equal"
+    # candidates below this score are not proposed (carving/candidates.py MIN_CANDIDATE_SCORE)
+    min_candidate_score: float = 0.3
+    # titles given with --title: (task id or function id, title) pairs
+    titles: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def for_scan(cls, scan: Scan, **overrides: Any) -> CarveOptions:
@@ -81,6 +85,8 @@ class CarveOptions:
         _check("resolution", self.resolution, "a number above 0", _num(self.resolution) > 0)
         _check("neighbours", self.neighbours, "a whole number of at least 1",
                isinstance(self.neighbours, int) and self.neighbours >= 1)
+        _check("min_candidate_score", self.min_candidate_score, "a number from 0 to 1",
+               0 <= _num(self.min_candidate_score) <= 1)
         _check("positions", self.positions, "'equal' or 'full_time_first'",
                self.positions in ("equal", "full_time_first"))
         cost = self.carved_hourly_cost_eur

@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from matchcore.carving.capacity import CapacityWarning
+from matchcore.carving.next_steps import NextStep
 from matchcore.carving.options import CarveOptions
 from matchcore.model import FunctionCompetence
 
@@ -97,6 +98,27 @@ class FreedHours:
 
 
 @dataclass
+class Premium:
+    """What the best eligible instrument of the proposed candidate saves against a normal hire."""
+
+    candidate: str
+    instrument: str
+    instrument_name: str
+    normal_cost_per_month_eur: float
+    net_cost_per_month_eur: float
+    premium_per_month_eur: float   # while the instrument runs (its own duration rules)
+    text: str
+
+
+@dataclass
+class Gain:
+    """A qualitative gain the consultant ticked, with its text in the chosen language."""
+
+    code: str
+    text: str
+
+
+@dataclass
 class BusinessCase:
     """Freed hours at the roles' cost against the carved function's cost, a week and a year."""
 
@@ -110,6 +132,11 @@ class BusinessCase:
     carved_cost_per_year_eur: float
     yearly_saving_eur: float
     notes: list[str]
+    # experts_back: "uren terug naar uw vakmensen" (no one leaves); saves_cost: a saving in cash
+    headline: str = "experts_back"
+    headline_text: str = ""
+    # the premium the proposed candidate brings (carving/gains.py), or None without one
+    premium: Premium | None = None
 
 
 @dataclass
@@ -160,6 +187,7 @@ class CarvedCandidate:
     missing_required: list[str] = field(default_factory=list)
     missing_optional: list[str] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)
+    position_hours: float | None = None   # the position (hours a week) it is proposed for
 
 
 @dataclass
@@ -167,6 +195,8 @@ class CandidateWithInstruments(CarvedCandidate):
     """A ranked candidate with the instruments (code, eligible, employer cost a month) that apply."""
 
     instruments: list = field(default_factory=list)
+    # the normal hire of the same function (the baseline row of instruments.pair_rows)
+    normal_hire: dict | None = None
 
 
 @dataclass
@@ -196,6 +226,12 @@ class CarvedFunction:
     candidates: list[CarvedCandidate] = field(default_factory=list)
     # task hours above what the positions hold: within 5 % of a full-time job (bundles.positions)
     hours_beyond_positions: float = 0.0
+    # physical conditions inherited from the tasks (carving/conditions.py), as Conditions fields,
+    # and per condition the tasks that bring it
+    conditions: dict = field(default_factory=dict)
+    conditions_because: dict[str, list[str]] = field(default_factory=dict)
+    # why ``candidates`` is empty (carving/candidates.py); None when candidates are proposed
+    no_candidates_reason: str | None = None
 
     def competence_profile(self) -> list[FunctionCompetence]:
         """The profile as function competences, for the matching engine and the instrument rules."""
@@ -231,3 +267,7 @@ class CarvingResult:
     notes: list[str] = field(default_factory=list)
     # capacity problems of the scan itself (carving/capacity.py): the business case rests on them
     warnings: list[CapacityWarning] = field(default_factory=list)
+    # the qualitative gains ticked in the scan (scan.gains), for the advice
+    gains: list[Gain] = field(default_factory=list)
+    # who does what by when (carving/next_steps.py), the end of the advice
+    next_steps: list[NextStep] = field(default_factory=list)

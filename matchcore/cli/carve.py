@@ -12,7 +12,7 @@ from matchcore.cli.root import emit_json, get_store, table
 from matchcore.cli.options import Finite
 from matchcore.cli.scan import scan
 from matchcore.errors import NotFound, RecordProblem, ValidationFailed
-from matchcore.i18n import _, format_money, format_number, get_language
+from matchcore.i18n import _, format_date, format_money, format_number, get_language
 
 __all__ = ["advice", "carve", "demo_step", "print_carving", "scan"]
 
@@ -32,6 +32,10 @@ CARVE_OPTIONS = [
     click.option("--resolution", type=Finite(0.01, 10), help="Lower: broader functions; higher: narrower [0.3]."),
     click.option("--top", "top_candidates", type=click.IntRange(0, 100), help="Candidates per function [5]."),
     click.option("--no-candidates", is_flag=True, help="Do not rank candidates."),
+    click.option("--title", "titles", multiple=True, metavar="ID=TITLE",
+                 help='Title of a carved function: F1="Medewerker kantine" or a task id (t05=...); repeatable.'),
+    click.option("--min-score", "min_candidate_score", type=Finite(0, 1),
+                 help="Propose only candidates scoring at least this [0.3]."),
     click.option("--positions", type=click.Choice(["equal", "full-time-first"]),
                  help="Split a function's hours over positions in equal parts, or full-time "
                       "positions plus one part-time rest [equal]."),
@@ -51,6 +55,15 @@ def _carve(store, scan_id: str, opts: dict) -> tuple:
     no_candidates = opts.pop("no_candidates", False)
     for key in ("exclude_roles", "exclude_zones"):
         opts[key] = tuple(opts[key]) or None
+    titles = []
+    for given in opts.pop("titles", ()) or ():
+        key, sep, title = given.partition("=")
+        if not sep or not key.strip() or not title.strip():
+            raise ValidationFailed([RecordProblem(None, None, "--title", _(
+                "must be ID=TITLE (F1=\"Medewerker kantine\"), got {value!r}").format(value=given))])
+        titles.append((key.strip(), title.strip().strip('"')))
+    if titles:
+        opts["titles"] = tuple(titles)
     if opts.get("positions"):
         opts["positions"] = opts["positions"].replace("-", "_")
     s = store.scan(scan_id)
@@ -82,11 +95,10 @@ def print_carving(result) -> None:
     """The human view of a :class:`~matchcore.carving.CarvingResult`, in the chosen language."""
     t = result.totals
     click.echo(_("Carving of Quick Scan {scan} ({employer}): {functions} function(s), {positions} "
-                 "position(s), {carved} of {total} h/week; yearly saving {saving}").format(
+                 "position(s), {carved} of {total} h/week").format(
         scan=result.scan, employer=result.employer_name or result.employer,
         functions=len(result.functions), positions=t.positions,
-        carved=format_number(t.carved_hours_per_week, 2), total=format_number(t.scan_hours_per_week, 2),
-        saving=format_money(round(t.yearly_saving_eur))))
+        carved=format_number(t.carved_hours_per_week, 2), total=format_number(t.scan_hours_per_week, 2)))
     for warning in result.warnings:
         click.echo("! " + warning.text)
     for fn in result.functions:
@@ -111,6 +123,9 @@ def print_carving(result) -> None:
             freed=format_money(case.freed_cost_per_week_eur), cost=format_money(case.carved_cost_per_week_eur),
             hourly=format_money(case.carved_hourly_cost_eur), saving=format_money(case.saving_per_week_eur),
             weeks=format_number(case.weeks_per_year), yearly=format_money(round(case.yearly_saving_eur))))
+        click.echo("    = " + case.headline_text)
+        if case.premium:
+            click.echo("    + " + case.premium.text)
         for note in case.notes:
             click.echo("    " + _("note: {note}").format(note=note))
         for flag in fn.quality.flags:
@@ -118,10 +133,23 @@ def print_carving(result) -> None:
         for add in (fn.quality.suggested_additions if fn.quality.flagged else []):
             click.echo("      " + _("consider adding {task}: {description} ({h} h/week)").format(
                 task=add.task, description=add.description, h=format_number(add.hours_per_week)))
-        if fn.candidates:
-            click.echo("    " + _("candidates: {list}").format(list=", ".join(
-                f"{c.candidate} {format_number(c.score, 2)}" + (" (" + _("excluded") + ")" if c.excluded else "")
-                for c in fn.candidates)))
+        for hours in sorted({c.position_hours for c in fn.candidates}, key=lambda h: -(h or 0)):
+            click.echo("    " + _("candidates for a position of {h} h: {list}").format(
+                h=format_number(hours), list=", ".join(
+                    f"{c.candidate} {format_number(c.score, 2)}"
+                    + (" (" + _("missing: {list}").format(list=", ".join(c.missing_required)) + ")"
+                       if c.missing_required else "")
+                    for c in fn.candidates if c.position_hours == hours)))
+        if fn.no_candidates_reason:
+            click.echo("    " + _("no candidates: {reason}").format(reason=fn.no_candidates_reason))
+    if result.gains:
+        click.echo("\n" + _("Gains beyond the figures:"))
+        for gain in result.gains:
+            click.echo(f"  - {gain.text}")
+    if result.next_steps:
+        click.echo("\n" + _("Next steps:"))
+        for step in result.next_steps:
+            click.echo(f"  {format_date(step.due, 'short')}  {step.who_text}: {step.what}")
     for note in result.notes:
         click.echo("\n" + _("note: {note}").format(note=note))
     click.echo("\n" + _("Not carved:"))

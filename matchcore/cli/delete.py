@@ -4,6 +4,8 @@ from __future__ import annotations
 import click
 
 from matchcore.cli.root import emit_json, get_store
+from matchcore.cli.scan_prompts import ask_yes_no
+from matchcore.i18n import _
 
 __all__ = ["delete"]
 
@@ -19,8 +21,9 @@ def delete():
 @click.option("--json", "as_json", is_flag=True, help="Print the rows removed per table as JSON.")
 @click.pass_context
 def delete_candidate(ctx, candidate_id, yes, as_json):
-    """Erase a candidate and everything about them: the record, competences, contact-log
-    entries, revision history, audit lines that name them, the match cache.
+    """Erase a candidate and everything about them: the record, competences, the trajectory
+    (phases, PDP actions, placement, aftercare), contact-log entries, revision history, audit
+    lines that name them, the match cache.
 
     One transaction; the audit log keeps one line "candidate.erase" with the pseudonymous id
     only. Backups made before still hold the candidate (docs/operations.md).
@@ -36,10 +39,10 @@ def delete_candidate(ctx, candidate_id, yes, as_json):
     store = get_store(ctx)
     planned = store.erase_candidate(candidate_id, dry_run=True)
     shown = ", ".join(f"{n} {table}" for table, n in planned.items())
-    if not yes and not click.confirm(
-            f"Erase candidate {candidate_id} and everything about them ({shown} rows)? "
-            "This cannot be undone", default=False):
-        click.echo("kept")
+    if not yes and not ask_yes_no(
+            _("Erase candidate {id} and everything about them ({rows} rows)? This cannot be undone")
+            .format(id=candidate_id, rows=shown), default=False):
+        click.echo(_("kept"))
         return
     with store.write():
         counts = store.erase_candidate(candidate_id)
@@ -49,4 +52,5 @@ def delete_candidate(ctx, candidate_id, yes, as_json):
     if as_json:
         emit_json({"erased": candidate_id, "rows": counts})
     else:
-        click.echo(f"erased candidate {candidate_id}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+        click.echo(_("erased candidate {id}: {rows}").format(
+            id=candidate_id, rows=", ".join(f"{n} {t}" for t, n in counts.items())))

@@ -15,6 +15,10 @@ import click
 from matchcore.cli.options import DATE, Finite
 from matchcore.cli.root import emit_json, get_store, table
 from matchcore.errors import MatchcoreError
+from matchcore.i18n import N_, _, format_date, format_number, format_percent
+
+# The codes of the results as a coach reads them (JSON keeps the codes).
+FEASIBILITY = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
 
 
 def _day(value) -> dt.date | None:
@@ -23,7 +27,7 @@ def _day(value) -> dt.date | None:
 
 def _warn(problems) -> None:
     for problem in problems:
-        click.echo(f"warning: {problem}", err=True)
+        click.echo(_("warning: {message}").format(message=problem), err=True)
 
 
 def _keys(source: str | None) -> str:
@@ -34,11 +38,16 @@ def _keys(source: str | None) -> str:
 
 
 def _eligible(value) -> str:
-    return {True: "yes", False: "no", None: "unknown"}[value]
+    return {True: _("yes"), False: _("no"), None: _("unknown")}[value]
 
 
 def _eur(value) -> str:
-    return "?" if value is None else f"{value:,.2f}"
+    """An amount with two decimals in the language's format (1.165,30 in Dutch)."""
+    return "?" if value is None else format_number(value, 2)
+
+
+def _feasibility(value) -> str:
+    return _(FEASIBILITY[value]) if value in FEASIBILITY else (value or "")
 
 
 def _plain(value):
@@ -95,13 +104,14 @@ def list_(on, as_json):
     _warn(registry.problems)
     rows = []
     for code, (inst, plugin) in sorted(registry.instruments.items(), key=lambda kv: (kv[0].casefold(), kv[0])):
-        status = "current" if inst.exists_on(on) else (
-            f"ended {inst.valid_until.isoformat()}" + (f" -> {inst.successor}" if inst.successor else "")
-            if inst.valid_until and on >= inst.valid_until else f"from {inst.valid_from.isoformat()}")
-        rows.append({"code": code, "name": inst.name, "valid_from": _iso(inst.valid_from),
+        status = _("current") if inst.exists_on(on) else (
+            _("ended {date}").format(date=inst.valid_until.isoformat())
+            + (f" -> {inst.successor}" if inst.successor else "")
+            if inst.valid_until and on >= inst.valid_until else _("from {date}").format(date=inst.valid_from.isoformat()))
+        rows.append({"code": code, "name": _(inst.name), "valid_from": _iso(inst.valid_from),
                      "valid_until": _iso(inst.valid_until), "successor": inst.successor,
                      "status": status, "plugin": plugin, "distribution": registry.distribution(plugin),
-                     "summary": inst.summary})
+                     "summary": _(inst.summary)})
     if as_json:
         emit_json(rows)
     else:
@@ -135,7 +145,7 @@ def show(code, on, as_json):
     plugin = registry.plugin_of(inst.code)
     params = inst.parameters.parameters if inst.parameters else {}
     doc = {
-        "code": inst.code, "name": inst.name, "summary": inst.summary,
+        "code": inst.code, "name": _(inst.name), "summary": _(inst.summary),
         "source": inst.source.cite() if isinstance(inst.source, Reference) else inst.source,
         "valid_from": _iso(inst.valid_from), "valid_until": _iso(inst.valid_until),
         "predecessor": inst.predecessor, "successor": inst.successor, "exists_on": inst.exists_on(on),
@@ -150,17 +160,19 @@ def show(code, on, as_json):
     if as_json:
         emit_json(_plain(doc))
         return
-    click.echo(f"{inst.code}: {inst.name}  [{plugin}]")
-    click.echo(inst.summary)
-    valid = f"{doc['valid_from'] or '...'} until {doc['valid_until'] or '...'}"
-    click.echo(f"valid: {valid}" + (f"; predecessor {inst.predecessor}" if inst.predecessor else "")
-               + (f"; successor {inst.successor}" if inst.successor else "")
-               + ("" if inst.exists_on(on) else f"  (not on {on.isoformat()})"))
-    click.echo(f"source: {doc['source']}")
+    click.echo(f"{inst.code}: {doc['name']}  [{plugin}]")
+    click.echo(doc["summary"])
+    valid = _("{start} until {end}").format(start=doc["valid_from"] or "...", end=doc["valid_until"] or "...")
+    click.echo(_("valid: {span}").format(span=valid)
+               + ("; " + _("predecessor {code}").format(code=inst.predecessor) if inst.predecessor else "")
+               + ("; " + _("successor {code}").format(code=inst.successor) if inst.successor else "")
+               + ("" if inst.exists_on(on) else "  " + _("(not on {date})").format(date=on.isoformat())))
+    click.echo(_("source: {source}").format(source=doc["source"]))
     for note in inst.meta_notes:
-        click.echo(f"note: {note}")
+        click.echo(_("note: {text}").format(text=_(note)))
     for v in inst.variants:
-        click.echo(f"variant {v.key}: {v.label} - when {v.condition}")
+        click.echo(_("variant {key}: {label} - when {condition}").format(
+            key=v.key, label=_(v.label), condition=_(v.condition)))
     rows = []
     for name, p in params.items():
         current = _in_force(p, on)
@@ -171,7 +183,7 @@ def show(code, on, as_json):
                          " ": mark})
     click.echo("")
     table(rows, ["parameter", "from", "value", "unit", "ref", "verified", " "])
-    click.echo(f"\n* in force on {on.isoformat()}   ! unverified")
+    click.echo("\n" + _("* in force on {date}   ! unverified").format(date=on.isoformat()))
 
 
 def _in_force(param, on: dt.date) -> str | None:
@@ -218,7 +230,8 @@ def check(ctx, candidate_id, function_id, start, on, weeks, codes, variants, all
     chosen = {}
     for item in variants:
         if "=" not in item:
-            raise click.BadParameter(f"expected CODE=VARIANT, got {item!r}", param_hint="--variant")
+            raise click.BadParameter(_("expected CODE=VARIANT, got {value!r}").format(value=item),
+                                     param_hint="--variant")
         code, key = item.split("=", 1)
         chosen[code.strip()] = key.strip()
     store = get_store(ctx)
@@ -239,9 +252,11 @@ def check(ctx, candidate_id, function_id, start, on, weeks, codes, variants, all
         emit_json(_plain([base, *results]))
         return
     if not results and not registry.instruments:
-        raise MatchcoreError("no instruments are registered; is matchcore installed (pip install -e .)?")
-    click.echo(f"{candidate.id} at {employer.id}/{function.id}: start {start.isoformat()} (rules of that date), "
-               f"asked on {on.isoformat()}" + (f", {weeks:g} weeks" if weeks else ""))
+        raise MatchcoreError(_("no instruments are registered; is matchcore installed (pip install -e .)?"))
+    click.echo(_("{candidate} at {function}: start {start} (rules of that date), asked on {on}").format(
+        candidate=candidate.id, function=f"{employer.id}/{function.id}", start=format_date(start, "short"),
+        on=format_date(on, "short"))
+        + (", " + _("{n} weeks").format(n=format_number(weeks)) if weeks else ""))
     table(summary_rows(base, recommended(results), weeks),
           ["code", "eligible", "feasibility", "net EUR/month", "EUR/month", "EUR total", "variant", "why"])
     if brief:
@@ -255,11 +270,11 @@ def summary_rows(base, results, weeks=None) -> list[dict]:
     """The summary table: the normal hire, then the instruments in the order given."""
     rows = [{"code": base.code, "eligible": "-", "feasibility": "-", "net EUR/month": _eur(base.net_cost_per_month_eur),
              "EUR/month": _eur(base.net_cost_per_month_eur), "EUR total": "", "variant": "",
-             "why": "normal hire: gross wage + employer contributions"}]
+             "why": _("normal hire: gross wage + employer contributions")}]
     for r in results:
         net = r.net_cost_per_month_eur
-        rows.append({"code": r.code, "eligible": _eligible(r.eligible), "feasibility": r.feasibility,
-                     "net EUR/month": _eur(net) + (" (gain)" if net is not None and net < 0 else ""),
+        rows.append({"code": r.code, "eligible": _eligible(r.eligible), "feasibility": _feasibility(r.feasibility),
+                     "net EUR/month": _eur(net) + (" " + _("(gain)") if net is not None and net < 0 else ""),
                      "EUR/month": _eur(r.employer_cost_per_month_eur),
                      "EUR total": "" if weeks is None else _eur(r.employer_cost_total_eur),
                      "variant": r.variant or "", "why": _why(r)})
@@ -267,66 +282,84 @@ def summary_rows(base, results, weeks=None) -> list[dict]:
 
 
 def _baseline_detail(base) -> None:
-    click.echo(f"\n== {base.code}: {base.name} ==")
-    click.echo(f"  {base.text}")
+    click.echo(f"\n== {base.code}: {_(base.name)} ==")
+    click.echo(f"  {_(base.text)}")
     for c in base.costs:
-        click.echo(f"    {c.item}: {_eur(c.amount_eur)} per {c.per}" + (f"  ({c.basis})" if c.basis else ""))
-    click.echo(f"  rate: {base.employer_contribution_rate:.2%} from {base.parameter_date.isoformat()} "
-               f"[{_keys(base.source)}]")
+        click.echo(f"    {_(c.item)}: " + _("{amount} per {period}").format(amount=_eur(c.amount_eur), period=_per(c.per))
+                   + (f"  ({c.basis})" if c.basis else ""))
+    click.echo("  " + _("rate: {rate} from {date}").format(rate=format_percent(base.employer_contribution_rate, 2),
+                                                         date=base.parameter_date.isoformat())
+               + f" [{_keys(base.source)}]")
     for note in base.notes:
-        click.echo(f"  note: {note}")
+        click.echo("  " + _("note: {text}").format(text=_(note)))
+
+
+PERIODS = {"hour": N_("hour"), "day": N_("day"), "week": N_("week"), "month": N_("month"),
+           "year": N_("year"), "once": N_("once"), "shift": N_("shift")}
+
+
+def _per(value) -> str:
+    return _(PERIODS[value]) if value in PERIODS else str(value)
 
 
 def _why(result, width: int = 70) -> str:
     if result.eligible is True:
         return ""
     bad = [x for x in result.reasons if x.ok is (False if result.eligible is False else None)]
-    return _short(bad[0].text, width) if bad else ""
+    return _short(_(bad[0].text), width) if bad else ""
 
 
 def _detail(r) -> None:
-    click.echo(f"\n== {r.code} {r.name}: eligible {_eligible(r.eligible)} ==" + (" (abolished)" if r.abolished else ""))
-    click.echo(f"  feasibility: {r.feasibility} ({r.feasibility_reason})")
+    click.echo(f"\n== {r.code} {_(r.name)}: " + _("eligible {answer}").format(answer=_eligible(r.eligible)) + " =="
+               + (" " + _("(abolished)") if r.abolished else ""))
+    click.echo("  " + _("feasibility: {level} ({reason})").format(level=_feasibility(r.feasibility),
+                                                               reason=_(r.feasibility_reason)))
     for reason in r.reasons:
         mark = {True: "+", False: "x", None: "?"}[reason.ok]
         cite = _keys(reason.source) + (f" @{reason.parameter_date.isoformat()}" if reason.parameter_date else "")
-        click.echo(f"  {mark} {reason.rule}: {reason.text} [{cite}]" + (" (unverified)" if reason.unverified else ""))
+        click.echo(f"  {mark} {_(reason.rule)}: {_(reason.text)} [{cite}]"
+                   + (" " + _("(unverified)") if reason.unverified else ""))
     if r.missing:
-        click.echo(f"  missing: {', '.join(r.missing)}")
+        click.echo("  " + _("missing: {fields}").format(fields=", ".join(r.missing)))
     d = r.duration
     text = getattr(d, "text", None)
     if d.min_weeks is not None or d.max_weeks is not None or text:
-        span = f"{d.min_weeks or '-'} to {d.max_weeks or '-'} weeks"
-        click.echo(f"  duration: {span}" + (f" ({text})" if text else ""))
+        span = _("{low} to {high} weeks").format(low=format_number(d.min_weeks) if d.min_weeks else "-",
+                                                 high=format_number(d.max_weeks) if d.max_weeks else "-")
+        click.echo("  " + _("duration: {span}").format(span=span) + (f" ({_(text)})" if text else ""))
     if r.costs:
-        click.echo("  costs" + (f" (variant {r.variant})" if r.variant else "") + ":")
+        click.echo("  " + (_("costs (variant {variant}):").format(variant=r.variant) if r.variant else _("costs:")))
         for c in r.costs:
-            vat = f" + VAT {_eur(c.vat_eur)}" if c.vat_eur else ""
-            click.echo(f"    {c.item}: {c.payer} -> {c.payee}, {_eur(c.amount_eur)}{vat} per {c.per}"
-                       + (f"  ({c.basis})" if c.basis else "") + (" (unverified)" if c.unverified else ""))
-        click.echo(f"    employer per month: {_eur(r.employer_cost_per_month_eur)} "
-                   f"(excl. VAT {_eur(r.employer_cost_per_month_excl_vat_eur)})"
-                   + (f"; total {_eur(r.employer_cost_total_eur)}" if r.employer_cost_total_eur is not None else ""))
+            vat = " + " + _("VAT {amount}").format(amount=_eur(c.vat_eur)) if c.vat_eur else ""
+            click.echo(f"    {_(c.item)}: {_(c.payer)} -> {_(c.payee)}, "
+                       + _("{amount} per {period}").format(amount=_eur(c.amount_eur) + vat, period=_per(c.per))
+                       + (f"  ({_(c.basis)})" if c.basis else "") + (" " + _("(unverified)") if c.unverified else ""))
+        click.echo("    " + _("employer per month: {amount} (excl. VAT {excl})").format(
+            amount=_eur(r.employer_cost_per_month_eur), excl=_eur(r.employer_cost_per_month_excl_vat_eur))
+            + ("; " + _("total {amount}").format(amount=_eur(r.employer_cost_total_eur))
+               if r.employer_cost_total_eur is not None else ""))
         if r.employer_cost_unknown:
-            click.echo(f"    unknown: {', '.join(r.employer_cost_unknown)}")
+            click.echo("    " + _("unknown: {items}").format(items=", ".join(_(x) for x in r.employer_cost_unknown)))
     if r.net_cost.net_cost_text:
-        click.echo(f"  net cost a month: {_eur(r.net_cost_per_month_eur)} ({r.net_cost.net_cost_text})")
+        click.echo("  " + _("net cost a month: {amount} ({how})").format(
+            amount=_eur(r.net_cost_per_month_eur), how=_(r.net_cost.net_cost_text)))
     for v in r.variants:
         if not v.selected:
-            click.echo(f"  other variant {v.variant} ({v.label}): {_eur(v.employer_cost_per_month_eur)} a month"
-                       f" - when {v.condition}")
+            click.echo("  " + _("other variant {key} ({label}): {amount} a month - when {condition}").format(
+                key=v.variant, label=_(v.label), amount=_eur(v.employer_cost_per_month_eur), condition=_(v.condition)))
     for s in r.steps:
-        flags = " ".join(f for f, on in (("legal", s.legal), ("OVERDUE", s.overdue)) if on)
-        due = _iso(s.due) or "at the end"
-        click.echo(f"  {due}: {s.what}" + (f" ({s.who})" if s.who else "")
-                   + (f", {s.recurring}" if s.recurring else "") + (f" [{flags}]" if flags else ""))
+        flags = " ".join(f for f, on in ((_("legal"), s.legal), (_("OVERDUE"), s.overdue)) if on)
+        due = format_date(s.due, "short") if s.due else _("at the end")
+        click.echo(f"  {due}: {_(s.what)}" + (f" ({_(s.who)})" if s.who else "")
+                   + (f", {_(s.recurring)}" if s.recurring else "") + (f" [{flags}]" if flags else ""))
     for n in r.notes:
-        click.echo(f"  note: {n.text}")
+        click.echo("  " + _("note: {text}").format(text=_(n.text)))
     for u in r.unverified:
         value = _plain(u.value)
         note = getattr(u, "note", None)
-        click.echo(f"  ! unverified: {u.parameter} from {_iso(u.valid_from)} = {_short(value, 40)}"
-                   + (f" ({note})" if note else ""))
+        click.echo("  ! " + _("unverified: {parameter} from {date} = {value}").format(
+            parameter=u.parameter, date=_iso(u.valid_from), value=_short(value, 40))
+                   + (f" ({_(note)})" if note else ""))
 
 
 def demo_step(ctx, store) -> None:
@@ -344,8 +377,9 @@ def demo_step(ctx, store) -> None:
     result = matcher.match_candidate(cids[best], top=1).results[0]
     employer, function = store.function(result.function)
     candidate = store.candidate(cids[best])
-    click.echo(f"== instruments: {candidate.id} at {employer.id}/{function.id} "
-               f"(matchcore instruments check --candidate {candidate.id} --function {result.function}) ==")
+    click.echo("== " + _("instruments: {candidate} at {function}").format(
+        candidate=candidate.id, function=f"{employer.id}/{function.id}")
+        + f" (matchcore instruments check --candidate {candidate.id} --function {result.function}) ==")
     on = dt.date.today()
     results = evaluate_all(candidate, employer, function, on=on, include_abolished=False)
     base = normal_hire(employer, function, on + dt.timedelta(days=DEFAULT_LEAD_DAYS))

@@ -1,7 +1,7 @@
-"""``matchcore match``, ``matchcore assign`` and ``matchcore vocab``: the matching commands.
+"""``matchcore match`` and ``matchcore assign``: the matching commands.
 
-They mirror :class:`matchcore.matching.matcher.Matcher`, :func:`matchcore.matching.assign.assign` and
-:class:`matchcore.vocabulary.concepts.Vocabulary`. Heavy libraries are imported inside the commands.
+They mirror :class:`matchcore.matching.matcher.Matcher` and :func:`matchcore.matching.assign.assign`
+(``matchcore vocab`` is in :mod:`matchcore.cli.vocab`). Heavy libraries are imported inside the commands.
 """
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import click
 
 from matchcore.cli.options import DATE, Finite
 from matchcore.cli.root import emit_json, get_store, table
+from matchcore.i18n import _
 
-__all__ = ["assign", "demo_step", "match", "print_match", "vocab"]
+__all__ = ["assign", "demo_step", "match", "print_match"]
 
 
 def _matcher(ctx):
@@ -71,13 +72,14 @@ def print_match(result, *, explain: bool = True) -> None:
         head = f"function {result.function} ({result.title}): candidates"
         what = "candidates"
     shown = len(result.results)
-    click.echo(f"{head}: {shown} shown of {result.considered} {what}, "
-               f"{result.excluded_count} excluded by hard constraints")
+    click.echo(f"{head}: " + _("{shown} shown of {considered} {what}, {excluded} excluded by constraints").format(
+        shown=shown, considered=result.considered, what=what, excluded=result.excluded_count)
+        + (_("; {n} near misses below").format(n=len(result.near_misses)) if result.near_misses else ""))
     for n, r in enumerate(result.results, start=1):
         who = getattr(r, "function", None) or getattr(r, "candidate", None)
         title = f"  {r.title}" if getattr(r, "title", None) else ""
         dist = "" if r.distance_km is None else f"  {r.distance_km:g} km"
-        flag = "  EXCLUDED" if r.excluded else ""
+        flag = ("  " + (_("NEAR MISS") if r.near_miss else _("EXCLUDED"))) if r.excluded else ""
         click.echo(f"\n{n}. {who}{title}  score {r.score:.2f}{dist}{flag}")
         lines = r.explanation if explain else [r.explanation[0]] + [
             f"   missing required: {', '.join(r.missing_required)}"] * bool(r.missing_required)
@@ -86,18 +88,41 @@ def print_match(result, *, explain: bool = True) -> None:
         for line in _instrument_lines(r.instruments or []):
             click.echo(f"   {line}")
     if not result.results:
-        click.echo("(no results; --include-excluded shows excluded ones with the reasons)")
+        click.echo(_("(no results; --include-excluded shows excluded ones with the reasons)"))
+    _print_near_misses(result)
+
+
+def _print_near_misses(result) -> None:
+    """The near misses (``--near-misses``): what excludes each, and what would have to change."""
+    if not result.near_misses:
+        return
+    click.echo("\n" + _("near misses: excluded by one soft constraint only; what would have to change:"))
+    for n, r in enumerate(result.near_misses, start=1):
+        who = getattr(r, "function", None) or getattr(r, "candidate", None)
+        title = f"  {r.title}" if getattr(r, "title", None) else ""
+        click.echo(f"\n{n}. {who}{title}  " + _("score {score}").format(score=f"{r.score:.2f}")
+                   + "  " + _("NEAR MISS"))
+        for text in r.exclusions:
+            click.echo("   " + _("excluded: {reason}").format(reason=text))
+        for need in r.would_need:
+            click.echo("   -> " + need.text)
 
 
 _COMMON = [
     click.option("--top", default=10, show_default=True, type=click.IntRange(min=1),
                  help="How many results."),
     click.option("--include-excluded", is_flag=True,
-                 help="Also show pairs a hard constraint excludes, with the reasons."),
+                 help="Also show every pair a constraint excludes (also with nothing in common), "
+                      "with the reasons."),
+    click.option("--near-misses", is_flag=True,
+                 help="Also list pairs excluded by one soft constraint only, and only a little "
+                      "(hours, commute, a day part, a weekday, a later start), with what would "
+                      "have to change."),
     click.option("--max-distance", "max_distance_km", type=Finite(min=0),
                  help="Only within this many km of the candidate's home."),
     click.option("--on", type=DATE,
-                 help="Evaluation date for the instruments (YYYY-MM-DD; default today)."),
+                 help="Evaluation date for the instruments, and the start date of functions "
+                      "without one (YYYY-MM-DD; default today)."),
     click.option("--no-instruments", is_flag=True, help="Skip the instrument check (faster)."),
     click.option("--all-instruments", is_flag=True,
                  help="Also list the instruments abolished before --on (left out by default)."),
@@ -131,18 +156,19 @@ def match():
               help="Only published vacancies, or only invisible ones (default both).")
 @click.option("--openings-only", is_flag=True, help="Only functions with openings.")
 @click.pass_context
-def match_candidate(ctx, candidate_id, top, include_excluded, max_distance_km, on,
+def match_candidate(ctx, candidate_id, top, include_excluded, near_misses, max_distance_km, on,
                     no_instruments, all_instruments, brief, as_json, sector, visible, openings_only):
     """Which functions fit candidate CANDIDATE_ID, what is missing, and why excluded.
 
     \b
     Example:
         matchcore match candidate K-0042 --top 5 --sector horeca --openings-only
+        matchcore match candidate K-0042 --near-misses --on 2027-01-04
     """
     result = _matcher(ctx).match_candidate(
         candidate_id, top=top, include_excluded=include_excluded, sector=sector,
         max_distance_km=max_distance_km, visible=visible, openings_only=openings_only,
-        on=on.date() if on else None, instruments=not no_instruments)
+        on=on.date() if on else None, instruments=not no_instruments, near_misses=near_misses)
     if all_instruments and not no_instruments:
         result = _with_all_instruments(ctx, result, on)
     emit_json(result) if as_json else print_match(result, explain=not brief)
@@ -153,33 +179,36 @@ def _with_all_instruments(ctx, result, on):
     from matchcore.matching.matcher import instruments_for  # start-up: engines load when a command runs
 
     store = get_store(ctx)
-    rows = []
-    for r in result.results:
-        if r.instruments:   # none for reference profiles and with --no-instruments
-            cid = getattr(r, "candidate", None) or result.candidate
-            employer, function = store.function(getattr(r, "function", None) or result.function)
-            r = dataclasses.replace(r, instruments=instruments_for(store.candidate(cid), employer, function,
-                                                                   on=on.date() if on else None,
-                                                                   all_instruments=True))
-        rows.append(r)
-    return dataclasses.replace(result, results=rows)
+
+    def redo(r):
+        if not r.instruments:   # none for reference profiles and with --no-instruments
+            return r
+        cid = getattr(r, "candidate", None) or result.candidate
+        employer, function = store.function(getattr(r, "function", None) or result.function)
+        return dataclasses.replace(r, instruments=instruments_for(store.candidate(cid), employer, function,
+                                                                  on=on.date() if on else None,
+                                                                  all_instruments=True))
+
+    return dataclasses.replace(result, results=[redo(r) for r in result.results],
+                               near_misses=[redo(r) for r in result.near_misses])
 
 
 @match.command("function")
 @click.argument("function_id")
 @_common
 @click.pass_context
-def match_function(ctx, function_id, top, include_excluded, max_distance_km, on, no_instruments,
-                   all_instruments, brief, as_json):
+def match_function(ctx, function_id, top, include_excluded, near_misses, max_distance_km, on,
+                   no_instruments, all_instruments, brief, as_json):
     """Which candidates fit function FUNCTION_ID (employer/function).
 
     \b
     Example:
         matchcore match function brasserie-de-kaai/afwasser --top 5
+        matchcore match function brasserie-de-kaai/afwasser --near-misses
     """
     result = _matcher(ctx).match_function(
         function_id, top=top, include_excluded=include_excluded, max_distance_km=max_distance_km,
-        on=on.date() if on else None, instruments=not no_instruments)
+        on=on.date() if on else None, instruments=not no_instruments, near_misses=near_misses)
     if all_instruments and not no_instruments:
         result = _with_all_instruments(ctx, result, on)
     emit_json(result) if as_json else print_match(result, explain=not brief)
@@ -222,193 +251,6 @@ def assign(ctx, candidates, functions, min_score, as_json):
         click.echo("\nunfilled openings:")
         for u in result.unfilled:
             click.echo(f"  {u.function} ({u.filled}/{u.openings}): {u.reason}")
-
-
-# --- vocabulary ---------------------------------------------------------------------------
-
-@click.group()
-def vocab():
-    """The competence vocabulary: look up, suggest synonyms, add aliases, import ESCO.
-
-    \b
-    Example:
-        matchcore vocab suggest
-        matchcore vocab alias heftruck-besturen "met de clark rijden"
-    """
-
-
-def _vocabulary(ctx):
-    from matchcore.vocabulary import Vocabulary  # start-up: engines load when a command runs
-
-    return Vocabulary(get_store(ctx)).fit()
-
-
-@vocab.command("suggest")
-@click.option("--limit", default=30, show_default=True, type=click.IntRange(min=1))
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-def vocab_suggest(ctx, limit, as_json):
-    """List competence texts that resolve to no concept, with the nearest concepts.
-
-    Add the right one with `matchcore vocab alias CONCEPT TEXT`.
-
-    \b
-    Example:
-        matchcore vocab suggest --limit 10
-    """
-    rows = _vocabulary(ctx).unresolved(limit=limit)
-    if as_json:
-        emit_json(rows)
-        return
-    if not rows:
-        click.echo("every competence resolves to a concept")
-    for r in rows:
-        near = "; ".join(f"{n['concept']} ({n['label']}, {n['score']:g})" for n in r["nearest"])
-        click.echo(f"{r['text']!r} x{r['count']} ({r['candidates']} candidates, "
-                   f"{r['functions']} functions) -> {near or 'no near concept'}")
-
-
-@vocab.command("alias")
-@click.argument("concept")
-@click.argument("aliases", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-def vocab_alias(ctx, concept, aliases, as_json):
-    """Add ALIASES as synonyms of CONCEPT (an id or a label).
-
-    \b
-    Example:
-        matchcore vocab alias heftruck-besturen "met de clark rijden" "clarkrijden"
-    """
-    v = _vocabulary(ctx)
-    done = [v.add_alias(concept, a) for a in aliases]
-    if as_json:
-        emit_json(done)
-        return
-    for d in done:
-        was = d["before"]
-        before = f"was {was['method']}" + (f" to {was['concept']}" if was["concept"] else "")
-        click.echo(f"{d['alias']!r} -> {d['concept']} ({d['label']}); {before}")
-
-
-@vocab.command("resolve")
-@click.argument("texts", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-def vocab_resolve(ctx, texts, as_json):
-    """Show what each of TEXTS resolves to, and how.
-
-    \b
-    Example:
-        matchcore vocab resolve "heftruk rijden" "vorkheftruck besturen"
-    """
-    v = _vocabulary(ctx)
-    rows = [r.as_dict() | ({"nearest": v.nearest(r.text)} if not r.resolved else {})
-            for r in v.resolve_many(texts)]
-    if as_json:
-        emit_json(rows)
-        return
-    for r in rows:
-        if r["concept"]:
-            click.echo(f"{r['text']!r} -> {r['concept']} ({r['label']}) by {r['method']} {r['score']:g}")
-        else:
-            near = ", ".join(f"{n['concept']} {n['score']:g}" for n in r["nearest"])
-            click.echo(f"{r['text']!r} -> unresolved (nearest: {near or 'none'})")
-
-
-@vocab.command("list")
-@click.option("--type", "ctype", type=click.Choice(["technical", "generic"]))
-@click.option("--sector", help="Only concepts of this sector.")
-@click.option("--source", type=click.Choice(["starter", "esco", "user"]))
-@click.option("--search", help="Only concepts with a label containing this text.")
-@click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1))
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-def vocab_list(ctx, ctype, sector, source, search, limit, as_json):
-    """List concepts.
-
-    \b
-    Example:
-        matchcore vocab list --sector horeca --type technical
-    """
-    from matchcore.vocabulary import fold  # start-up: engines load when a command runs
-
-    v = _vocabulary(ctx)
-    rows = []
-    for c in v.concepts_.values():
-        if ctype and c.type != ctype or source and c.source != source:
-            continue
-        if sector and fold(sector) not in {fold(s) for s in c.sectors}:
-            continue
-        labels = v.labels_.get(c.id, [])
-        if search and not any(fold(search) in fold(lab) for lab in labels):
-            continue
-        rows.append({"id": c.id, "label": c.label, "type": c.type, "sectors": ", ".join(c.sectors),
-                     "labels": len(labels), "esco_uri": c.esco_uri or ""})
-    total = len(rows)
-    rows = rows[:limit]
-    if as_json:
-        emit_json(rows)
-    else:
-        table(rows, ["id", "label", "type", "sectors", "labels"])
-        if total > limit:
-            click.echo(f"... {total - limit} more (--limit)")
-
-
-@vocab.command("show")
-@click.argument("concept")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-def vocab_show(ctx, concept, as_json):
-    """Show one concept (by id or label) with all its labels.
-
-    \b
-    Example:
-        matchcore vocab show afwassen
-    """
-    v = _vocabulary(ctx)
-    c = v.concept(concept)
-    doc = {"id": c.id, "label": c.label, "type": c.type, "sectors": list(c.sectors), "en": c.en,
-           "esco_uri": c.esco_uri, "source": c.source, "description": c.description,
-           "labels": v.labels_.get(c.id, [])}
-    if as_json:
-        emit_json(doc)
-        return
-    for k, val in doc.items():
-        if k != "labels" and val:
-            click.echo(f"{k}: {', '.join(val) if isinstance(val, list) else val}")
-    click.echo("labels: " + "; ".join(doc["labels"]))
-
-
-@vocab.command("import-esco")
-@click.argument("directory", type=click.Path(file_okay=False))
-@click.option("--language", help="Which language's files, when the folder holds several.")
-@click.option("--labels", "labels", multiple=True, type=click.Path(),
-              help="Folder with occupations_nl.csv for Dutch titles (repeatable; default: "
-                   "sibling folders that have one).")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-def vocab_import_esco(ctx, directory, language, labels, as_json):
-    """Import ESCO CSV files: skills as concepts, occupations as reference profiles.
-
-    Occupations are stored as functions of employer "esco" (no openings), with essential
-    skills required and optional ones not, so candidates can be matched to occupations.
-
-    \b
-    Example:
-        matchcore vocab import-esco ../shared/data/esco-1.1.1-en
-    """
-    from matchcore.vocabulary import import_esco  # start-up: engines load when a command runs
-
-    say = None if as_json else (lambda line: click.echo(line, err=True))
-    counts = import_esco(get_store(ctx), directory, language=language,
-                         labels=list(labels) or None, progress=say)
-    if as_json:
-        emit_json(counts)
-    else:
-        click.echo(f"imported {counts['skills']} skills ({counts['linked']} linked to existing "
-                   f"concepts), {counts['occupations']} occupations with {counts['relations']} "
-                   f"skills, {counts['titled']} with Dutch titles, in {counts['seconds']:g} s")
 
 
 def demo_step(ctx, store) -> None:

@@ -17,13 +17,16 @@ from pathlib import Path
 import click
 from tabulate import tabulate
 
+from matchcore.cli.click_texts import install as _install_click_texts
+from matchcore.cli.click_texts import translate_command
 from matchcore.errors import MatchcoreError
+from matchcore.i18n import LANGUAGES, N_, _, format_number, ngettext, use_language
 
 # Subcommands living in other modules, loaded on first use: name -> "module:attribute".
 LAZY_COMMANDS = {
     "match": "matchcore.cli.match:match",
     "assign": "matchcore.cli.match:assign",
-    "vocab": "matchcore.cli.match:vocab",
+    "vocab": "matchcore.cli.vocab:vocab",
     "instruments": "matchcore.cli.instruments:instruments",
     "scan": "matchcore.cli.scan:scan",
     "carve": "matchcore.cli.carve:carve",
@@ -31,12 +34,52 @@ LAZY_COMMANDS = {
     "serve": "matchcore.cli.web:serve",
     "user": "matchcore.cli.web:user",
     "delete": "matchcore.cli.delete:delete",
+    "traject": "matchcore.cli.traject:traject",
+    "agenda": "matchcore.cli.agenda:agenda",
+    "check": "matchcore.cli.check:check",
+    "config": "matchcore.cli.config:config",
 }
+
+
+def _language_from(args: list[str]) -> str | None:
+    """The language asked for on the command line (``--lang en``/``--lang=en``), else by
+    MATCHCORE_LANG, else in the settings file; None for Dutch. Read before click parses, because
+    ``--help`` is shown while parsing, in the language the help must already have."""
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return os.environ.get("MATCHCORE_LANG") or _configured_language()
+
+
+def _configured_language() -> str | None:
+    # start-up: pydantic only when the coach has a settings file
+    from matchcore.settings import config_path, load_settings
+
+    if not config_path().is_file():
+        return None
+    try:
+        return load_settings().lang
+    except MatchcoreError:  # reported by `matchcore config show`; the language falls back to Dutch
+        return None
 
 
 class LazyGroup(click.Group):
     """A group whose listed subcommands are imported only when invoked (click's documented
-    lazy-loading pattern), and which turns MatchcoreError into one clean line and exit 1."""
+    lazy-loading pattern), and which turns MatchcoreError into one clean line and exit 1.
+
+    Its help, and that of every subcommand, is shown in the language of ``--lang``,
+    MATCHCORE_LANG or the settings (Dutch by default), see :mod:`matchcore.cli.click_texts`."""
+
+    def main(self, args=None, *pargs, **kwargs):
+        _install_click_texts()
+        argv = list(sys.argv[1:] if args is None else args)
+        with use_language(_language_from(argv)):
+            translate_command(self)
+            return super().main(args, *pargs, **kwargs)
 
     def list_commands(self, ctx):
         return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
@@ -44,8 +87,9 @@ class LazyGroup(click.Group):
     def get_command(self, ctx, name):
         if name in LAZY_COMMANDS:
             module, attr = LAZY_COMMANDS[name].split(":")
-            return getattr(importlib.import_module(module), attr)
-        return super().get_command(ctx, name)
+            return translate_command(getattr(importlib.import_module(module), attr))
+        command = super().get_command(ctx, name)
+        return translate_command(command) if command is not None else None
 
     def invoke(self, ctx):
         try:
@@ -54,12 +98,12 @@ class LazyGroup(click.Group):
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             for line in str(exc).splitlines():
-                click.echo(f"error: {line}", err=True)
+                click.echo(_("error: {message}").format(message=line), err=True)
             ctx.exit(1)
         except sqlite3.Error as exc:  # a damaged file or disk seen mid-command: one line too
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"error: {_sqlite_line(ctx, exc)}", err=True)
+            click.echo(_("error: {message}").format(message=_sqlite_line(ctx, exc)), err=True)
             ctx.exit(1)
 
 
@@ -114,20 +158,72 @@ def emit_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_jsonable))
 
 
+# Column headers of the listings, by their (English, JSON) key; a key not here is shown as is.
+HEADERS = {
+    "id": N_("id"), "name": N_("name"), "title": N_("title"), "sector": N_("sector"),
+    "municipality": N_("municipality"), "max_commute_km": N_("max km"),
+    "hours_per_week": N_("hours/week"), "dutch_level": N_("Dutch"), "competences": N_("competences"),
+    "joint_committee": N_("joint committee"), "functions": N_("functions"), "openings": N_("openings"),
+    "visible": N_("visible"), "hourly_wage_eur": N_("gross EUR/hour"), "employer": N_("employer"),
+    "date": N_("date"), "tasks": N_("tasks"), "role": N_("role"), "headcount": N_("headcount"),
+    "hourly_cost_eur": N_("EUR/hour"), "task_hours": N_("task hours"), "task": N_("task"),
+    "description": N_("description"), "volume": N_("volume"), "h/week": N_("h/week"),
+    "cx": N_("cx"), "flags": N_("flags"), "zone": N_("zone"), "when": N_("when"),
+    "created_at": N_("created"), "last_login_at": N_("last login"),
+    "code": N_("code"), "eligible": N_("eligible"), "feasibility": N_("feasibility"),
+    "net EUR/month": N_("net EUR/month"), "EUR/month": N_("EUR/month"), "EUR total": N_("EUR total"),
+    "variant": N_("variant"), "why": N_("why"), "parameter": N_("parameter"), "from": N_("from"),
+    "value": N_("value"), "unit": N_("unit"), "ref": N_("ref"), "verified": N_("verified"),
+    "status": N_("status"), "valid_from": N_("valid from"), "valid_until": N_("valid until"),
+    "plugin": N_("plugin"), "employers": N_("employers"), "candidates": N_("candidates"),
+    "scans": N_("scans"),
+}
+
+
+def counted(counts: dict[str, int]) -> str:
+    """``{"employer": 2, "scan": 1}`` -> "2 werkgevers, 1 scan" (in the language in use)."""
+    return ", ".join(_count(kind, n) for kind, n in counts.items())
+
+
+def _count(kind: str, n: int) -> str:
+    forms = {
+        "employer": ngettext("{n} employer", "{n} employers", n),
+        "candidate": ngettext("{n} candidate", "{n} candidates", n),
+        "scan": ngettext("{n} scan", "{n} scans", n),
+        "function": ngettext("{n} function", "{n} functions", n),
+    }
+    return forms.get(kind, f"{{n}} {kind}(s)").format(n=n)
+
+
+def _cell(value):
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, float):
+        return format_number(value)
+    return value
+
+
 def table(rows: list[dict], columns: list[str]) -> None:
+    """Rows as a plain-text table: headers and yes/no in the current language, numbers with a
+    decimal comma in Dutch (``--json`` keeps the raw values)."""
     if not rows:
-        click.echo("(none)")
+        click.echo(_("(none)"))
         return
-    click.echo(tabulate([[r.get(c) for c in columns] for r in rows], headers=columns))
+    headers = [_(HEADERS[c]) if c in HEADERS else c for c in columns]
+    click.echo(tabulate([[_cell(r.get(c)) for c in columns] for r in rows], headers=headers,
+                        disable_numparse=True))
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", envvar="MATCHCORE_DB", type=click.Path(dir_okay=False),
               help="SQLite file of the store [env MATCHCORE_DB; default ./matchcore.db].")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option("--lang", type=click.Choice(LANGUAGES, case_sensitive=False), envvar="MATCHCORE_LANG",
+              help="Language of texts: nl (Dutch, the default) or en [env MATCHCORE_LANG; "
+                   "else `matchcore config set lang`].")
 @click.version_option(package_name="matchcore")
 @click.pass_context
-def main(ctx, db, debug):
+def main(ctx, db, debug, lang):
     """matchcore: job matching and job carving for job coaches in Flanders.
 
     \b
@@ -136,7 +232,7 @@ def main(ctx, db, debug):
         matchcore match candidate K-0042 --top 5
     """
     ctx.ensure_object(dict)
-    ctx.obj.update(db=db, debug=debug)
+    ctx.obj.update(db=db, debug=debug, lang=lang)
     # files this command creates (the database and its -wal/-shm, exports, advice documents)
     # hold personal data: owner-readable only; restored after, for callers in the same process
     old_umask = os.umask(0o077)
@@ -153,7 +249,7 @@ def init(ctx):
         matchcore --db team.db init
     """
     store = get_store(ctx)
-    click.echo(f"{store.path}: schema version {store.schema_version}")
+    click.echo(_("{path}: schema version {version}").format(path=store.path, version=store.schema_version))
 
 
 @main.command(name="import")
@@ -176,11 +272,12 @@ def import_(ctx, paths, as_json):
     if as_json:
         emit_json(counts)
     else:
-        click.echo("imported " + (", ".join(f"{n} {k}(s)" for k, n in sorted(counts.items())) or "nothing"))
+        click.echo(_("imported {counts}").format(counts=counted(dict(sorted(counts.items())))) if counts
+                   else _("imported nothing"))
 
 
 @main.command()
-@click.argument("directory", type=click.Path(file_okay=False))
+@click.argument("directory", type=click.Path())
 @click.pass_context
 def export(ctx, directory):
     """Write every record back as YAML files under DIRECTORY.
@@ -192,7 +289,7 @@ def export(ctx, directory):
     from matchcore.store.io import export_store  # start-up
 
     counts = export_store(get_store(ctx), directory)
-    click.echo(f"exported to {directory}: " + ", ".join(f"{n} {k}(s)" for k, n in counts.items()))
+    click.echo(_("exported to {directory}: {counts}").format(directory=directory, counts=counted(counts)))
 
 
 LIST_KINDS = ("candidates", "employers", "functions", "scans")
@@ -253,9 +350,9 @@ def bundled_root() -> Path:
     """The folder holding the bundled profiles/ and scans/ (the project checkout)."""
     root = Path(__file__).resolve().parents[2]
     if not (root / "profiles").is_dir():
-        raise MatchcoreError(
-            f"bundled example data not found next to the package ({root / 'profiles'}); "
-            "run the demo from a checkout of matchcore (pip install -e .)")
+        raise MatchcoreError(_(
+            "bundled example data not found next to the package ({path}); "
+            "run the demo from a checkout of matchcore (pip install -e .)").format(path=root / "profiles"))
     return root
 
 
@@ -284,9 +381,9 @@ def demo(ctx):
     ctx.obj["store"] = store
     ctx.call_on_close(store.close)
     counts = import_paths(store, [root / "profiles", root / "scans"])
-    click.echo(f"Demo database {path}: " + ", ".join(f"{n} {k}(s)" for k, n in sorted(counts.items())))
+    click.echo(_("Demo database {path}: {counts}").format(path=path, counts=counted(dict(sorted(counts.items())))))
     for kind in ("employers", "functions", "candidates", "scans"):
-        click.echo(f"\n== {kind} ==")
+        click.echo(f"\n== {_(HEADERS[kind])} ==")
         ctx.invoke(list_, kind=kind, sector=None, as_json=False)
     for spec in DEMO_STEPS:
         module, attr = spec.split(":")

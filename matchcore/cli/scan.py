@@ -32,20 +32,26 @@ from matchcore.cli.scan_prompts import (
     task_command,
     task_fields,
 )
+from matchcore.cli.scan_prompts import Number, ask_yes_no
 from matchcore.errors import EditConflict, MatchcoreError, NotFound, ValidationFailed, closest
+from matchcore.i18n import N_, _, format_date, format_number
 from matchcore.model import parse_record, task_hours_per_week
 
 __all__ = ["scan"]
 
 BY = "cli"  # who the revisions name for changes made here (the web names its user)
+# The scan's codes as a coach reads them (the stored value stays the code).
+PER_WORDS = {"shift": N_("shift"), "day": N_("day"), "week": N_("week"), "month": N_("month"), "year": N_("year")}
+WHEN_WORDS = {"continuous": N_("continuous"), "morning": N_("morning"), "afternoon": N_("afternoon"),
+              "evening": N_("evening"), "night": N_("night"), "on_call": N_("on call")}
 
 
 def _refused(ctx, exc: MatchcoreError, scan_id: str, kept: str) -> None:
     """A save refused (conflict): the one-line error, then what was typed, as a command to rerun."""
     for line in str(exc).splitlines():
-        click.echo(f"error: {line}", err=True)
-    click.echo(f"your input is kept here: look at 'matchcore scan show {scan_id}', then to save "
-               f"it after all, run: {kept}", err=True)
+        click.echo(_("error: {message}").format(message=line), err=True)
+    click.echo(_("your input is kept here: look at 'matchcore scan show {scan_id}', then to save "
+                 "it after all, run: {command}").format(scan_id=scan_id, command=kept), err=True)
     ctx.exit(1)
 
 
@@ -54,7 +60,7 @@ def _add_role(ctx, store, scan_id: str, role: dict) -> None:
         store.add_role(scan_id, role, by=BY)
     except EditConflict as exc:
         _refused(ctx, exc, scan_id, role_command(scan_id, role))
-    click.echo(f"saved: role {role['id']}")
+    click.echo(_("saved: role {id}").format(id=role["id"]))
 
 
 def _scan_doc(scan) -> dict:
@@ -99,34 +105,36 @@ def scan_new(ctx, scan_id, employer, scan_date, consultant, full_time_hours, shi
     store = get_store(ctx)
     existing = store.ids("scan")
     if scan_id is None:
-        scan_id = click.prompt("Scan id (e.g. haven-2025-03)")
+        scan_id = click.prompt(_("Scan id (e.g. haven-2025-03)"))
     if scan_id in existing:
-        raise MatchcoreError(f"scan {scan_id} already exists; add tasks with "
-                             f"'matchcore scan add-task {scan_id}' or delete it first")
+        raise MatchcoreError(_("scan {id} already exists; add tasks with "
+                               "'matchcore scan add-task {id}' or delete it first").format(id=scan_id))
     employers = store.ids("employer")
     if not employers:
-        raise MatchcoreError("no employers in the database; import the employer first "
-                             "(matchcore import profiles/employers/...)")
+        raise MatchcoreError(_("no employers in the database; import the employer first "
+                               "(matchcore import profiles/employers/...)"))
 
     def known_employer(value):
         if value in employers:
             return value
         hint = store.suggest("employer", value)
-        raise click.BadParameter(f"no employer {value!r} in the database"
-                                 + (f"; did you mean {hint!r}?" if hint else ""))
+        raise click.BadParameter(_("no employer {value!r} in the database").format(value=value)
+                                 + ("; " + _("did you mean {suggestion!r}?").format(suggestion=hint)
+                                    if hint else ""))
 
-    employer = known_employer(employer) if employer else click.prompt("Employer id", value_proc=known_employer)
+    employer = known_employer(employer) if employer else click.prompt(_("Employer id"),
+                                                                      value_proc=known_employer)
     interactive = not roles
     if scan_date is None:
-        scan_date = (click.prompt("Date (YYYY-MM-DD)", default=dt.date.today().isoformat(),
+        scan_date = (click.prompt(_("Date (YYYY-MM-DD)"), default=dt.date.today().isoformat(),
                                   type=click.DateTime(["%Y-%m-%d"])) if interactive else dt.datetime.now())
     if consultant is None and interactive:
-        consultant = click.prompt("Consultant", default="", show_default=False) or None
+        consultant = click.prompt(_("Consultant"), default="", show_default=False) or None
     if full_time_hours is None:
-        full_time_hours = (click.prompt("Full-time hours a week", default=38.0, type=click.FloatRange(10, 50))
+        full_time_hours = (click.prompt(_("Full-time hours a week"), default=38.0, type=Number(10, 50))
                            if interactive else 38.0)
     if shifts_per_day is None:
-        shifts_per_day = (click.prompt("Shifts a day", default=1, type=click.IntRange(1, 4))
+        shifts_per_day = (click.prompt(_("Shifts a day"), default=1, type=Number(1, 4, whole=True))
                           if interactive else 1)
     doc = {"kind": "scan", "id": scan_id, "employer": employer, "date": scan_date.date().isoformat(),
            "full_time_hours": full_time_hours, "shifts_per_day": shifts_per_day, "roles": [], "tasks": []}
@@ -138,21 +146,21 @@ def scan_new(ctx, scan_id, employer, scan_date, consultant, full_time_hours, shi
     if problems:
         raise ValidationFailed(problems)
     store.create_record(new, by=BY)  # another session creating the same id: a conflict
-    click.echo(f"saved: scan {scan_id}")
+    click.echo(_("saved: scan {id}").format(id=scan_id))
     taken = set()
     for spec in roles:
         role = role_from_spec(spec)
         _add_role(ctx, store, scan_id, role)
         taken.add(role["id"])
     if interactive:
-        click.echo("Roles observed (Enter on an empty id to finish).")
+        click.echo(_("Roles observed (Enter on an empty id to finish)."))
         while True:
             role = prompt_role(taken)
             if role is None:
                 break
             _add_role(ctx, store, scan_id, role)
             taken.add(role["id"])
-    click.echo(f"Next: matchcore scan add-task {scan_id}")
+    click.echo(_("Next: {command}").format(command=f"matchcore scan add-task {scan_id}"))
 
 
 @scan.command("add-role")
@@ -175,7 +183,7 @@ def scan_add_role(ctx, scan_id, roles):
         if role is None:
             return
         if role["id"] in taken:
-            raise MatchcoreError(f"scan {scan_id}: role {role['id']} exists already")
+            raise MatchcoreError(_("scan {scan}: role {role} exists already").format(scan=scan_id, role=role["id"]))
         _add_role(ctx, store, scan_id, role)
         taken.add(role["id"])
 
@@ -232,10 +240,12 @@ def scan_add_task(ctx, scan_id, **opts):
         scan_rec = store.scan(scan_id)
         explicit = opts.get("task_id")
         if explicit and any(t.id == explicit for t in scan_rec.tasks):
-            raise MatchcoreError(f"scan {scan_id}: task {explicit} exists already; "
-                                 f"change it with 'matchcore scan edit-task {scan_id} {explicit}'")
+            raise MatchcoreError(_("scan {scan}: task {task} exists already; "
+                                   "change it with 'matchcore scan edit-task {scan} {task}'")
+                                 .format(scan=scan_id, task=explicit))
         if interactive:
-            click.echo(f"New task {explicit or next_task_id(scan_rec)} for scan {scan_id}")
+            click.echo(_("New task {task} for scan {scan}").format(
+                task=explicit or next_task_id(scan_rec), scan=scan_id))
         task = task_fields(opts, scan_rec, None, interactive)
         try:
             # without --id the next free id is taken when saving: two sessions adding tasks
@@ -244,9 +254,10 @@ def scan_add_task(ctx, scan_id, **opts):
         except EditConflict as exc:
             _refused(ctx, exc, scan_id, task_command("add-task", scan_id, task | {"id": None}))
         if saved.id != task["id"]:
-            click.echo(f"({task['id']} was taken meanwhile by another session)")
-        click.echo(f"saved: task {saved.id} ({task_hours_per_week(saved, scan_rec.shifts_per_day):.2f} h/week)")
-        if not interactive or not click.confirm("Add another task?", default=False):
+            click.echo(_("({id} was taken meanwhile by another session)").format(id=task["id"]))
+        click.echo(_("saved: task {id} ({hours} h/week)").format(
+            id=saved.id, hours=format_number(task_hours_per_week(saved, scan_rec.shifts_per_day), 2)))
+        if not interactive or not ask_yes_no(_("Add another task?"), default=False):
             return saved
         opts = {k: None for k in opts} | {"competences": (), "strains": ()}
 
@@ -273,21 +284,21 @@ def scan_edit_task(ctx, scan_id, task_id, **opts):
     task["id"] = task_id
     changed = changed_fields(current, task)
     if not changed:
-        click.echo(f"no change: task {task_id}")
+        click.echo(_("no change: task {id}").format(id=task_id))
         return
     try:
         store.save_task(scan_id, task, expected_revision=read.revision, fields=changed, by=BY)
     except EditConflict as exc:
         _refused(ctx, exc, scan_id, task_command("edit-task", scan_id, task, changed, task_id))
-    click.echo(f"saved: task {task_id} ({hours_of(task, scan_rec.shifts_per_day):.2f} h/week; "
-               f"changed {', '.join(changed)})")
+    click.echo(_("saved: task {id} ({hours} h/week; changed {fields})").format(
+        id=task_id, hours=format_number(hours_of(task, scan_rec.shifts_per_day), 2), fields=", ".join(changed)))
 
 
 def _task_index(scan_rec, task_id: str) -> int:
     for i, t in enumerate(scan_rec.tasks):
         if t.id == task_id:
             return i
-    raise NotFound(f"task in scan {scan_rec.id}", task_id,
+    raise NotFound(_("task in scan {id}").format(id=scan_rec.id), task_id,
                    closest(task_id, [t.id for t in scan_rec.tasks], cutoff=60))
 
 
@@ -307,14 +318,15 @@ def scan_remove_task(ctx, scan_id, task_id, yes):
     scan_rec = store.scan(scan_id)
     idx = _task_index(scan_rec, task_id)
     task = scan_rec.tasks[idx]
-    if not yes and not click.confirm(f"Remove {task_id}: {task.description}?", default=False):
-        click.echo("kept")
+    if not yes and not ask_yes_no(_("Remove {id}: {description}?").format(id=task_id, description=task.description),
+                                  default=False):
+        click.echo(_("kept"))
         return
     try:  # not if someone changed it since it was shown
         store.remove_task(scan_id, task_id, expected_revision=task.revision, by=BY)
     except EditConflict as exc:
         _refused(ctx, exc, scan_id, f"matchcore scan remove-task {scan_id} {task_id}")
-    click.echo(f"saved: removed task {task_id}")
+    click.echo(_("saved: removed task {id}").format(id=task_id))
 
 
 @scan.command("show")
@@ -336,23 +348,29 @@ def scan_show(ctx, scan_id, as_json):
             t["hours_per_week_computed"] = hours[t["id"]]
         emit_json(doc)
         return
-    click.echo(f"Quick Scan {s.id}: employer {s.employer}, {s.date}"
-               + (f", {s.consultant}" if s.consultant else "")
-               + f"; full time {s.full_time_hours:g} h, {s.shifts_per_day} shift(s)/day")
+    click.echo(_("Quick Scan {id}: employer {employer}, {date}").format(
+        id=s.id, employer=s.employer, date=format_date(s.date, "short"))
+        + (f", {s.consultant}" if s.consultant else "")
+        + "; " + _("full time {hours} h, {shifts} shift(s)/day").format(
+            hours=format_number(s.full_time_hours), shifts=s.shifts_per_day))
     table([{"role": r.id, "title": r.title, "hourly_cost_eur": r.hourly_cost_eur, "headcount": r.headcount,
             "task_hours": round(sum(hours[t.id] for t in s.tasks if t.role == r.id), 2)} for r in s.roles],
           ["role", "title", "hourly_cost_eur", "headcount", "task_hours"])
     click.echo("")
     rows = []
     for t in s.tasks:
-        volume = (f"{t.hours_per_week:g} h/wk" if t.hours_per_week is not None else
-                  f"{t.frequency.times:g}/{t.frequency.per} x {t.minutes:g} min"
-                  + (f" x {t.days_per_week:g} d" if t.frequency.per in ("shift", "day") else ""))
+        volume = (_("{hours} h/wk").format(hours=format_number(t.hours_per_week)) if t.hours_per_week is not None
+                  else f"{format_number(t.frequency.times)}/{_(PER_WORDS[t.frequency.per])} x "
+                  + _("{minutes} min").format(minutes=format_number(t.minutes))
+                  + (" x " + _("{days} d").format(days=format_number(t.days_per_week))
+                     if t.frequency.per in ("shift", "day") else ""))
         flags = "".join(c for c, on in (("C", t.core), ("S", t.safety_critical)) if on)
         rows.append({"task": t.id, "role": t.role, "description": _cut(t.description, 48), "volume": volume,
-                     "h/week": hours[t.id], "cx": t.complexity, "flags": flags, "zone": t.zone, "when": t.when})
+                     "h/week": hours[t.id], "cx": t.complexity, "flags": flags, "zone": t.zone,
+                     "when": _(WHEN_WORDS[t.when])})
     table(rows, ["task", "role", "description", "volume", "h/week", "cx", "flags", "zone", "when"])
-    click.echo(f"\n{len(s.tasks)} tasks, {sum(hours.values()):.2f} h/week (flags: C core, S safety-critical)")
+    click.echo("\n" + _("{n} tasks, {hours} h/week (flags: C core, S safety-critical)").format(
+        n=len(s.tasks), hours=format_number(sum(hours.values()), 2)))
 
 
 def _cut(text: str, n: int) -> str:

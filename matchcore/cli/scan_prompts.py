@@ -2,6 +2,8 @@
 
 Each prompt checks the answer as it is typed and asks again on a mistake: numbers in range,
 roles of the scan (with a "did you mean"), strains, and competence names against the vocabulary.
+Answers may be Dutch (:mod:`matchcore.model.dutch_input`): ``namiddag``, ``op afroep``, ``zwaar,
+vuil``, ``ja``/``nee``, ``12,5``, ``zestien``; the task keeps the model's English codes.
 """
 from __future__ import annotations
 
@@ -11,10 +13,13 @@ import shlex
 import click
 from rapidfuzz import fuzz, process
 
-from matchcore.errors import MatchcoreError, closest
+from matchcore.errors import InputNotUnderstood, MatchcoreError, closest
+from matchcore.i18n import _, format_number
 from matchcore.model import Task, task_hours_per_week
+from matchcore.model.dutch_input import WORDS, parse_choice, parse_choices, parse_number, parse_yes_no
 
-__all__ = ["PER", "STRAINS", "WHEN", "KnownRole", "StrainList", "changed_fields", "hours_of",
+__all__ = ["PER", "STRAINS", "WHEN", "KnownRole", "StrainList", "Word", "Number", "YesNo", "ask_yes_no",
+           "changed_fields", "hours_of",
            "next_task_id", "prompt_role", "role_command", "role_from_spec", "task_command",
            "task_fields"]
 
@@ -38,23 +43,78 @@ class KnownRole(click.ParamType):
         if str(value).casefold() in folded:
             return folded[str(value).casefold()]
         hit = closest(str(value), self.roles, cutoff=60)
-        hint = f"; did you mean {hit!r}?" if hit else ""
-        self.fail(f"{value!r} is not a role of this scan ({', '.join(self.roles)}){hint}", param, ctx)
+        hint = "; " + _("did you mean {suggestion!r}?").format(suggestion=hit) if hit else ""
+        self.fail(_("{value!r} is not a role of this scan ({roles})").format(
+            value=value, roles=", ".join(self.roles)) + hint, param, ctx)
 
 
 class StrainList(click.ParamType):
-    """Comma-separated strains (heavy, dirty, isolated, repetitive, outdoor, noisy) or empty."""
+    """Strains separated by commas or "en" (zwaar, vuil, ... or heavy, dirty, ...), or empty."""
 
     name = "strain"
 
     def convert(self, value, param, ctx):
         if isinstance(value, (list, tuple)):
             return list(value)
-        items = [s.strip() for s in re.split(r"[,;\s]+", str(value or "")) if s.strip()]
-        bad = [s for s in items if s not in STRAINS]
-        if bad:
-            self.fail(f"{bad[0]!r} is not one of {', '.join(STRAINS)}", param, ctx)
-        return items
+        try:
+            return parse_choices(str(value or ""), "strain")
+        except InputNotUnderstood as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class Word(click.ParamType):
+    """One word of a kind of :data:`~matchcore.model.dutch_input.WORDS` (``namiddag`` -> afternoon)."""
+
+    name = "word"
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def convert(self, value, param, ctx):
+        if value in WORDS[self.kind]:
+            return value
+        try:
+            return parse_choice(str(value), self.kind)
+        except InputNotUnderstood as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class Number(click.ParamType):
+    """A number from ``lo`` to ``hi`` typed as ``12,5``, ``12.5`` or ``twaalf``."""
+
+    name = "number"
+
+    def __init__(self, lo: float, hi: float, *, whole: bool = False):
+        self.lo, self.hi, self.whole = lo, hi, whole
+
+    def convert(self, value, param, ctx):
+        try:
+            number = parse_number(value)
+        except InputNotUnderstood as exc:
+            self.fail(str(exc), param, ctx)
+        if not self.lo <= number <= self.hi or (self.whole and number != int(number)):
+            text = (_("must be a whole number from {lo} to {hi}") if self.whole
+                    else _("must be a number from {lo} to {hi}"))
+            self.fail(text.format(lo=format_number(self.lo), hi=format_number(self.hi)), param, ctx)
+        return int(number) if self.whole else number
+
+
+class YesNo(click.ParamType):
+    """``ja``/``nee`` (or yes/no, j/n)."""
+
+    name = "ja/nee"
+
+    def convert(self, value, param, ctx):
+        try:
+            return parse_yes_no(value)
+        except InputNotUnderstood as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def ask_yes_no(text: str, default: bool = False) -> bool:
+    """click.confirm that takes ja/nee: ``Safety-critical? [j/N]``."""
+    hint = (_("[Y/n]") if default else _("[y/N]"))
+    return click.prompt(f"{text} {hint}", default=default, type=YesNo(), show_default=False)
 
 
 def _known_competences(scan) -> list[str]:
@@ -80,25 +140,28 @@ def _ask_competence(name: str, known: list[str]) -> str:
         return folded[name.casefold()]
     hits = _suggest(name, known)
     if not hits:
-        click.echo(f"  new competence {name!r} (not in the vocabulary or this scan)")
+        click.echo("  " + _("new competence {name!r} (not in the vocabulary or this scan)").format(name=name))
         return name
-    click.echo("  not known; did you mean: " + "  ".join(f"{i}) {h}" for i, h in enumerate(hits, 1)))
-    pick = click.prompt(f"  number to pick, Enter to keep {name!r}", default="", show_default=False,
+    click.echo("  " + _("not known; did you mean:") + " "
+               + "  ".join(f"{i}) {h}" for i, h in enumerate(hits, 1)))
+    pick = click.prompt("  " + _("number to pick, Enter to keep {name!r}").format(name=name),
+                        default="", show_default=False,
                         type=click.Choice(["", *map(str, range(1, len(hits) + 1))]), show_choices=False)
     return hits[int(pick) - 1] if pick else name
 
 
 def _prompt_competences(known: list[str], current: list[str] | None = None) -> list[str]:
     if current:
-        click.echo(f"Competences now: {'; '.join(current)}")
-        if click.confirm("Keep them?", default=True):
+        click.echo(_("Competences now: {names}").format(names="; ".join(current)))
+        if ask_yes_no(_("Keep them?"), default=True):
             return list(current)
     found: list[str] = []
     if known:
-        click.echo("Competences one per line (Enter on an empty line to finish); "
-                   "names are checked against the vocabulary.")
+        click.echo(_("Competences one per line (Enter on an empty line to finish); "
+                     "names are checked against the vocabulary."))
     while True:
-        name = click.prompt(f"Competence {len(found) + 1}", default="", show_default=False).strip()
+        name = click.prompt(_("Competence {n}").format(n=len(found) + 1), default="",
+                            show_default=False).strip()
         if not name:
             return found
         chosen = _ask_competence(name, known)
@@ -118,16 +181,17 @@ def next_task_id(scan) -> str:
 def role_from_spec(spec: str) -> dict:
     parts = spec.split(":")
     if len(parts) < 2 or not parts[0] or not parts[1]:
-        raise click.BadParameter(f"--role {spec!r}: write ID:TITLE[:COST[:HEADCOUNT]], "
-                                 "e.g. dokwerker:Dokwerker:42:60")
+        raise click.BadParameter(_("--role {spec!r}: write ID:TITLE[:COST[:HEADCOUNT]], "
+                                   "e.g. dokwerker:Dokwerker:42:60").format(spec=spec))
     role = {"id": parts[0], "title": parts[1]}
     try:
         if len(parts) > 2 and parts[2]:
-            role["hourly_cost_eur"] = float(parts[2].replace(",", "."))
+            role["hourly_cost_eur"] = parse_number(parts[2])
         if len(parts) > 3 and parts[3]:
             role["headcount"] = int(parts[3])
-    except ValueError:
-        raise click.BadParameter(f"--role {spec!r}: cost and headcount must be numbers") from None
+    except (ValueError, InputNotUnderstood):
+        raise click.BadParameter(_("--role {spec!r}: cost and headcount must be numbers")
+                                 .format(spec=spec)) from None
     return role
 
 
@@ -135,20 +199,20 @@ def prompt_role(taken: set[str]) -> dict | None:
     def new_id(value):
         value = value.strip()
         if value and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}", value):
-            raise click.BadParameter("use letters, digits, '.', '_' or '-', e.g. dokwerker")
+            raise click.BadParameter(_("use letters, digits, '.', '_' or '-', e.g. dokwerker"))
         if value in taken:
-            raise click.BadParameter(f"role {value!r} exists already")
+            raise click.BadParameter(_("role {id!r} exists already").format(id=value))
         return value
 
-    role_id = click.prompt("Role id", default="", show_default=False, value_proc=new_id)
+    role_id = click.prompt(_("Role id"), default="", show_default=False, value_proc=new_id)
     if not role_id:
         return None
-    role = {"id": role_id, "title": click.prompt("  title", default=role_id.capitalize())}
-    cost = click.prompt("  hourly cost EUR (Enter if unknown)", default="", show_default=False,
+    role = {"id": role_id, "title": click.prompt("  " + _("title"), default=role_id.capitalize())}
+    cost = click.prompt("  " + _("hourly cost EUR (Enter if unknown)"), default="", show_default=False,
                         value_proc=_optional_number(0, 500))
     if cost is not None:
         role["hourly_cost_eur"] = cost
-    headcount = click.prompt("  headcount (Enter if unknown)", default="", show_default=False,
+    headcount = click.prompt("  " + _("headcount (Enter if unknown)"), default="", show_default=False,
                              value_proc=_optional_number(0, 100_000, whole=True))
     if headcount is not None:
         role["headcount"] = headcount
@@ -159,14 +223,7 @@ def _optional_number(lo: float, hi: float, *, whole: bool = False):
     def convert(value):
         if value in ("", None):
             return None
-        try:
-            number = float(str(value).replace(",", "."))
-        except ValueError:
-            raise click.BadParameter(f"{value!r} is not a number") from None
-        if not lo <= number <= hi or (whole and number != int(number)):
-            kind = "a whole number" if whole else "a number"
-            raise click.BadParameter(f"must be {kind} from {lo:g} to {hi:g}")
-        return int(number) if whole else number
+        return Number(lo, hi, whole=whole).convert(value, None, None)
     return convert
 
 
@@ -179,7 +236,7 @@ def _volume(opts: dict, current: dict | None, interactive: bool) -> dict:
     keys = ("times", "per", "minutes", "days_per_week")
     if opts.get("hours_per_week") is not None:
         if any(opts.get(k) is not None for k in keys):
-            raise click.UsageError("give --hours-per-week or --times/--per/--minutes, not both")
+            raise click.UsageError(_("give --hours-per-week or --times/--per/--minutes, not both"))
         return {"hours_per_week": opts["hours_per_week"]}
     if any(opts.get(k) is not None for k in keys):
         out = {"frequency": {"times": _first(opts.get("times"), freq.get("times")),
@@ -189,27 +246,30 @@ def _volume(opts: dict, current: dict | None, interactive: bool) -> dict:
                                          ("per", out["frequency"]["per"]),
                                          ("minutes", out["minutes"])) if v is None]
         if missing:
-            raise click.UsageError("--times, --per and --minutes go together; missing " + ", ".join(missing))
+            raise click.UsageError(_("--times, --per and --minutes go together; missing {options}")
+                                   .format(options=", ".join(missing)))
         days = _first(opts.get("days_per_week"), cur.get("days_per_week"))
         if days is not None:
             out["days_per_week"] = days
         return out
     if not interactive:
         if current is None:
-            raise click.UsageError("give the volume: --hours-per-week, or --times, --per and --minutes")
+            raise click.UsageError(_("give the volume: --hours-per-week, or --times, --per and --minutes"))
         return {}
-    mode = click.prompt("Volume as (f)requency x minutes or (h)ours a week",
+    # "u" is the Dutch letter for hours (uren), "h" the English one: both are taken
+    mode = click.prompt(_("Volume as (f)requency x minutes or (h)ours a week"),
                         default="h" if cur.get("hours_per_week") is not None else "f",
-                        type=click.Choice(["f", "h"]))
-    if mode == "h":
-        return {"hours_per_week": click.prompt("  hours a week", type=click.FloatRange(0.01, 10_000),
+                        type=click.Choice(["f", "h", "u"]), show_choices=False)
+    if mode in ("h", "u"):
+        return {"hours_per_week": click.prompt("  " + _("hours a week"), type=Number(0.01, 10_000),
                                                default=cur.get("hours_per_week"))}
-    times = click.prompt("  how many times", type=click.FloatRange(0.01, 10_000), default=freq.get("times"))
-    per = click.prompt("  per", type=click.Choice(PER), default=freq.get("per", "day"))
-    minutes = click.prompt("  minutes each time", type=click.FloatRange(0.1, 1440), default=cur.get("minutes"))
+    times = click.prompt("  " + _("how many times"), type=Number(0.01, 10_000), default=freq.get("times"))
+    per = click.prompt("  " + _("per (shift, day, week, month, year)"), type=Word("per"),
+                       default=freq.get("per", "day"))
+    minutes = click.prompt("  " + _("minutes each time"), type=Number(0.1, 1440), default=cur.get("minutes"))
     out = {"frequency": {"times": times, "per": per}, "minutes": minutes}
     if per in ("shift", "day"):
-        out["days_per_week"] = click.prompt("  days a week", type=click.FloatRange(0.1, 7),
+        out["days_per_week"] = click.prompt("  " + _("days a week"), type=Number(0.1, 7),
                                             default=cur.get("days_per_week", 5.0))
     return out
 
@@ -223,8 +283,8 @@ def task_fields(opts: dict, scan, current: dict | None, interactive: bool) -> di
     cur = current or {}
     roles = [r.id for r in scan.roles]
     if not roles:
-        raise MatchcoreError(f"scan {scan.id} has no roles yet; add one with "
-                             f"'matchcore scan add-role {scan.id}'")
+        raise MatchcoreError(_("scan {id} has no roles yet; add one with "
+                               "'matchcore scan add-role {id}'").format(id=scan.id))
     doc = {k: v for k, v in cur.items() if k not in ("frequency", "minutes", "hours_per_week", "days_per_week")}
 
     def field(name, prompt_text, default=None, **kw):
@@ -237,11 +297,11 @@ def task_fields(opts: dict, scan, current: dict | None, interactive: bool) -> di
 
     if current is None:
         doc["id"] = opts.get("task_id") or next_task_id(scan)
-    field("description", "Description")
+    field("description", _("Description"))
     if opts.get("role") is not None:
         doc["role"] = KnownRole(roles).convert(opts["role"], None, None)
     elif interactive or "role" not in doc:
-        doc["role"] = click.prompt(f"Role ({', '.join(roles)})", type=KnownRole(roles),
+        doc["role"] = click.prompt(_("Role ({roles})").format(roles=", ".join(roles)), type=KnownRole(roles),
                                    default=cur.get("role", roles[0] if len(roles) == 1 else None))
     volume = _volume(opts, current, interactive)
     if volume:
@@ -249,14 +309,15 @@ def task_fields(opts: dict, scan, current: dict | None, interactive: bool) -> di
     else:
         doc.update({k: cur[k] for k in ("frequency", "minutes", "hours_per_week", "days_per_week") if k in cur})
     if interactive and "hours_per_week" not in volume:
-        click.echo(f"  = {hours_of(doc, scan.shifts_per_day):.2f} h/week")
-    field("complexity", "Complexity 1 (simple routine) .. 5 (expert judgement)", 1, type=click.IntRange(1, 5))
-    for name, text in (("core", "Core work of this role (never carved)?"),
-                       ("safety_critical", "Safety-critical?")):
+        click.echo("  = " + _("{hours} h/week").format(hours=format_number(hours_of(doc, scan.shifts_per_day), 2)))
+    field("complexity", _("Complexity 1 (simple routine) .. 5 (expert judgement)"), 1,
+          type=Number(1, 5, whole=True))
+    for name, text in (("core", _("Core work of this role (never carved)?")),
+                       ("safety_critical", _("Safety-critical?"))):
         if opts.get(name) is not None:
             doc[name] = opts[name]
         elif interactive:
-            doc[name] = click.confirm(text, default=cur.get(name, False))
+            doc[name] = ask_yes_no(text, default=cur.get(name, False))
     if opts.get("competences"):
         known = _known_competences(scan)
         doc["competences"] = [_canonical(c, known) for c in opts["competences"]]
@@ -267,18 +328,20 @@ def task_fields(opts: dict, scan, current: dict | None, interactive: bool) -> di
         doc["zone"] = opts["zone"]
     elif interactive:
         hint = f" ({', '.join(zones)})" if zones else ""
-        doc["zone"] = click.prompt(f"Zone{hint}", default=cur.get("zone", ""), show_default=bool(cur.get("zone")))
-    field("when", "When", "continuous", type=click.Choice(WHEN))
+        doc["zone"] = click.prompt(_("Zone") + hint, default=cur.get("zone", ""), show_default=bool(cur.get("zone")))
+    field("when", _("When (continuous, morning, afternoon, evening, night, on call)"), "continuous",
+          type=Word("when"))
     if opts.get("strains"):
         doc["strain"] = list(opts["strains"])
     elif interactive:
-        doc["strain"] = click.prompt(f"Strain, comma-separated ({', '.join(STRAINS)})",
+        doc["strain"] = click.prompt(_("Strain, comma-separated (heavy, dirty, isolated, repetitive, outdoor, "
+                                       "noisy)"),
                                      default=",".join(cur.get("strain", [])), show_default=False,
                                      type=StrainList())
     if opts.get("notes") is not None:
         doc["notes"] = opts["notes"]
     elif interactive:
-        doc["notes"] = click.prompt("Notes", default=cur.get("notes", ""), show_default=False)
+        doc["notes"] = click.prompt(_("Notes"), default=cur.get("notes", ""), show_default=False)
     return {k: v for k, v in doc.items() if v not in ("", None, [])}
 
 

@@ -8,6 +8,7 @@ import click
 
 from matchcore.cli.root import emit_json, get_store, table
 from matchcore.errors import MatchcoreError
+from matchcore.i18n import _
 
 # start-up: `matchcore --help` imports this module to list its commands, so the store and the web
 # modules are imported by the commands themselves (each such import is marked "start-up").
@@ -54,22 +55,24 @@ def serve(ctx, host, port, allowed_hosts, reload):
         name = host_name(given)
         if name is None:
             source = "--allowed-host" if given in allowed_hosts else "MATCHCORE_ALLOWED_HOSTS"
-            raise MatchcoreError(f"{source}: {given!r} is not a host name or an IP address "
-                                 "(e.g. 'matchcore.team.lan' or '192.168.1.20')")
+            raise MatchcoreError(_("{source}: {value!r} is not a host name or an IP address "
+                                   "(e.g. 'matchcore.team.lan' or '192.168.1.20')").format(
+                                       source=source, value=given))
         hosts.append(name)
     bound = host_name(host)
     if bound and bound not in ("0.0.0.0", "::"):  # a wildcard is no name a browser can use
         hosts.append(bound)
     store = get_store(ctx)
     if not is_loopback(host) and not accounts_on(store):
-        raise MatchcoreError(
-            f"refusing to listen on {host}: this database has no team accounts, and candidates' "
-            "data is personal; add one with 'matchcore user add NAME' (or serve on 127.0.0.1)")
+        raise MatchcoreError(_(
+            "refusing to listen on {host}: this database has no team accounts, and candidates' "
+            "data is personal; add one with 'matchcore user add NAME' (or serve on 127.0.0.1)").format(host=host))
     path = store.path
-    mode = "team accounts: login required" if accounts_on(store) else "no accounts: single local user"
+    mode = _("team accounts: login required") if accounts_on(store) else _("no accounts: single local user")
     answers = ", ".join(sorted(LOOPBACK_NAMES | set(hosts)))
-    click.echo(f"matchcore web on http://{'[' + host + ']' if ':' in host else host}:{port}/ "
-               f"({path}; {mode}; answers to {answers})", err=True)
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+    click.echo(_("matchcore web on {url} ({path}; {mode}; answers to {names})").format(
+        url=url, path=path, mode=mode, names=answers), err=True)
     serving.run(create_app(path, allowed_hosts=hosts), host=host, port=port)
 
 
@@ -87,7 +90,7 @@ def user():
 def _password(name: str, from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
-    return click.prompt(f"Password for {name}", hide_input=True, confirmation_prompt=True)
+    return click.prompt(_("Password for {name}").format(name=name), hide_input=True, confirmation_prompt=True)
 
 
 @user.command("add")
@@ -109,7 +112,7 @@ def user_add(ctx, name, password_stdin):
     add_user(store, name, _password(name, password_stdin))
     with store.write(bump=False):
         audit.record(store, "cli", "user.add", f"user:{name}")
-    click.echo(f"added user {name}; the web app now asks everyone to log in")
+    click.echo(_("added user {name}; the web app now asks everyone to log in").format(name=name))
 
 
 @user.command("passwd")
@@ -130,7 +133,7 @@ def user_passwd(ctx, name, password_stdin):
     set_password(store, name, _password(name, password_stdin))
     with store.write(bump=False):
         audit.record(store, "cli", "user.passwd", f"user:{name}")
-    click.echo(f"changed the password of {name}")
+    click.echo(_("changed the password of {name}").format(name=name))
 
 
 @user.command("list")
@@ -144,7 +147,6 @@ def user_list(ctx, as_json):
         matchcore user list --json
     """
     from matchcore.web.accounts import list_users  # start-up
-
 
     rows = list_users(get_store(ctx))
     if as_json:
@@ -170,5 +172,5 @@ def user_remove(ctx, name):
     remove_user(store, name)
     with store.write(bump=False):
         audit.record(store, "cli", "user.remove", f"user:{name}")
-    left = "" if accounts_on(store) else " (no accounts left: the app runs without login on loopback only)"
-    click.echo(f"removed user {name}{left}")
+    left = "" if accounts_on(store) else " " + _("(no accounts left: the app runs without login on loopback only)")
+    click.echo(_("removed user {name}").format(name=name) + left)

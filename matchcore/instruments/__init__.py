@@ -11,8 +11,13 @@ Its modules, each importing only those above it in this list:
 - ``results``, ``checks``, ``costs``: typed results, checks of the answers, cost sums, the
   normal-hire baseline, the net cost and the recommendation order;
 - ``evaluate``: :func:`evaluate_all`, :func:`evaluate`, :func:`brief`, :func:`pair_rows`.
+
+Plugins write their texts in English inside ``_()`` (``N_()`` for module-level constants, shown
+through ``_()``), re-exported here from :mod:`matchcore.i18n`; a plugin with its own catalogue
+registers it with :func:`add_catalogue` (docs/plugins.md).
 """
 from matchcore.errors import InstrumentFailed
+from matchcore.i18n import N_, _, add_catalogue, format_money, format_number
 from matchcore.instruments.base import DEFAULT_LEAD_DAYS, Instrument
 from matchcore.instruments.costs import NORMAL, normal_hire, rank_key, recommended, row_rank_key
 from matchcore.instruments.evaluate import brief, evaluate, evaluate_all, pair_rows
@@ -48,6 +53,7 @@ from matchcore.instruments.types import (
 )
 
 __all__ = [
+    "N_", "_", "add_catalogue", "format_money", "format_number",
     "COST_BASES", "DEFAULT_LEAD_DAYS", "FEASIBILITY", "FULL_TIME_HOURS", "NORMAL", "PERIODS", "Baseline", "Check",
     "Context", "Cost", "CostLine", "DatedValue", "Duration", "DurationLimits", "DurationLine", "Instrument",
     "InstrumentFailed", "InstrumentResult", "NetCost", "Note", "NoteLine", "ParamValue", "Reason", "Reference",

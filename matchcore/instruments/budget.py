@@ -6,6 +6,7 @@ worker thread and waits at most the budget: :func:`plugin_budget_s`, 2 s by defa
 """
 from __future__ import annotations
 
+import contextvars
 import math
 import os
 import queue
@@ -93,10 +94,12 @@ def run_with_budget(key: object, budget_s: float, fn, *args):
     done = threading.Event()
     call, started = object(), time.monotonic()
     worker = _worker()
+    # the caller's context variables (the language of texts, matchcore.i18n) hold in the worker too
+    context = contextvars.copy_context()
 
     def work():
         try:
-            box["value"] = fn(*args)
+            box["value"] = context.run(fn, *args)
         except TimeoutError as exc:  # the plugin's own (a network call): not the budget's
             box["error"] = RuntimeError(f"raised TimeoutError: {exc}")
         except Exception as exc:  # handed to the caller, who decides what it means

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from matchcore.i18n import _, format_number, format_percent
 from matchcore.instruments.params import ParamValue, Reference
 from matchcore.instruments.results import Baseline, CostLine, CostSummary, InstrumentResult, NetCostLine
 from matchcore.instruments.types import (
@@ -115,23 +116,25 @@ def normal_hire(employer, function, start: dt.date) -> Baseline:
     gross = None if hours is None else money(hours * float(function.hours_per_week) * WEEKS_PER_MONTH)
     contributions = None if gross is None else money(gross * rate.value)
     net = None if gross is None else money(gross + contributions)
-    basis = (f"{hours:.2f} EUR/h x {float(function.hours_per_week):g} h x 52/12" if hours is not None
-             else "function.hourly_wage_eur is unknown")
-    notes = [rate.note] if rate.note else []
+    basis = (_("{wage} EUR/h x {hours} h x 52/12").format(wage=format_number(hours, 2),
+                                                         hours=format_number(float(function.hours_per_week)))
+             if hours is not None else _("function.hourly_wage_eur is unknown"))
+    notes = [_(rate.note)] if rate.note else []
     if early:
-        notes.append(f"rate of {rate.valid_from.isoformat()}; the rates before it (tax shift 2016-2017) are not "
-                     f"encoded")
+        notes.append(_("rate of {date}; the rates before it (tax shift 2016-2017) are not encoded")
+                     .format(date=rate.valid_from.isoformat()))
     category = getattr(employer, "sector_category", None)
     if category in ("non_profit", "public"):
-        notes.append("the rate is the private sector's (category 1); a non-profit employer of category 2 "
-                     "(Sociale Maribel) pays 32.40 % before its reductions, a public employer another rate")
-    costs = [Cost("gross wage", "employer", "candidate", gross, "month", basis=basis),
-             Cost("employer social contributions", "employer", "RSZ", contributions, "month",
-                  basis=f"{rate.value:.2%} of the gross wage", params=[rate])]
-    text = (f"normal hire: {gross:,.2f} gross + {contributions:,.2f} contributions ({rate.value:.2%}) = "
-            f"{net:,.2f} EUR a month" if net is not None else "normal hire: unknown (function.hourly_wage_eur "
-            "is unknown)")
-    return Baseline(code=NORMAL, kind="baseline", name="normal hire (no instrument)", start=start,
+        notes.append(_("the rate is the private sector's (category 1); a non-profit employer of category 2 "
+                       "(Sociale Maribel) pays 32.40 % before its reductions, a public employer another rate"))
+    costs = [Cost(_("gross wage"), "employer", "candidate", gross, "month", basis=basis),
+             Cost(_("employer social contributions"), "employer", "RSZ", contributions, "month",
+                  basis=_("{rate} of the gross wage").format(rate=format_percent(rate.value, 2)), params=[rate])]
+    text = (_("normal hire: {gross} gross + {contributions} contributions ({rate}) = {net} EUR a month").format(
+                gross=format_number(gross, 2), contributions=format_number(contributions, 2),
+                rate=format_percent(rate.value, 2), net=format_number(net, 2))
+            if net is not None else _("normal hire: unknown (function.hourly_wage_eur is unknown)"))
+    return Baseline(code=NORMAL, kind="baseline", name=_("normal hire (no instrument)"), start=start,
                     gross_wage_per_month_eur=gross, employer_contribution_rate=rate.value,
                     employer_contributions_per_month_eur=contributions, net_cost_per_month_eur=net, text=text,
                     costs=[CostLine.of(c) for c in costs], source=rate.reference.cite(),

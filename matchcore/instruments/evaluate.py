@@ -26,6 +26,7 @@ from dataclasses import replace
 from types import MappingProxyType
 
 from matchcore.errors import InstrumentFailed, MatchcoreError, ParameterError
+from matchcore.i18n import _
 from matchcore.instruments.base import DEFAULT_LEAD_DAYS, Instrument
 from matchcore.instruments.checks import MAX_AMOUNT_EUR, check_answer, expect_list
 from matchcore.instruments.costs import NORMAL, derive_net_cost, normal_hire, recommended, summarise_costs
@@ -100,9 +101,10 @@ def _resolve_sources(inst: Instrument, things: Iterable) -> None:
 
 def _result(inst: Instrument, ctx: Context, plugin: str) -> InstrumentResult:
     level, why = _feasibility(inst, ctx, plugin)
-    return InstrumentResult(inst.code, inst.name, plugin, None, [], [], inst.valid_from, inst.valid_until,
+    # name (from the parameter file) and reasons in the language in use; codes stay as they are
+    return InstrumentResult(inst.code, _(inst.name), plugin, None, [], [], inst.valid_from, inst.valid_until,
                             inst.successor, ctx.start, ctx.on, DurationLimits(), feasibility=level,
-                            feasibility_reason=why,
+                            feasibility_reason=_(why),
                             abolished=inst.valid_until is not None and inst.valid_until <= ctx.on)
 
 

@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from matchcore.matching.limits import CANDIDATE_FIELDS
+from matchcore.matching.titles import TitleIndex, expand_titles
 from matchcore.model import CEFR_LEVELS, SHIFTS
 from matchcore.vocabulary import TextIndex, fold
 
@@ -42,11 +44,14 @@ __all__ = [
     "res_key",
     "save_cached",
     "shift_mask",
+    "VIA",
+    "how_matched",
     "title_texts",
     "unit_xyz",
 ]
 
-FORMAT = "match-v3"
+FORMAT = "match-v5"  # v4: day parts, weekdays, hours ranges, dates, windows, bending, cold, allergens;
+# v5: title TF-IDF (tm_*), ESCO titles, embedding evidence (ct_via)
 HOURS_TOLERANCE = 0.2  # a function within +-20 % of the wanted hours fits (FORMATS.md)
 EARTH_RADIUS_KM = 6371.0
 REFERENCE_EMPLOYERS = frozenset({"esco"})
@@ -98,9 +103,21 @@ def column_of(res, name: str) -> str:
 
 
 def title_texts(title: str, extra: dict | None) -> list[str]:
-    """What a function is called: its title and, for reference profiles, their alternatives."""
-    alts = (extra or {}).get("alt_titles") or []
-    return [fold(t) for t in [title, *alts] if fold(t)]
+    """What a function is called: its title, its alternatives and its ESCO occupation's Dutch
+    titles (:func:`matchcore.matching.titles.expand_titles`)."""
+    return expand_titles(title, extra)
+
+
+VIA = ("text", "embedding", "related")
+"""What gave evidence: for an unresolved text, character n-grams or the embedding; for a
+concept held, a related concept of the vocabulary (broader/narrower, ``Vocabulary.related_credit``)."""
+
+
+def how_matched(hit: list) -> str:
+    """How a resolved text matched its concept, for the explanations: the resolution's method
+    (``exact``, ``synonym``, ``esco_uri``, ...), with the score when fuzzy (``fuzzy 92``)."""
+    method = str(hit[2])
+    return f"{method} {hit[1]:.0f}" if method == "fuzzy" else method
 
 
 def res_key(name: str, uri: str | None) -> str:
@@ -140,6 +157,15 @@ class FunctionArrays:
     lift: np.ndarray            # float64 kg, NaN = not asked
     standing: np.ndarray        # bool
     own_transport: np.ndarray   # bool
+    # issue 14 (matchcore.matching.limits.FUNCTION_FIELDS): weekday mask, start date ordinal
+    # (0 none), working hours in minutes (-1 none), bending, cold, allergen mask
+    days: np.ndarray
+    start: np.ndarray
+    win_lo: np.ndarray
+    win_hi: np.ndarray
+    bending: np.ndarray
+    cold: np.ndarray
+    allergens: np.ndarray
     tt_indptr: np.ndarray
     tt_indices: np.ndarray
     fm_indptr: np.ndarray
@@ -169,7 +195,8 @@ class CandidateArrays:
 
     ``cm_*``: the columns held (max level; ``cm_name`` indexes :attr:`names`, the text that
     gave it); ``ct_*``: text evidence of unresolved strings on columns not held (best
-    similarity, ``ct_src`` the index of the string in :attr:`free`); ``tg_*``: folded job
+    similarity, ``ct_src`` the index of the string in :attr:`free`, ``ct_via`` text or
+    embedding, ``ct_cos`` its similarity); ``tg_*``: folded job
     targets (into :attr:`targets`).
     """
 
@@ -186,6 +213,17 @@ class CandidateArrays:
     lic: np.ndarray             # int32 bit mask, implied licences included
     dutch: np.ndarray           # int8 CEFR rank, 0 = unknown
     own_transport: np.ndarray   # bool
+    # issue 14 (matchcore.matching.limits.CANDIDATE_FIELDS): hours that fit (NaN unknown),
+    # weekday mask, available_from ordinal, childcare window, bending, cold, allergen mask
+    hours_lo: np.ndarray
+    hours_hi: np.ndarray
+    days: np.ndarray
+    available: np.ndarray
+    win_lo: np.ndarray
+    win_hi: np.ndarray
+    no_bending: np.ndarray
+    no_cold: np.ndarray
+    allergens: np.ndarray
     words_indptr: np.ndarray    # rows 3 i, 3 i + 1, 3 i + 2: candidate i's shifts, transport, licences
     words: np.ndarray           # uint16 index into word_texts, in the candidate's order
     word_texts: list[str]
@@ -196,10 +234,13 @@ class CandidateArrays:
     cm_level: np.ndarray
     cm_name: np.ndarray
     names: np.ndarray           # str: the texts of cm_name (an array, quick to load)
+    name_how: np.ndarray        # str, aligned with names: how the text resolved (how_matched)
     ct_indptr: np.ndarray
     ct_indices: np.ndarray
     ct_sim: np.ndarray
     ct_src: np.ndarray
+    ct_via: np.ndarray          # uint8 index into VIA: what gave the evidence
+    ct_cos: np.ndarray          # float32: the similarity shown (ct_sim is the credit basis)
     free: list[list[str]]       # per candidate, its texts that resolve to no concept
 
     def __len__(self) -> int:
@@ -208,13 +249,14 @@ class CandidateArrays:
     def row(self, i: int) -> CandidateArrays:
         """Candidate ``i`` alone, as arrays of one row (views where possible)."""
         a, b = int(self.words_indptr[3 * i]), int(self.words_indptr[3 * i + 3])
-        parts: dict[str, Any] = {"ids": [self.ids[i]], "names": self.names, "free": [self.free[i]],
+        parts: dict[str, Any] = {"ids": [self.ids[i]], "names": self.names,
+                                 "name_how": self.name_how, "free": [self.free[i]],
                                  "words_indptr": self.words_indptr[3 * i:3 * i + 4] - a,
                                  "words": self.words[a:b], "word_texts": self.word_texts}
         for name in ("lat", "lon", "reach", "max_commute_km", "hours", "shifts", "night_ok",
-                     "lift", "no_standing", "lic", "dutch", "own_transport"):
+                     "lift", "no_standing", "lic", "dutch", "own_transport", *CANDIDATE_FIELDS):
             parts[name] = getattr(self, name)[i:i + 1]
-        for prefix, names in (("cm", ("indices", "level", "name")), ("ct", ("indices", "sim", "src"))):
+        for prefix, names in (("cm", ("indices", "level", "name")), ("ct", ("indices", "sim", "src", "via", "cos"))):
             ptr = getattr(self, f"{prefix}_indptr")
             a, b = int(ptr[i]), int(ptr[i + 1])
             parts[f"{prefix}_indptr"] = np.array([0, b - a], np.int64)
@@ -258,12 +300,29 @@ class MatchData:
     title_texts: list[str]
     functions: FunctionArrays
     candidates: CandidateArrays
+    tm_indptr: np.ndarray | None = None     # the title TF-IDF (matchcore.matching.titles)
+    tm_indices: np.ndarray | None = None
+    tm_data: np.ndarray | None = None
+    tm_features: np.ndarray | None = None
+    tm_idf: np.ndarray | None = None
     text_index: TextIndex | None = field(default=None, metadata={"cache": False})
+    semantic: Any = field(default=None, metadata={"cache": False})  # matching.evidence
 
     def __post_init__(self) -> None:
         self.col_index = {c: i for i, c in enumerate(self.columns)}
         self.f_index = {f: i for i, f in enumerate(self.functions.ids)}
         self.resolution_keys = list(self.resolutions)
+
+    @functools.cached_property
+    def title_index(self) -> TitleIndex:
+        """The character n-gram TF-IDF of :attr:`title_texts` (kept in the cache blob)."""
+        if self.tm_indptr is None:
+            index = TitleIndex.fit(self.title_texts)
+            for k, v in index.parts().items():
+                setattr(self, k, v)
+            return index
+        return TitleIndex.from_parts(self.title_texts, {k: getattr(self, k) for k in (
+            "tm_indptr", "tm_indices", "tm_data", "tm_features", "tm_idf")})
 
     @functools.cached_property
     def c_index(self) -> dict[str, int]:

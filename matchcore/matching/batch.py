@@ -22,7 +22,7 @@ def score_block(data: MatchData, w: Weights, p: ScoreParams, stacked, rows,
     ``stacked`` is :func:`~matchcore.matching.score.stack` of every stored candidate."""
     c = data.candidates
     V, Pv = stacked
-    ts = block_title_scores([c.targets_of(r) for r in rows], data.title_texts)
+    ts = block_title_scores([c.targets_of(r) for r in rows], data.title_index)
     score = fast_scores(w, p, data.functions, V[rows], Pv[rows], ts)
     f = w.side if f_idx is None else w.side.take(f_idx)
     side = cs.CandidateSide.of(c, rows)
@@ -69,6 +69,6 @@ def score_records(data: MatchData, w: Weights, p: ScoreParams, c: CandidateArray
     V, Pv = stack(c, len(data.columns), p.text_credit)
     for lo in range(0, len(c), batch_size):
         rows = np.arange(lo, min(lo + batch_size, len(c)))
-        ts = block_title_scores([c.targets_of(r) for r in rows], data.title_texts)
+        ts = block_title_scores([c.targets_of(r) for r in rows], data.title_index)
         out[rows] = fast_scores(w, p, data.functions, V[rows], Pv[rows], ts)
     return out

@@ -1,19 +1,32 @@
-"""The hard constraints, once: one table used by the batch, single-pair and explanation paths.
+"""The constraints, once: one table used by the batch, single-pair and explanation paths.
 
-Each :class:`Constraint` has its name, its vectorised test over the two sides' arrays (any
-broadcastable shapes: one candidate against all functions, a block of candidates against all
-functions, all candidates against one profile), when the test can be skipped in a union (no
-function, or no candidate, has the condition), and the sentence that explains it for one
-pair. The verdict in the sentence is the vectorised test's, so the explanation always agrees
-with the ranking.
+Each :class:`Constraint` has its name, its kind (``hard``: a limit nothing changes, such as a
+driving licence or a lifting limit; ``soft``: something a coach can talk about, such as hours,
+commute, day parts, weekdays or the start date), its vectorised test over the two sides' arrays
+(any broadcastable shapes: one candidate against all functions, a block of candidates against
+all functions, all candidates against one profile), when the test can be skipped in a union (no
+function, or no candidate, has the condition), and the sentence that explains it for one pair.
+The verdict in the sentence is the vectorised test's, so the explanation always agrees with the
+ranking. A soft constraint also has a *near* test (the exclusion is small: within the
+thresholds below) and the sentence that says what would have to change, with the figure.
 
-A pair is excluded when any test says so: commute (great-circle distance versus
-``min(max_commute_km, reach of the candidate's transport)``), hours (outside +-20 % of the
-wanted hours), shifts, night work, driving licence, Dutch level (CEFR order), lifting,
-standing, own transport.
+A pair is excluded when any test says so. A **near miss** is a pair excluded by exactly one
+constraint, a soft one, and near by its near test (:func:`near_misses`). The thresholds are
+choices, not rules: a coach calls about them (``docs/matching.md``, section 3):
+
+- hours: the function's hours at most :data:`NEAR_HOURS` (4 h, half a working day) outside the
+  hours that fit (the range, or the wanted hours +-20 %);
+- commute: at most :data:`NEAR_COMMUTE` (25 %) over the candidate's limit;
+- day parts and shifts: exactly one part or shift missing, never ``night``;
+- weekdays: exactly one day missing;
+- availability: the candidate available at most :data:`NEAR_AVAILABLE_DAYS` (28 days, four
+  weeks) after the start.
+
+Texts go through :mod:`matchcore.i18n` (English message ids, Dutch from the catalogue).
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,25 +34,31 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from matchcore.matching.arrays import (
-    EARTH_RADIUS_KM,
-    HOURS_TOLERANCE,
-    TRANSPORT_REACH_KM,
-    CandidateArrays,
-    FunctionArrays,
-    unit_xyz,
-)
-from matchcore.model import SHIFTS
-from matchcore.postcodes import haversine_km
+from matchcore.matching import reasons as rs
+from matchcore.matching.arrays import EARTH_RADIUS_KM, CandidateArrays, FunctionArrays, unit_xyz
+from matchcore.matching.limits import expand_parts
+from matchcore.matching.reasons import WouldNeed
+from matchcore.model import DAYS, SHIFTS
 
 if TYPE_CHECKING:
     from matchcore.matching.info import CandidateInfo, FunctionInfo
 
-__all__ = ["CONSTRAINTS", "CandidateSide", "Constraint", "ConstraintOutcome", "FunctionSide",
-           "excluded", "masks", "outcomes"]
+__all__ = ["CONSTRAINTS", "NEAR_AVAILABLE_DAYS", "NEAR_COMMUTE", "NEAR_HOURS", "CandidateSide",
+           "Constraint", "ConstraintOutcome", "FunctionSide", "WouldNeed", "excluded",
+           "expand_parts", "kind_of", "masks", "near_masks", "near_misses", "outcomes", "would_need"]
 
-_NIGHT = np.int16(1 << SHIFTS.index("night"))
-_ALL_SHIFTS = np.int16((1 << len(SHIFTS)) - 1)
+NEAR_HOURS = 4.0            # h a week outside the hours that fit: half a working day
+NEAR_COMMUTE = 0.25         # share over the commute limit
+NEAR_AVAILABLE_DAYS = 28    # days the candidate is available after the start: four weeks
+
+_BIT = {s: np.int16(1 << i) for i, s in enumerate(SHIFTS)}
+_NIGHT = _BIT["night"]
+_DAY = _BIT["day"]
+_ALL_PARTS = np.int16(((1 << len(SHIFTS)) - 1) & ~int(_DAY))
+_ALL_DAYS = np.int8((1 << len(DAYS)) - 1)
+
+def _single_bit(x):
+    return (x != 0) & ((x & (x - 1)) == 0)
 
 
 @dataclass(frozen=True)
@@ -49,16 +68,24 @@ class FunctionSide:
     xyz: np.ndarray
     hours: np.ndarray          # NaN for reference profiles and unknown hours
     lift: np.ndarray
-    shifts: np.ndarray
+    shifts: np.ndarray         # day written as morning + afternoon
     lic: np.ndarray
     dutch: np.ndarray
     standing: np.ndarray
     own_transport: np.ndarray
+    days: np.ndarray           # weekday mask, 0 = not said
+    start: np.ndarray          # start date ordinal, 0 = the query date
+    win_lo: np.ndarray         # working hours in minutes, -1 = not said
+    win_hi: np.ndarray
+    bending: np.ndarray
+    cold: np.ndarray
+    allergens: np.ndarray
 
     @classmethod
     def of(cls, f: FunctionArrays, xyz: np.ndarray) -> FunctionSide:
-        return cls(xyz, np.where(f.reference, np.nan, f.hours), f.lift, f.shifts, f.lic, f.dutch,
-                   f.standing, f.own_transport)
+        return cls(xyz, np.where(f.reference, np.nan, f.hours), f.lift, expand_parts(f.shifts), f.lic,
+                   f.dutch, f.standing, f.own_transport, f.days, f.start, f.win_lo, f.win_hi,
+                   f.bending, f.cold, f.allergens)
 
     def take(self, idx) -> FunctionSide:
         """Functions ``idx`` only (an index array, or one int for scalars)."""
@@ -71,28 +98,44 @@ class CandidateSide:
 
     xyz: np.ndarray
     cos_reach: np.ndarray      # cos of the reach's angle; -2 when nothing limits it
+    cos_near: np.ndarray       # the same for NEAR_COMMUTE more
     hours_lo: np.ndarray       # NaN when the wanted hours are unknown
     hours_hi: np.ndarray
     lift: np.ndarray
-    allowed_shifts: np.ndarray  # every shift when the candidate named none
+    allowed_shifts: np.ndarray  # every part when the candidate named none; day as its halves
     night_forbidden: np.ndarray  # the night bit when the candidate cannot work nights
     lic: np.ndarray
     dutch_floor: np.ndarray    # the CEFR rank; 99 (no function asks more) when unknown
     no_standing: np.ndarray
     own_transport: np.ndarray
+    days: np.ndarray           # every day when the candidate named none
+    available: np.ndarray      # available_from ordinal, 0 = not said
+    on: np.ndarray             # the query date's ordinal (a function without start date)
+    win_lo: np.ndarray         # childcare window in minutes, -1 = none
+    win_hi: np.ndarray
+    no_bending: np.ndarray
+    no_cold: np.ndarray
+    allergens: np.ndarray
 
     @classmethod
-    def of(cls, c: CandidateArrays, rows=None) -> CandidateSide:
+    def of(cls, c: CandidateArrays, rows=None, *, on: dt.date | None = None) -> CandidateSide:
         sel = slice(None) if rows is None else rows
-        reach, h = c.reach[sel], c.hours[sel]
-        with np.errstate(invalid="ignore"):
-            cos_reach = np.where(np.isfinite(reach), np.cos(np.minimum(reach / EARTH_RADIUS_KM, math.pi)), -2.0)
-        shifts, dutch = c.shifts[sel], c.dutch[sel]
-        return cls(unit_xyz(c.lat[sel], c.lon[sel]), cos_reach,
-                   (1 - HOURS_TOLERANCE) * h - 1e-9, (1 + HOURS_TOLERANCE) * h + 1e-9,
-                   c.lift[sel], np.where(shifts == 0, _ALL_SHIFTS, shifts),
+        reach = c.reach[sel]
+
+        def cos_of(km):
+            with np.errstate(invalid="ignore"):
+                return np.where(np.isfinite(km), np.cos(np.minimum(km / EARTH_RADIUS_KM, math.pi)), -2.0)
+
+        shifts, dutch, days = c.shifts[sel], c.dutch[sel], c.days[sel]
+        day = (on or dt.date.today()).toordinal()
+        return cls(unit_xyz(c.lat[sel], c.lon[sel]), cos_of(reach), cos_of(reach * (1 + NEAR_COMMUTE)),
+                   c.hours_lo[sel], c.hours_hi[sel],
+                   c.lift[sel], np.where(shifts == 0, _ALL_PARTS, expand_parts(shifts)),
                    np.where(c.night_ok[sel], np.int16(0), _NIGHT), c.lic[sel],
-                   np.where(dutch > 0, dutch, np.int8(99)), c.no_standing[sel], c.own_transport[sel])
+                   np.where(dutch > 0, dutch, np.int8(99)), c.no_standing[sel], c.own_transport[sel],
+                   np.where(days == 0, _ALL_DAYS, days), c.available[sel],
+                   np.full(np.shape(reach), day, np.int32), c.win_lo[sel], c.win_hi[sel],
+                   c.no_bending[sel], c.no_cold[sel], c.allergens[sel])
 
     def column(self) -> CandidateSide:
         """Each array as a column (candidates x 1), to broadcast against functions."""
@@ -109,124 +152,86 @@ class ConstraintOutcome:
     name: str
     ok: bool | None
     text: str
+    kind: str = "hard"
 
 
 Test = Callable[[CandidateSide, FunctionSide, np.ndarray], np.ndarray]
 Describe = Callable[["CandidateInfo", "FunctionInfo", bool], "tuple[bool | None, str] | None"]
+Need = Callable[["CandidateInfo", "FunctionInfo"], WouldNeed]
 
 
 @dataclass(frozen=True)
 class Constraint:
-    """A hard constraint: ``test(c, f, dot)`` is True where it excludes the pair (``dot``:
-    the cosine of the angle between home and workplace, NaN when either is unknown);
+    """A constraint: ``test(c, f, dot)`` is True where it excludes the pair (``dot``: the
+    cosine of the angle between home and workplace, NaN when either is unknown);
     ``applies(c, f)`` False lets a union skip it (it would be False everywhere);
     ``describe(ci, fi, excluded)`` gives ``(ok, text)`` for one pair, None when the
-    constraint does not concern it."""
+    constraint does not concern it. Soft ones have ``near(c, f, dot)`` (True where an
+    exclusion is small enough to be a near miss) and ``need(ci, fi)``."""
 
     name: str
+    kind: str
     test: Test
     describe: Describe
     applies: Callable[[CandidateSide, FunctionSide], bool] = lambda c, f: True
+    near: Test | None = None
+    need: Need | None = None
 
 
-# --- the sentences --------------------------------------------------------------------------
+# --- the tests ------------------------------------------------------------------------------
 
-def _commute(ci, fi, ex):
-    if fi.reference:
-        return None, "reference profile: no workplace or hours to check"
-    if fi.lat is None or ci.lat is None:
-        return None
-    d = haversine_km(ci.lat, ci.lon, fi.lat, fi.lon)
-    reach = ci.reach
-    if math.isinf(reach):
-        return None, f"commute {d:.1f} km (no limit given)"
-    modes = [t for t in ci.transport if t in TRANSPORT_REACH_KM]
-    by_transport = modes and (ci.max_commute_km is None or reach < ci.max_commute_km)
-    why = f" (by {', '.join(modes)} at most {reach:g} km)" if by_transport else ""
-    return not ex, f"commute {d:.1f} km {'>' if ex else '<='} {reach:g} km{why}"
+def _hours_near(c, f, dot):
+    return (f.hours >= c.hours_lo - NEAR_HOURS) & (f.hours <= c.hours_hi + NEAR_HOURS)
 
 
-def _hours(ci, fi, ex):
-    if fi.reference or fi.hours is None:
-        return None
-    if ci.hours is None:
-        return None, "hours: the candidate's wanted hours are unknown"
-    tol = HOURS_TOLERANCE
-    lo, hi = (1 - tol) * ci.hours, (1 + tol) * ci.hours
-    return not ex, (f"hours {fi.hours:g} {'outside' if ex else 'within'} "
-                    f"{ci.hours:g} +-{tol:.0%} ({lo:.4g}-{hi:.4g})")
+def _shifts_near(c, f, dot):
+    missing = f.shifts & ~c.allowed_shifts
+    return _single_bit(missing) & (missing != _NIGHT)
 
 
-def _shifts(ci, fi, ex):
-    if not fi.shifts:
-        return None
-    if not ci.shifts:
-        return None, "shifts: the candidate's shifts are unknown"
-    if ex:
-        missing = [s for s in fi.shifts if s not in ci.shifts]
-        return False, f"shifts: needs {', '.join(missing)}; candidate works {', '.join(ci.shifts)}"
-    return True, f"shifts {', '.join(fi.shifts)} fit"
-
-
-def _night(ci, fi, ex):
-    if not ex:
-        return None
-    return False, "night work: the function has night shifts, the candidate cannot work nights"
-
-
-def _licence(ci, fi, ex):
-    if not fi.driving_licence:
-        return None
-    has = ", ".join(ci.licences) or "none"
-    return not ex, f"driving licence {fi.driving_licence} " + (f"required, candidate has {has}" if ex else "held")
-
-
-def _dutch(ci, fi, ex):
-    if not fi.dutch:
-        return None
-    if not ci.dutch:
-        return None, f"Dutch level unknown (the function asks {fi.dutch})"
-    return not ex, (f"Dutch {fi.dutch} required, candidate has {ci.dutch}" if ex
-                    else f"Dutch {ci.dutch} >= {fi.dutch}")
-
-
-def _lift(ci, fi, ex):
-    if fi.lift is None or ci.lift is None:
-        return None
-    return not ex, (f"lifting up to {fi.lift:g} kg, candidate "
-                    f"{'at most' if ex else 'can lift'} {ci.lift:g} kg")
-
-
-def _standing(ci, fi, ex):
-    return (False, "standing work, the candidate cannot stand for long") if ex else None
-
-
-def _own_transport(ci, fi, ex):
-    if not fi.own_transport:
-        return None
-    return not ex, "own transport needed, candidate has " + (", ".join(ci.transport) or "none listed")
+def _start(c, f):
+    return np.where(f.start > 0, f.start, c.on)
 
 
 # --- the table ------------------------------------------------------------------------------
 
 CONSTRAINTS: tuple[Constraint, ...] = (
-    Constraint("commute", lambda c, f, dot: dot < c.cos_reach, _commute),
-    Constraint("hours", lambda c, f, dot: (f.hours < c.hours_lo) | (f.hours > c.hours_hi), _hours,
-               lambda c, f: not np.all(np.isnan(c.hours_lo))),
-    Constraint("shifts", lambda c, f, dot: (f.shifts & ~c.allowed_shifts) != 0, _shifts),
-    Constraint("night", lambda c, f, dot: (f.shifts & c.night_forbidden) != 0, _night,
+    Constraint("commute", "soft", lambda c, f, dot: dot < c.cos_reach, rs.commute,
+               near=lambda c, f, dot: dot >= c.cos_near, need=rs.commute_need),
+    Constraint("hours", "soft", lambda c, f, dot: (f.hours < c.hours_lo) | (f.hours > c.hours_hi), rs.hours,
+               lambda c, f: not np.all(np.isnan(c.hours_lo)), near=_hours_near, need=rs.hours_need),
+    Constraint("shifts", "soft", lambda c, f, dot: (f.shifts & ~c.allowed_shifts) != 0, rs.shifts,
+               near=_shifts_near, need=rs.shifts_need),
+    Constraint("days", "soft", lambda c, f, dot: (f.days & ~c.days) != 0, rs.days,
+               lambda c, f: bool(np.any(f.days)),
+               near=lambda c, f, dot: _single_bit(f.days & ~c.days), need=rs.days_need),
+    Constraint("available", "soft", lambda c, f, dot: c.available > _start(c, f), rs.available,
+               lambda c, f: bool(np.any(c.available)),
+               near=lambda c, f, dot: c.available - _start(c, f) <= NEAR_AVAILABLE_DAYS,
+               need=rs.available_need),
+    Constraint("night", "hard", lambda c, f, dot: (f.shifts & c.night_forbidden) != 0, rs.night,
                lambda c, f: bool(np.any(c.night_forbidden))),
-    Constraint("licence", lambda c, f, dot: (f.lic & ~c.lic) != 0, _licence,
+    Constraint("licence", "hard", lambda c, f, dot: (f.lic & ~c.lic) != 0, rs.licence,
                lambda c, f: bool(np.any(f.lic))),
-    Constraint("dutch", lambda c, f, dot: f.dutch > c.dutch_floor, _dutch,
+    Constraint("dutch", "hard", lambda c, f, dot: f.dutch > c.dutch_floor, rs.dutch,
                lambda c, f: bool(np.any(f.dutch))),
-    Constraint("lift", lambda c, f, dot: f.lift > c.lift, _lift,
+    Constraint("lift", "hard", lambda c, f, dot: f.lift > c.lift, rs.lift,
                lambda c, f: not np.all(np.isnan(f.lift))),
-    Constraint("standing", lambda c, f, dot: f.standing & c.no_standing, _standing,
+    Constraint("standing", "hard", lambda c, f, dot: f.standing & c.no_standing, rs.standing,
                lambda c, f: bool(np.any(f.standing))),
-    Constraint("own_transport", lambda c, f, dot: f.own_transport & ~c.own_transport, _own_transport,
+    Constraint("bending", "hard", lambda c, f, dot: f.bending & c.no_bending, rs.bending,
+               lambda c, f: bool(np.any(f.bending))),
+    Constraint("cold", "hard", lambda c, f, dot: f.cold & c.no_cold, rs.cold,
+               lambda c, f: bool(np.any(f.cold))),
+    Constraint("allergens", "hard", lambda c, f, dot: (f.allergens & c.allergens) != 0, rs.allergens,
+               lambda c, f: bool(np.any(f.allergens))),
+    Constraint("childcare", "hard",
+               lambda c, f, dot: (c.win_lo >= 0) & (f.win_lo >= 0) & ((f.win_lo < c.win_lo) | (f.win_hi > c.win_hi)),
+               rs.childcare, lambda c, f: bool(np.any(c.win_lo >= 0))),
+    Constraint("own_transport", "hard", lambda c, f, dot: f.own_transport & ~c.own_transport, rs.own_transport,
                lambda c, f: bool(np.any(f.own_transport))),
 )
+_BY_NAME = {k.name: k for k in CONSTRAINTS}
 
 
 def masks(c: CandidateSide, f: FunctionSide, dot: np.ndarray) -> dict[str, np.ndarray]:
@@ -234,6 +239,20 @@ def masks(c: CandidateSide, f: FunctionSide, dot: np.ndarray) -> dict[str, np.nd
     shape = np.shape(dot)
     with np.errstate(invalid="ignore"):
         return {k.name: np.broadcast_to(k.test(c, f, dot), shape) for k in CONSTRAINTS}
+
+
+def near_masks(c: CandidateSide, f: FunctionSide, dot: np.ndarray) -> dict[str, np.ndarray]:
+    """Per soft constraint, where an exclusion by it would be near (same shapes as :func:`masks`)."""
+    shape = np.shape(dot)
+    with np.errstate(invalid="ignore"):
+        return {k.name: np.broadcast_to(k.near(c, f, dot), shape) for k in CONSTRAINTS if k.near}
+
+
+def near_misses(excl: dict[str, np.ndarray], near: dict[str, np.ndarray]) -> np.ndarray:
+    """Where a pair is excluded by exactly one constraint, a soft one, and near by it."""
+    count = np.sum([m.astype(np.int8) for m in excl.values()], axis=0)
+    one_near = np.logical_or.reduce([excl[n] & near[n] for n in near])
+    return (count == 1) & one_near
 
 
 def excluded(c: CandidateSide, f: FunctionSide, dot: np.ndarray) -> np.ndarray:
@@ -252,5 +271,15 @@ def outcomes(ci: CandidateInfo, fi: FunctionInfo, excluded_by: dict[str, bool]) 
     for k in CONSTRAINTS:
         said = k.describe(ci, fi, bool(excluded_by[k.name]))
         if said is not None:
-            out.append(ConstraintOutcome(k.name, *said))
+            out.append(ConstraintOutcome(k.name, *said, kind=k.kind))
     return out
+
+
+def would_need(ci: CandidateInfo, fi: FunctionInfo, excluded_by: dict[str, bool]) -> list[WouldNeed]:
+    """What would have to change, for each soft constraint that excludes the pair (table order)."""
+    return [k.need(ci, fi) for k in CONSTRAINTS if k.need and excluded_by.get(k.name)]
+
+
+def kind_of(name: str) -> str:
+    """``hard`` or ``soft``."""
+    return _BY_NAME[name].kind

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -27,8 +27,11 @@ from matchcore.matching.arrays import (
     reach_km,
     res_key,
     shift_mask,
+    how_matched,
     title_texts,
 )
+from matchcore.matching.evidence import confirm_fuzzy, embedding_evidence
+from matchcore.matching.limits import candidate_columns, candidate_more, function_columns
 from matchcore.model import Candidate
 from matchcore.vocabulary import TextIndex, Vocabulary, fold
 
@@ -53,6 +56,7 @@ class CandidateRecord:
     standing: bool | None
     job_targets: tuple[str, ...]
     competences: tuple[tuple[str, int, str | None], ...]  # (name, level, esco_uri)
+    more: dict = field(default_factory=dict)  # matchcore.matching.limits.candidate_more
 
     @classmethod
     def of(cls, c: Candidate | dict) -> CandidateRecord:
@@ -60,11 +64,13 @@ class CandidateRecord:
         document (``benchmarks/quality.py`` scores such bare competence lists)."""
         if isinstance(c, Candidate):
             lim = c.limits
-            return cls(c.id, c.home.lat, c.home.lon, c.max_commute_km, c.hours_per_week,
+            return cls(c.id, c.home.lat, c.home.lon, c.max_commute_km, c.hours_wanted,
                        c.dutch_level, tuple(c.transport), tuple(c.driving_licences),
                        tuple(c.shifts), lim.night_work, lim.max_lift_kg, lim.standing,
                        tuple(c.job_targets),
-                       tuple((x.name, x.level, x.esco_uri) for x in c.competences))
+                       tuple((x.name, x.level, x.esco_uri) for x in c.competences),
+                       candidate_more(c.model_dump(include={"hours_per_week", "days", "available_from",
+                                                            "limits"})))
         lim = c.get("limits") or {}
         home = c.get("home") or {}
         return cls(c["id"], c.get("lat", home.get("lat")), c.get("lon", home.get("lon")),
@@ -74,7 +80,7 @@ class CandidateRecord:
                    lim.get("night_work"), lim.get("max_lift_kg"), lim.get("standing"),
                    tuple(c.get("job_targets") or ()),
                    tuple((x["name"], x.get("level"), x.get("esco_uri"))
-                         for x in c.get("competences") or ()))
+                         for x in c.get("competences") or ()), candidate_more(c))
 
 
 def _loads(text, default):
@@ -90,14 +96,20 @@ def build(store, vocab: Vocabulary) -> MatchData:
         " json_extract(doc, '$.conditions.max_lift_kg'),"
         " json_extract(doc, '$.conditions.standing'),"
         " json_extract(doc, '$.conditions.own_transport'),"
-        " json_extract(doc, '$.extra') from functions order by id").fetchall()
+        " json_extract(doc, '$.extra'),"
+        " json_extract(doc, '$.days'), json_extract(doc, '$.working_hours'),"
+        " json_extract(doc, '$.start_date'), json_extract(doc, '$.conditions.bending'),"
+        " json_extract(doc, '$.conditions.cold'), json_extract(doc, '$.conditions.allergens')"
+        " from functions order by id").fetchall()
     comp = store.db.execute("select function_id, name, level, weight, required, esco_uri "
                             "from function_competences order by function_id, pos").fetchall()
     crows = store.db.execute(
         "select id, lat, lon, max_commute_km, hours_per_week, dutch_level,"
         " json_extract(doc, '$.transport'), json_extract(doc, '$.driving_licences'),"
         " json_extract(doc, '$.shifts'), json_extract(doc, '$.limits'),"
-        " json_extract(doc, '$.job_targets') from candidates order by id").fetchall()
+        " json_extract(doc, '$.job_targets'), json_extract(doc, '$.hours_per_week'),"
+        " json_extract(doc, '$.days'), json_extract(doc, '$.available_from')"
+        " from candidates order by id").fetchall()
     ccomp = store.db.execute("select candidate_id, name, level, esco_uri "
                              "from candidate_competences order by candidate_id, pos").fetchall()
 
@@ -107,6 +119,7 @@ def build(store, vocab: Vocabulary) -> MatchData:
                       key=lambda p: (p[0], p[1] or ""))
     for (name, uri), res in zip(distinct, vocab.resolve_many(distinct)):
         resolutions[res_key(name, uri)] = [res.concept, res.score, res.method, column_of(res, name)]
+    confirm_fuzzy(vocab, store, resolutions)
     columns = sorted({v[3] for v in resolutions.values()})
     sectors = sorted({fold(r[3] or "") for r in frows})
     extras = [_loads(r[15], {}) for r in frows]
@@ -127,10 +140,13 @@ def build(store, vocab: Vocabulary) -> MatchData:
         cands.append(CandidateRecord(
             r[0], r[1], r[2], r[3], r[4], r[5], tuple(_loads(r[6], ())), tuple(_loads(r[7], ())),
             tuple(_loads(r[8], ())), lim.get("night_work"), lim.get("max_lift_kg"),
-            lim.get("standing"), tuple(_loads(r[10], ())), tuple(by_cand.get(r[0], ()))))
+            lim.get("standing"), tuple(_loads(r[10], ())), tuple(by_cand.get(r[0], ())),
+            candidate_more({"hours_per_week": _loads(r[11], None) if isinstance(r[11], str) else r[11],
+                            "days": _loads(r[12], []), "available_from": r[13], "limits": lim})))
     data = MatchData(FORMAT, store.data_version, columns, resolutions, sectors, list(texts),
                      functions, candidates=None)  # type: ignore[arg-type]  # filled below
     data.candidates = candidate_arrays(cands, data, vocab=vocab, store=store)
+    data.title_index  # fitted now, so that its arrays go into the cache blob
     return data
 
 
@@ -186,6 +202,7 @@ def _function_arrays(frows, extras, comp, columns, resolutions, sectors, titles)
         lift=np.array([r[12] if r[12] is not None else np.nan for r in frows], float),
         standing=np.array([r[13] == 1 for r in frows], bool),
         own_transport=np.array([r[14] == 1 for r in frows], bool),
+        **function_columns([r[16:22] for r in frows]),
         tt_indptr=titles[0], tt_indices=titles[1],
         fm_indptr=np.searchsorted(rows, np.arange(n + 1)).astype(np.int64),
         fm_indices=cols.astype(np.int32), fm_level=level.astype(np.int8),
@@ -232,20 +249,26 @@ def candidate_arrays(cands: Sequence[CandidateRecord], data: MatchData, *, vocab
         if not hasattr(vocab, "concepts_"):
             vocab.fit()
         vocab.resolve_many(unseen)
+    more = {}
+    for name, uri in unseen:
+        res = vocab.resolve(name, uri)
+        more[res_key(name, uri)] = [res.concept, res.score, res.method, column_of(res, name)]
+    confirm_fuzzy(vocab, store, more)
     # concepts held (max level when two texts resolve to one concept) and unresolved texts
     rows, cols, levels, srcs, free_rows, free_texts = [], [], [], [], [], []
     names: dict[str, int] = {}
+    how: list[str] = []
     for i, c in enumerate(cands):
         for name, level, uri in c.competences:
-            hit = res_cache.get(res_key(name, uri))
-            if hit is None:
-                res = vocab.resolve(name, uri)
-                hit = [res.concept, res.score, res.method, column_of(res, name)]
+            hit = res_cache.get(res_key(name, uri)) or more[res_key(name, uri)]
             if hit[3] in col_index:
                 rows.append(i)
                 cols.append(col_index[hit[3]])
                 levels.append(int(level or 1))
-                srcs.append(names.setdefault(name, len(names)))
+                if name not in names:
+                    names[name] = len(names)
+                    how.append(how_matched(hit))
+                srcs.append(names[name])
             if hit[0] is None:
                 free_rows.append(i)
                 free_texts.append(name)
@@ -253,7 +276,8 @@ def candidate_arrays(cands: Sequence[CandidateRecord], data: MatchData, *, vocab
     free: list[list[str]] = [[] for _ in range(n)]
     for i, t in zip(free_rows, free_texts):
         free[i].append(t)
-    ev, src = _evidence(held, free_rows, free_texts, free, data, store, n)
+    ev, src, via, cos = _evidence(held, free_rows, free_texts, free, data, store, n,
+                                  vocab=vocab, held_name=held_name)
     targets = [[fold(t) for t in c.job_targets if fold(t)] for c in cands]
     words = _words([lst for c in cands for lst in (c.shifts, c.transport, c.driving_licences)])
     return CandidateArrays(
@@ -271,14 +295,16 @@ def candidate_arrays(cands: Sequence[CandidateRecord], data: MatchData, *, vocab
         lic=np.array([licence_mask(c.driving_licences) for c in cands], np.int32),
         dutch=np.array([cefr_rank(c.dutch_level) for c in cands], np.int8),
         own_transport=np.array([bool(OWN_TRANSPORT & set(c.transport)) for c in cands], bool),
+        **candidate_columns([c.more for c in cands]),
         words_indptr=words[0], words=words[1], word_texts=words[2],
         targets=[t for ts in targets for t in ts],
         tg_indptr=np.cumsum([0] + [len(ts) for ts in targets]).astype(np.int64),
         cm_indptr=held.indptr.astype(np.int64), cm_indices=held.indices.astype(np.int32),
         cm_level=held.data.astype(np.int8), cm_name=held_name,
-        names=np.array(list(names) or [''], dtype=str),
+        names=np.array(list(names) or [''], dtype=str), name_how=np.array(how or [''], dtype=str),
         ct_indptr=ev.indptr.astype(np.int64), ct_indices=ev.indices.astype(np.int32),
-        ct_sim=ev.data.astype(np.float32), ct_src=(src.data - 1).astype(np.int8), free=free)
+        ct_sim=ev.data.astype(np.float32), ct_src=(src.data - 1).astype(np.int8),
+        ct_via=(via.data - 1).astype(np.uint8), ct_cos=(cos.data - 1).astype(np.float32), free=free)
 
 
 def _words(lists: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -289,34 +315,72 @@ def _words(lists: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray, list[s
     return indptr, np.array(flat, np.uint16), list(texts)
 
 
-def _evidence(held, free_rows, free_texts, free, data: MatchData, store, n):
-    """Text evidence of unresolved strings, on columns the candidate does not hold: per
-    (candidate, column) the best similarity and (plus one) which of its strings gave it."""
+def _evidence(held, free_rows, free_texts, free, data: MatchData, store, n, *, vocab=None,
+              held_name=None):
+    """Evidence of unresolved strings, on columns the candidate does not hold: per (candidate,
+    column) the best evidence (character n-gram similarity, or the embedding's soft evidence:
+    :mod:`matchcore.matching.evidence`), which of its strings gave it (plus one), how
+    (:data:`~matchcore.matching.arrays.VIA`, plus one) and the similarity shown."""
     m = len(data.columns)
-    ev_rows, ev_cols, ev_sim, ev_src = [], [], [], []
+    ev_rows, ev_cols, ev_sim, ev_src, ev_via, ev_cos = [], [], [], [], [], []
     if free_texts:
         if data.text_index is None and store is not None:
             data.text_index = build_text_index(store, data)
+        src_of = [free[r].index(t) for r, t in zip(free_rows, free_texts)]
+        held_set = set(zip(*(a.tolist() for a in held.nonzero())))
+        found = []
         if data.text_index is not None:
             sims = data.text_index.similarity(free_texts).tocoo()
-            src_of = [free[r].index(t) for r, t in zip(free_rows, free_texts)]
-            held_set = set(zip(*(a.tolist() for a in held.nonzero())))
-            for k, col, sim in zip(sims.row.tolist(), sims.col.tolist(), sims.data.tolist()):
-                r = free_rows[k]
-                if (r, col) not in held_set:
-                    ev_rows.append(r)
-                    ev_cols.append(col)
-                    ev_sim.append(sim)
-                    ev_src.append(src_of[k])
-    order = sorted(range(len(ev_rows)), key=lambda j: (ev_rows[j], ev_cols[j], -ev_sim[j], ev_src[j]))
+            found += [(k, col, sim, 0, sim) for k, col, sim in
+                      zip(sims.row.tolist(), sims.col.tolist(), sims.data.tolist())]
+        for k, hits in enumerate(embedding_evidence(data, store, vocab, free_texts)):
+            found += [(k, col, e, 1, cos) for col, e, cos in hits]
+        for k, col, sim, via, cos in found:
+            r = free_rows[k]
+            if (r, col) not in held_set:
+                ev_rows.append(r)
+                ev_cols.append(col)
+                ev_sim.append(sim)
+                ev_src.append(src_of[k])
+                ev_via.append(via)
+                ev_cos.append(cos)
+    _related_evidence(held, held_name, data, vocab, (ev_rows, ev_cols, ev_sim, ev_src, ev_via, ev_cos))
+    # the best evidence per (row, column); ties: the string written first, then text before
+    # embedding
+    order = sorted(range(len(ev_rows)),
+                   key=lambda j: (ev_rows[j], ev_cols[j], -ev_sim[j], ev_src[j], ev_via[j]))
     best = [j for p, j in enumerate(order)
             if p == 0 or (ev_rows[j], ev_cols[j]) != (ev_rows[order[p - 1]], ev_cols[order[p - 1]])]
     where = (np.array([ev_rows[j] for j in best], np.int64), np.array([ev_cols[j] for j in best], np.int64))
-    ev = sp.csr_matrix((np.array([ev_sim[j] for j in best], np.float32), where), shape=(n, m))
-    src = sp.csr_matrix((np.array([ev_src[j] + 1 for j in best], np.float32), where), shape=(n, m))
-    ev.sort_indices()
-    src.sort_indices()
-    return ev, src
+
+    def part(values, plus=0):
+        out = sp.csr_matrix((np.array([values[j] + plus for j in best], np.float32), where),
+                            shape=(n, m))
+        out.sort_indices()
+        return out
+
+    return part(ev_sim), part(ev_src, 1), part(ev_via, 1), part(ev_cos, 1)
+
+
+def _related_evidence(held, held_name, data: MatchData, vocab, out) -> None:
+    """Partial credit for concepts related to the ones a candidate holds (the Competent
+    mapping's broader/narrower links, :meth:`~matchcore.vocabulary.concepts.Vocabulary.related_credit`),
+    appended to ``out`` as evidence with via ``related`` (VIA index 2) and as source the
+    position of the held concept in the candidate's row (``cm_*``), not a free text."""
+    if vocab is None or held_name is None or not getattr(vocab, "related_", None):
+        return
+    columns, col_index = data.columns, data.col_index
+    for r in range(held.shape[0]):
+        a, b = int(held.indptr[r]), int(held.indptr[r + 1])
+        if a == b:
+            continue
+        # the source: the held entry's position in the candidate's row (ct_src is int8)
+        name_of = {columns[c]: j for j, c in enumerate(held.indices[a:b].tolist()) if j < 127}
+        for other, (credit, source, _rel) in vocab.related_credit(name_of).items():
+            col = col_index.get(other)
+            if col is not None:
+                for lst, v in zip(out, (r, col, credit, name_of[source], 2, credit)):
+                    lst.append(v)
 
 
 def _max_csr(rows, cols, values, srcs, shape) -> tuple[sp.csr_matrix, np.ndarray]:

@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from matchcore.i18n import N_, _
 from matchcore.matching.constraints import outcomes
 from matchcore.matching.info import CandidateInfo, FunctionInfo
 from matchcore.matching.results import MatchedCompetence, PairExplanation, ScoreComponents, TextMatch
@@ -21,6 +22,17 @@ from matchcore.vocabulary import fold
 __all__ = ["explain_pair", "score_lines"]
 
 _CHECK_MARK = {True: "ok: ", False: "excluded: ", None: "not checked: "}
+
+
+_HOW = {"exact": N_("exact"), "synonym": N_("synonym"), "esco_uri": N_("ESCO URI"),
+        "alias": N_("coach's alias"), "compound": N_("compound"), "related": N_("related concept")}
+
+
+def _how(how: str) -> str:
+    """How a candidate's text matched its concept, for a reader: "fuzzy 92" -> "fuzzy, score 92"."""
+    if how.startswith("fuzzy "):
+        return _("fuzzy, score {score}").format(score=how[6:])
+    return _(_HOW[how]) if how in _HOW else how
 
 
 def _r(x, nd=3):
@@ -46,15 +58,25 @@ def explain_pair(p: ScoreParams, ci: CandidateInfo, fi: FunctionInfo, comp: Comp
             matched.append(MatchedCompetence(k.name, level, k.level, k.required, via, text,
                                              _r(fit), _r(k.w)))
             same = fold(text) == fold(k.name)
+            how = ci.how.get(col)
             lines.append(f"{'+' if fit >= 1 else '~'} {tag}: has level {level}"
                          + ("" if same else f" as '{text}'")
-                         + ("" if fit >= 1 else f", counts {fit:.2f}"))
+                         + ("" if fit >= 1 else f", counts {fit:.2f}")
+                         + (f" ({_how(how)})" if how else ""))
         elif col is not None and col in ci.evidence:
             sim, text = ci.evidence[col]
+            via, shown = ci.via.get(col, ("text", sim))
             text_w += k.w * tau * sim
-            matched.append(TextMatch(k.name, None, k.level, k.required, "text", text, _r(sim),
+            matched.append(TextMatch(k.name, None, k.level, k.required, via, text, _r(shown),
                                      _r(tau * sim), _r(k.w)))
-            lines.append(f"~ {tag}: text '{text}' similarity {sim:.2f}, counts {tau * sim:.2f}")
+            if via == "embedding":
+                lines.append(_("~ {tag}: text '{text}' via embedding {sim}, counts {credit}").format(
+                    tag=tag, text=text, sim=f"{shown:.2f}", credit=f"{tau * sim:.2f}"))
+            elif via == "related":
+                lines.append(_("~ {tag}: has the related concept '{text}', counts {credit}").format(
+                    tag=tag, text=text, credit=f"{tau * sim:.2f}"))
+            else:
+                lines.append(f"~ {tag}: text '{text}' similarity {sim:.2f}, counts {tau * sim:.2f}")
         else:
             (miss_req if k.required else miss_opt).append(k.name)
             lines.append(f"- {tag}: missing")

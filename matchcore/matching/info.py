@@ -6,11 +6,13 @@ stored (carving asks for those).
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from matchcore.matching.arrays import (
+    VIA,
     CandidateArrays,
     MatchData,
     cefr_rank,
@@ -19,8 +21,9 @@ from matchcore.matching.arrays import (
     shift_mask,
     unit_xyz,
 )
-from matchcore.matching.constraints import FunctionSide
-from matchcore.model import CEFR_LEVELS, SHIFTS
+from matchcore.matching.constraints import FunctionSide, expand_parts
+from matchcore.matching.limits import allergen_mask, date_ordinal, day_mask, names_of
+from matchcore.model import ALLERGENS, CEFR_LEVELS, DAYS, SHIFTS
 from matchcore.postcodes import lookup
 from matchcore.vocabulary import fold
 
@@ -60,6 +63,14 @@ class CandidateInfo:
     dutch: str | None
     lift: float | None
     targets: list[str]
+    hours_range: tuple[float, float] | None = None   # a range the candidate gave (not +-20 %)
+    days: list[str] = field(default_factory=list)
+    available_from: dt.date | None = None
+    on: dt.date | None = None                        # the query date
+    allergens: list[str] = field(default_factory=list)
+    window: str | None = None                        # childcare hours "08:30-15:30"
+    how: dict[int, str] = field(default_factory=dict)   # column held -> how its text resolved
+    via: dict[int, tuple[str, float]] = field(default_factory=dict)  # evidence -> (text|embedding, similarity)
 
 
 @dataclass
@@ -81,6 +92,10 @@ class FunctionInfo:
     standing: bool
     own_transport: bool
     side: FunctionSide = field(repr=False)
+    days: list[str] = field(default_factory=list)
+    start_date: dt.date | None = None
+    working_hours: str | None = None
+    allergens: list[str] = field(default_factory=list)
 
 
 def _value(x) -> float | None:
@@ -96,15 +111,30 @@ def resolution(data: MatchData, vocab, name: str, uri: str | None) -> list:
     return hit
 
 
-def candidate_info(c: CandidateArrays, i: int) -> CandidateInfo:
-    """Candidate row ``i`` of ``c``."""
+def _date(ordinal) -> dt.date | None:
+    return dt.date.fromordinal(int(ordinal)) if int(ordinal) > 0 else None
+
+
+def _window(lo, hi) -> str | None:
+    lo, hi = int(lo), int(hi)
+    return None if lo < 0 else f"{lo // 60:02d}:{lo % 60:02d}-{hi // 60:02d}:{hi % 60:02d}"
+
+
+def candidate_info(c: CandidateArrays, i: int, on: dt.date | None = None) -> CandidateInfo:
+    """Candidate row ``i`` of ``c``; ``on`` the query date (default today)."""
     a, b = int(c.cm_indptr[i]), int(c.cm_indptr[i + 1])
     held = {int(col): (int(lv), str(c.names[int(k)]))
             for col, lv, k in zip(c.cm_indices[a:b], c.cm_level[a:b], c.cm_name[a:b])}
     a, b = int(c.ct_indptr[i]), int(c.ct_indptr[i + 1])
     texts = c.free[i]
-    evidence = {int(col): (float(s), texts[int(k)] if int(k) < len(texts) else "")
-                for col, s, k in zip(c.ct_indices[a:b], c.ct_sim[a:b], c.ct_src[a:b])}
+    cm_a = int(c.cm_indptr[i])   # related evidence (via 2) names the held entry it comes from
+    evidence = {int(col): (float(s), str(c.names[int(c.cm_name[cm_a + int(k)])]) if int(v) == 2
+                           else texts[int(k)] if int(k) < len(texts) else "")
+                for col, s, k, v in zip(c.ct_indices[a:b], c.ct_sim[a:b], c.ct_src[a:b], c.ct_via[a:b])}
+    via = {int(col): (VIA[int(v)], float(x))
+           for col, v, x in zip(c.ct_indices[a:b], c.ct_via[a:b], c.ct_cos[a:b])}
+    a, b = int(c.cm_indptr[i]), int(c.cm_indptr[i + 1])
+    how = {int(col): str(c.name_how[int(k)]) for col, k in zip(c.cm_indices[a:b], c.cm_name[a:b])}
     lat, lon = c.home(i)
     dutch = int(c.dutch[i])
     return CandidateInfo(
@@ -112,7 +142,18 @@ def candidate_info(c: CandidateArrays, i: int) -> CandidateInfo:
         reach=float(c.reach[i]), max_commute_km=_value(c.max_commute_km[i]),
         transport=c.transport_of(i), hours=_value(c.hours[i]), shifts=c.shifts_of(i),
         licences=c.licences_of(i), dutch=CEFR_LEVELS[dutch - 1] if dutch else None,
-        lift=_value(c.lift[i]), targets=c.targets_of(i))
+        lift=_value(c.lift[i]), targets=c.targets_of(i), hours_range=_range(c, i),
+        days=names_of(c.days[i], DAYS), available_from=_date(c.available[i]), on=on or dt.date.today(),
+        allergens=names_of(c.allergens[i], ALLERGENS), window=_window(c.win_lo[i], c.win_hi[i]),
+        how=how, via=via)
+
+
+def _range(c: CandidateArrays, i: int) -> tuple[float, float] | None:
+    """The candidate's hours range when given as one (not the number +-20 %)."""
+    lo, hi, h = c.hours_lo[i], c.hours_hi[i], c.hours[i]
+    if np.isnan(lo) or (not np.isnan(h) and abs(lo + 1e-9 - 0.8 * h) < 1e-6 and abs(hi - 1e-9 - 1.2 * h) < 1e-6):
+        return None
+    return round(float(lo) + 1e-9, 2), round(float(hi) - 1e-9, 2)
 
 
 def _merge(comps: list[Requirement], idf: np.ndarray, max_idf: float) -> list[Requirement]:
@@ -155,12 +196,14 @@ def function_info(data: MatchData, fi: int, side: FunctionSide, idf: np.ndarray,
         driving_licence=f.lic_text[fi] or None,
         dutch=CEFR_LEVELS[f.dutch[fi] - 1] if f.dutch[fi] else None,
         lift=_value(f.lift[fi]), standing=bool(f.standing[fi]),
-        own_transport=bool(f.own_transport[fi]), side=side.take(fi))
+        own_transport=bool(f.own_transport[fi]), side=side.take(fi),
+        days=names_of(f.days[fi], DAYS), start_date=_date(f.start[fi]),
+        working_hours=_window(f.win_lo[fi], f.win_hi[fi]), allergens=names_of(f.allergens[fi], ALLERGENS))
 
 
 def profile_info(data: MatchData, vocab, idf: np.ndarray, max_idf: float, competences, *,
                  hours_per_week=None, shifts=(), location=None, conditions=None,
-                 title=None) -> FunctionInfo:
+                 title=None, days=(), start_date=None) -> FunctionInfo:
     """A function profile that is not stored (see ``Matcher.rank_candidates_for_profile``)."""
     if not hasattr(vocab, "concepts_"):
         vocab.fit()
@@ -178,17 +221,22 @@ def profile_info(data: MatchData, vocab, idf: np.ndarray, max_idf: float, compet
     hours = float(hours_per_week) if hours_per_week else None
     lic, dutch, lift = cond.get("driving_licence"), cond.get("dutch_level"), cond.get("max_lift_kg")
     standing, own = bool(cond.get("standing")), bool(cond.get("own_transport"))
+    allergens = [a for a in ALLERGENS if a in set(cond.get("allergens") or ())]
     side = FunctionSide(
         xyz=unit_xyz(lat, lon) if lat is not None else None, hours=np.float64(hours or np.nan),
-        lift=np.float64(np.nan if lift is None else lift), shifts=np.int16(shift_mask(shifts)),
+        lift=np.float64(np.nan if lift is None else lift), shifts=expand_parts(np.int16(shift_mask(shifts))),
         lic=np.int32(licence_mask([lic], implied=False) if lic else 0),
-        dutch=np.int8(cefr_rank(dutch)), standing=np.bool_(standing), own_transport=np.bool_(own))
+        dutch=np.int8(cefr_rank(dutch)), standing=np.bool_(standing), own_transport=np.bool_(own),
+        days=np.int8(day_mask(days)), start=np.int32(date_ordinal(start_date)), win_lo=np.int16(-1),
+        win_hi=np.int16(-1), bending=np.bool_(bool(cond.get("bending"))), cold=np.bool_(bool(cond.get("cold"))),
+        allergens=np.int16(allergen_mask(allergens)))
     return FunctionInfo(
         id=None, employer=None, function_id=None, title=title,
         titles=[fold(title)] if title and fold(title) else [],
         competences=_merge(comps, idf, max_idf), reference=False, lat=lat, lon=lon, hours=hours,
         shifts=shifts, driving_licence=lic, dutch=dutch, lift=lift, standing=standing,
-        own_transport=own, side=side)
+        own_transport=own, side=side, days=[d for d in DAYS if d in set(days or ())],
+        start_date=start_date, allergens=allergens)
 
 
 def _lat_lon(location) -> tuple[float | None, float | None]:

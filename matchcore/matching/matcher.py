@@ -6,7 +6,8 @@ Score of a (candidate, function) pair, every part of which is in the output's ``
     w_k  = weight_k * idf_k           idf_k = ln((1 + F) / (1 + df_k)) + 1 over the F functions
     q_k  = min(1, level_held / level_required)   when the candidate holds concept k
          = text_credit * s_k                     else; s_k = char n-gram TF-IDF cosine of the
-                                                 candidate's unresolved texts (0 below 0.5)
+                                                 candidate's unresolved texts (0 below 0.5),
+                                                 or the embedding's soft evidence when higher
     p_k  = 1 when held, else text_credit * s_k   (presence, blind to level)
     R    = sum_req w q / sum_req w         required coverage, level-adjusted       (n/a if none)
     O    = sum_opt w q / sum_opt w         optional coverage                        (n/a if none)
@@ -19,7 +20,8 @@ Score of a (candidate, function) pair, every part of which is in the output's ``
     P    = 1 - 0.5 (1 - sum_req w p / sum_req w)
                                            the penalty for missing required competences: all
                                            missing halves the score (1 without required ones)
-    J    = best (WRatio - 50) / 50 of a job target against the function's titles, in [0, 1]
+    J    = best (cos - 0.3) / 0.7 of a job target against the function's titles, in [0, 1]
+           (cos: char n-gram TF-IDF cosine, matchcore.matching.titles)
     score = P * C                          without job targets
           = P * (0.8 C + 0.2 J)            with job targets
 
@@ -55,7 +57,7 @@ from matchcore.matching.constraints import CONSTRAINTS
 from matchcore.matching.data import CandidateRecord, build, candidate_arrays
 from matchcore.matching.explain import explain_pair
 from matchcore.matching.info import FunctionInfo, candidate_info, function_info, profile_info
-from matchcore.matching.rank import rank_candidates, rank_functions
+from matchcore.matching.rank import mark, rank_candidates, rank_functions
 from matchcore.matching.results import CandidateMatch, CandidateMatches, FunctionMatch, FunctionMatches
 from matchcore.matching.score import stack
 from matchcore.matching.weights import ScoreParams, Weights, check_top, prepare
@@ -182,7 +184,8 @@ class Matcher:
     def match_candidate(self, candidate_id, *, top: int = 10, include_excluded: bool = False,
                         sector: str | None = None, max_distance_km: float | None = None,
                         visible: bool | None = None, openings_only: bool = False, on=None,
-                        instruments: bool = True, _only: int | None = None) -> CandidateMatches:
+                        instruments: bool = True, near_misses: bool = False,
+                        _only: int | None = None) -> CandidateMatches:
         """The functions that fit a candidate best, explained (``docs/formats.md`` ``match candidate``).
 
         Parameters
@@ -191,7 +194,11 @@ class Matcher:
             A stored candidate's id, or a candidate record (need not be stored).
         top : int, default 10
         include_excluded : bool, default False
-            Also rank functions a hard constraint excludes (flagged, with reasons).
+            Also rank functions a constraint excludes (flagged, with reasons), also those with
+            no competence in common.
+        near_misses : bool, default False
+            Also list, in ``near_misses``, the best functions excluded by one soft constraint
+            only, and only a little (``near_miss``, ``would_need``: docs/matching.md).
         sector : str, optional
             Only functions of this sector (case and accents ignored).
         max_distance_km : float, optional
@@ -201,7 +208,8 @@ class Matcher:
         openings_only : bool, default False
             Only functions with openings > 0.
         on : datetime.date, optional
-            Evaluation date for the instruments.
+            Evaluation date for the instruments, and the start of a function without
+            ``start_date`` (the candidate's ``available_from`` is compared with it); default today.
 
         Raises
         ------
@@ -229,20 +237,28 @@ class Matcher:
         if openings_only:
             valid &= f.openings > 0
         ranked = rank_functions(d, w, self.params, c, top=top, include_excluded=include_excluded,
-                                valid=valid, max_distance_km=max_distance_km)
-        ci = candidate_info(c, 0)
+                                valid=valid, max_distance_km=max_distance_km,
+                                near_misses=near_misses, on=on)
+        ci = candidate_info(c, 0, on)
         employers: dict = {}
-        results = []
-        for pos, i in enumerate(ranked.idx.tolist()):
-            fi = function_info(d, i, w.side, w.idf, w.max_idf)
-            ex = explain_pair(self.params, ci, fi, ranked.components, pos,
-                              {k: bool(v[i]) for k, v in ranked.masks.items()})
-            if instruments and record is None:
-                record = self.store.candidate(ci.id)
-            results.append(FunctionMatch(
-                function=fi.id, employer=fi.employer, title=fi.title, **ex.parts(),
-                instruments=self._instruments(record, fi, employers, on) if instruments else []))
-        return CandidateMatches(ci.id, ranked.considered, ranked.excluded_count, results)
+        if instruments and record is None and (len(ranked.idx) or len(ranked.near_idx)):
+            record = self.store.candidate(ci.id)
+
+        def explained(rows, components):
+            out = []
+            for pos, i in enumerate(rows.tolist()):
+                fi = function_info(d, i, w.side, w.idf, w.max_idf)
+                ex = explain_pair(self.params, ci, fi, components, pos,
+                                  {k: bool(v[i]) for k, v in ranked.masks.items()})
+                out.append(FunctionMatch(
+                    function=fi.id, employer=fi.employer, title=fi.title,
+                    **mark(ex, ci, fi, bool(ranked.near[i])).parts(),
+                    instruments=self._instruments(record, fi, employers, on) if instruments else []))
+            return out
+
+        near = explained(ranked.near_idx, ranked.near_components) if near_misses else []
+        return CandidateMatches(ci.id, ranked.considered, ranked.excluded_count,
+                                explained(ranked.idx, ranked.components), near)
 
     def match_pair(self, candidate_id, function_id: str, *, on=None,
                    instruments: bool = True) -> FunctionMatch | None:
@@ -260,7 +276,7 @@ class Matcher:
     # --- queries: function -> candidates --------------------------------------------------
     def match_function(self, function_id: str, *, top: int = 10, include_excluded: bool = False,
                        max_distance_km: float | None = None, on=None,
-                       instruments: bool = True) -> FunctionMatches:
+                       instruments: bool = True, near_misses: bool = False) -> FunctionMatches:
         """The candidates that fit a stored function best (``docs/formats.md`` ``match function``).
 
         Parameters are those of :meth:`match_candidate` that make sense for one function.
@@ -276,13 +292,15 @@ class Matcher:
         fi = function_info(self.data_, self._row_of("function", function_id), w.side, w.idf, w.max_idf)
         ranked, rows = rank_candidates(self.data_, w, self.params, self._stored_stack(), fi, top=top,
                                        include_excluded=include_excluded,
-                                       max_distance_km=max_distance_km)
+                                       max_distance_km=max_distance_km, near_misses=near_misses, on=on)
+        near = ranked.near_rows
         if instruments:
             employers: dict = {}
-            rows = [replace(r, instruments=self._instruments(self.store.candidate(r.candidate), fi,
-                                                             employers, on)) for r in rows]
+            rows, near = ([replace(r, instruments=self._instruments(self.store.candidate(r.candidate), fi,
+                                                                    employers, on)) for r in lst]
+                          for lst in (rows, near))
         return FunctionMatches(function_id, fi.employer, fi.title, ranked.considered,
-                               ranked.excluded_count, rows)
+                               ranked.excluded_count, rows, near)
 
     def rank_candidates_for_profile(self, competences: Iterable, *, hours_per_week=None,
                                     shifts=(), location=None, conditions=None, top: int = 10,

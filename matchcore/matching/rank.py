@@ -7,12 +7,12 @@ adds the look-ups and the instruments.
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.sparse as sp
-from rapidfuzz import fuzz, process
 
 from matchcore.matching import constraints as cs
 from matchcore.matching.arrays import EARTH_RADIUS_KM, CandidateArrays, MatchData, unit_xyz
@@ -21,6 +21,7 @@ from matchcore.matching.info import FunctionInfo, candidate_info
 from matchcore.matching.results import CandidateMatch, PairExplanation
 from matchcore.matching.score import (
     ComponentArrays,
+    candidate_title_fit,
     combine,
     component_scores,
     fast_scores,
@@ -30,7 +31,7 @@ from matchcore.matching.score import (
 )
 from matchcore.matching.weights import ScoreParams, Weights
 
-__all__ = ["Ranked", "rank_candidates", "rank_functions"]
+__all__ = ["Ranked", "mark", "rank_candidates", "rank_functions"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,29 @@ class Ranked:
     idx: np.ndarray
     components: ComponentArrays   # aligned with idx
     masks: dict[str, np.ndarray]  # per constraint, over every row considered
+    near: np.ndarray | None = None          # near misses, over every row (cs.near_misses)
+    near_idx: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    near_components: ComponentArrays | None = None   # aligned with near_idx
+    near_rows: list = field(default_factory=list)    # rank_candidates: near_idx explained
+
+
+def _select(score: np.ndarray, valid: np.ndarray, excluded: np.ndarray, k: int,
+            include_excluded: bool) -> np.ndarray:
+    """The k best rows: fitting ones scoring above 0 (:func:`top_k`), and with
+    ``include_excluded`` every excluded row too, also those scoring 0 (nothing in common: the
+    coach still learns why they were excluded). By score, then row (= id)."""
+    if not include_excluded:
+        return top_k(score, valid & ~excluded, k)
+    idx = np.flatnonzero(valid & (excluded | (score > 0)))
+    return idx[np.lexsort((idx, -score[idx]))[:k]]
+
+
+def mark(ex: PairExplanation, ci, fi, near: bool) -> PairExplanation:
+    """The explanation with ``near_miss`` and, for a near miss, ``would_need``."""
+    if not near:
+        return ex
+    by = {c.name: c.ok is False for c in ex.checks}
+    return replace(ex, near_miss=True, would_need=cs.would_need(ci, fi, by))
 
 
 def _within(dot: np.ndarray, max_distance_km: float) -> np.ndarray:
@@ -51,30 +75,39 @@ def _within(dot: np.ndarray, max_distance_km: float) -> np.ndarray:
 
 def rank_functions(data: MatchData, w: Weights, p: ScoreParams, c: CandidateArrays, *, top: int,
                    include_excluded: bool, valid: np.ndarray,
-                   max_distance_km: float | None = None) -> Ranked:
-    """The best functions for the one candidate of ``c`` among ``valid`` ones."""
+                   max_distance_km: float | None = None, near_misses: bool = False,
+                   on: dt.date | None = None) -> Ranked:
+    """The best functions for the one candidate of ``c`` among ``valid`` ones; with
+    ``near_misses`` also the best near misses (``near_idx``); ``on``: the query date."""
     f = data.functions
     V, Pv = stack(c, len(data.columns), p.text_credit, [0])
-    ts = [title_scores(c.targets, data.title_texts) if c.targets else None]
+    ts = [title_scores(c.targets, data.title_index) if c.targets else None]
     score = fast_scores(w, p, f, V, Pv, ts)[0]
     dot = w.side.xyz @ unit_xyz(c.lat[0], c.lon[0])
-    masks = cs.masks(cs.CandidateSide.of(c).at(0), w.side, dot)
+    side = cs.CandidateSide.of(c, on=on).at(0)
+    masks = cs.masks(side, w.side, dot)
     excluded = np.logical_or.reduce(list(masks.values()))
+    near = cs.near_misses(masks, cs.near_masks(side, w.side, dot))
     if max_distance_km is not None:
         valid &= _within(dot, max_distance_km)
     considered, n_excluded = int(valid.sum()), int((valid & excluded).sum())
-    if not include_excluded:
-        valid &= ~excluded
-    idx = top_k(score, valid, top)
-    # the ranked score; the components agree with it to 1e-12
-    comp = replace(component_scores(w, p, f, V, Pv, ts, f_idx=idx).row(0), score=score[idx])
-    return Ranked(considered, n_excluded, idx, comp, masks)
+    idx = _select(score, valid, excluded, top, include_excluded)
+
+    def parts(rows):  # the ranked score; the components agree with it to 1e-12
+        return replace(component_scores(w, p, f, V, Pv, ts, f_idx=rows).row(0), score=score[rows])
+
+    near_idx = top_k(score, valid & near, top) if near_misses else np.zeros(0, np.int64)
+    return Ranked(considered, n_excluded, idx, parts(idx), masks, near, near_idx,
+                  parts(near_idx) if near_misses else None)
 
 
 def rank_candidates(data: MatchData, w: Weights, p: ScoreParams, stacked, fi: FunctionInfo, *,
-                    top: int, include_excluded: bool,
-                    max_distance_km: float | None = None) -> tuple[Ranked, list[CandidateMatch]]:
-    """The best stored candidates for one function, explained (instruments left empty)."""
+                    top: int, include_excluded: bool, max_distance_km: float | None = None,
+                    near_misses: bool = False,
+                    on: dt.date | None = None) -> tuple[Ranked, list[CandidateMatch]]:
+    """The best stored candidates for one function, explained (instruments left empty); with
+    ``near_misses`` also the best near misses, explained in ``near_rows``."""
+    day = on  # the name ``on`` is the optional coverage below
     cands = data.candidates
     m = len(data.columns)
     keep = [k for k in fi.competences if k.col is not None]
@@ -95,30 +128,28 @@ def rank_candidates(data: MatchData, w: Weights, p: ScoreParams, stacked, fi: Fu
     pn = (Pv @ wr).toarray().ravel()
     un = (Pv @ uw).toarray().ravel()
     s_use = Pv @ w.idf4
-    j = None
-    if fi.titles and cands.targets:
-        sc = process.cdist(cands.targets, fi.titles, scorer=fuzz.WRatio, processor=None,
-                           dtype=np.uint8)
-        best = np.clip((sc.max(axis=1).astype(np.float64) - 50.0) / 50.0, 0.0, 1.0)
-        ptr = cands.tg_indptr
-        j = np.full(len(cands), np.nan)
-        has = np.diff(ptr) > 0
-        j[has] = np.maximum.reduceat(best, ptr[:-1][has])
+    j = candidate_title_fit(data.title_index, cands.targets, cands.tg_indptr, fi.titles)
     comp = combine(p, rn, on, pn, s_req, s_opt, un, s_use, j)
-    side = cs.CandidateSide.of(cands)
+    side = cs.CandidateSide.of(cands, on=day)
     dot = side.xyz @ unit_xyz(fi.lat, fi.lon) if fi.lat is not None else np.full(len(cands), np.nan)
     masks = cs.masks(side, fi.side, dot)
     excluded = np.logical_or.reduce(list(masks.values()))
+    near = cs.near_misses(masks, cs.near_masks(side, fi.side, dot))
     valid = np.ones(len(cands), bool)
     if max_distance_km is not None:
         valid &= _within(dot, max_distance_km)
     considered, n_excluded = int(valid.sum()), int((valid & excluded).sum())
-    if not include_excluded:
-        valid &= ~excluded
-    idx = top_k(comp.score, valid, top)
-    results = []
-    for i in idx.tolist():
-        ex: PairExplanation = explain_pair(p, candidate_info(cands, i), fi, comp, i,
-                                           {k: bool(v[i]) for k, v in masks.items()})
-        results.append(CandidateMatch(candidate=cands.ids[i], **ex.parts()))
-    return Ranked(considered, n_excluded, idx, comp, masks), results
+    idx = _select(comp.score, valid, excluded, top, include_excluded)
+    near_idx = top_k(comp.score, valid & near, top) if near_misses else np.zeros(0, np.int64)
+
+    def explained(rows):
+        out = []
+        for i in rows.tolist():
+            ci = candidate_info(cands, i, day)
+            ex: PairExplanation = explain_pair(p, ci, fi, comp, i, {k: bool(v[i]) for k, v in masks.items()})
+            out.append(CandidateMatch(candidate=cands.ids[i], **mark(ex, ci, fi, bool(near[i])).parts()))
+        return out
+
+    results = explained(idx)
+    return Ranked(considered, n_excluded, idx, comp, masks, near, near_idx, comp,
+                  explained(near_idx)), results

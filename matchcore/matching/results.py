@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-from matchcore.matching.constraints import ConstraintOutcome
+from matchcore.matching.constraints import ConstraintOutcome, WouldNeed
 
 __all__ = ["AssignedPair", "Assignment", "BestOption", "CandidateMatch", "CandidateMatches",
            "ConstraintOutcome", "ExcludedOption", "FunctionMatch", "FunctionMatches",
            "MatchedCompetence", "PairExplanation", "ScoreComponents", "TextMatch", "Unassigned",
-           "Unfilled"]
+           "Unfilled", "WouldNeed"]
 
 _HIDDEN = {"json": False}
 
@@ -83,6 +83,9 @@ class PairExplanation:
     components: ScoreComponents
     distance_km: float | None
     explanation: list[str]
+    # excluded by exactly one soft constraint, and only a little (docs/matching.md section 3)
+    near_miss: bool = False
+    would_need: list[WouldNeed] = field(default_factory=list)
     checks: list[ConstraintOutcome] = field(default_factory=list, metadata=_HIDDEN)
 
     def parts(self) -> dict:
@@ -126,6 +129,7 @@ class CandidateMatches:
     considered: int
     excluded_count: int
     results: list[FunctionMatch]
+    near_misses: list[FunctionMatch] = field(default_factory=list)   # with --near-misses
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,7 @@ class FunctionMatches:
     considered: int
     excluded_count: int
     results: list[CandidateMatch]
+    near_misses: list[CandidateMatch] = field(default_factory=list)  # with --near-misses
 
 
 # --- assignment -------------------------------------------------------------------------------

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from rapidfuzz import fuzz, process
-
 from matchcore.matching.arrays import CandidateArrays, FunctionArrays
+from matchcore.matching.titles import TitleIndex
 from matchcore.matching.weights import ScoreParams, Weights
+from matchcore.vocabulary import fold
 
-__all__ = ["ComponentArrays", "block_title_scores", "combine", "component_scores", "fast_scores",
-           "stack", "target_fit", "title_scores", "title_table", "top_k", "top_rows"]
+__all__ = ["TITLE_FLOOR", "ComponentArrays", "block_title_scores", "candidate_title_fit", "combine", "component_scores", "fast_scores",
+           "stack", "target_fit", "title_fit", "title_scores", "title_table", "top_k", "top_rows"]
 
 # fit of a held level c (rows) against a required level l (columns): min(1, c / l)
 _FIT = np.array([[min(1.0, c / l) for l in range(1, 5)] for c in range(1, 5)])
@@ -65,30 +65,57 @@ def stack(c: CandidateArrays, n_columns: int, text_credit: float, rows=None):
 
 # --- job-target fit -------------------------------------------------------------------------
 
-def title_table(targets: list[str], texts: list[str]) -> np.ndarray:
-    """Per target, its J against each text: (WRatio - 50) / 50 in [0, 1].
+TITLE_FLOOR = 0.3
+"""Title cosine at or below which a job target is no fit: J = (cos - 0.3) / 0.7, clipped.
 
-    WRatio is taken as a whole number (rapidfuzz ``cdist`` with ``dtype=uint8``)."""
-    if not targets or not texts:
+Unrelated Dutch titles share a few n-grams and score 0.1-0.35 ("afwasser" vs "lasser" 0.33);
+the same occupation written differently scores 0.6-0.9 ("magazijnmedewerker" vs
+"magazijnmedewerkster" 0.91, "heftruckchauffeur" vs "chauffeur heftruck" 0.78)."""
+
+
+def title_fit(cos: np.ndarray) -> np.ndarray:
+    """J from the title cosine (see :data:`TITLE_FLOOR`)."""
+    return np.clip((cos - TITLE_FLOOR) / (1.0 - TITLE_FLOOR), 0.0, 1.0)
+
+
+def _index(texts) -> TitleIndex:
+    return texts if isinstance(texts, TitleIndex) else TitleIndex.fit([fold(t) for t in texts])
+
+
+def title_table(targets: list[str], texts) -> np.ndarray:
+    """Per target, its J against each title text of ``texts`` (a fitted
+    :class:`~matchcore.matching.titles.TitleIndex`, or a list of texts to fit one on)."""
+    if not targets or not len(texts):
         return np.zeros((len(targets), len(texts)))
-    sc = process.cdist(targets, texts, scorer=fuzz.WRatio, processor=None, dtype=np.uint8,
-                       workers=-1)
-    return np.clip((sc.astype(np.float64) - 50.0) / 50.0, 0.0, 1.0)
+    return title_fit(_index(texts).scores(list(targets)))
 
 
-def title_scores(targets: list[str], texts: list[str]) -> np.ndarray:
+def title_scores(targets: list[str], texts) -> np.ndarray:
     """Best J of any of ``targets`` against each unique title text."""
     return title_table(list(targets), texts).max(axis=0) if targets else np.zeros(len(texts))
 
 
-def block_title_scores(targets_per_row: list[list[str]], texts: list[str]) -> list[np.ndarray | None]:
-    """:func:`title_scores` for many rows with one ``cdist`` over their distinct targets."""
+def block_title_scores(targets_per_row: list[list[str]], texts) -> list[np.ndarray | None]:
+    """:func:`title_scores` for many rows with one product over their distinct targets."""
     distinct = sorted({t for ts in targets_per_row for t in ts})
     if not distinct:
         return [None] * len(targets_per_row)
     table = title_table(distinct, texts)
     pos = {t: i for i, t in enumerate(distinct)}
     return [table[[pos[t] for t in ts]].max(axis=0) if ts else None for ts in targets_per_row]
+
+
+def candidate_title_fit(index: TitleIndex, targets: list[str], indptr: np.ndarray,
+                        titles: list[str]) -> np.ndarray | None:
+    """J of each candidate (targets in CSR ``indptr`` over ``targets``) against one function
+    called ``titles``; NaN for candidates without targets, None when nobody has any."""
+    if not titles or not targets:
+        return None
+    best = title_fit(index.vs(targets, titles)).max(axis=1)
+    j = np.full(len(indptr) - 1, np.nan)
+    has = np.diff(indptr) > 0
+    j[has] = np.maximum.reduceat(best, indptr[:-1][has])
+    return j
 
 
 def target_fit(f: FunctionArrays, one_title: bool, scores: np.ndarray, f_idx=None) -> np.ndarray:

@@ -11,16 +11,21 @@ into messages that name the file, the record and the field, e.g.::
 
 Import the names from here: ``from matchcore.model import Candidate``.
 """
-from matchcore.model.candidate import Candidate, CandidateCompetence, Employment, Limits
+from matchcore.model.candidate import HOURS_TOLERANCE, Candidate, CandidateCompetence, Employment, Limits
 from matchcore.model.common import (
+    ALLERGENS,
     CEFR_LEVELS,
+    DAY_PARTS,
+    DAYS,
     EMPLOYER_CATEGORIES,
     SHIFTS,
     TRANSPORTS,
     WORKER_TYPES,
     Contact,
+    HoursRange,
     Location,
     show,
+    window_minutes,
 )
 from matchcore.model.employer import Conditions, Employer, Function, FunctionCompetence
 from matchcore.model.parse import RECORD_KINDS, Record, parse_record, record_label, to_document
@@ -28,6 +33,12 @@ from matchcore.model.scan import PER, STRAINS, WHEN, Frequency, Role, Scan, Task
 
 __all__ = [
     "SHIFTS",
+    "DAY_PARTS",
+    "DAYS",
+    "ALLERGENS",
+    "HOURS_TOLERANCE",
+    "HoursRange",
+    "window_minutes",
     "TRANSPORTS",
     "CEFR_LEVELS",
     "WORKER_TYPES",

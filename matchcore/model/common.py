@@ -13,16 +13,23 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from matchcore.i18n import N_, _
+from matchcore.i18n import format_number
 from matchcore.model.nrn import find_nrn, is_nrn, redact
 from matchcore.postcodes import lookup as lookup_postcode
 
 __all__ = [
     "SHIFTS",
+    "DAY_PARTS",
+    "DAYS",
+    "ALLERGENS",
     "TRANSPORTS",
     "CEFR_LEVELS",
     "WORKER_TYPES",
     "EMPLOYER_CATEGORIES",
     "Shift",
+    "Day",
+    "Allergen",
     "Transport",
     "Cefr",
     "Ident",
@@ -37,6 +44,10 @@ __all__ = [
     "BaseRecord",
     "Location",
     "Contact",
+    "HoursRange",
+    "HoursWanted",
+    "TimeWindow",
+    "window_minutes",
     "number",
     "show",
     "no_duplicates",
@@ -51,13 +62,24 @@ __all__ = [
     "MAX_YEAR",
 ]
 
-SHIFTS = ("day", "early", "late", "evening", "night", "weekend")
+# Day parts and shifts. ``day`` is both day parts: a candidate available "day" can work a
+# morning (voormiddag) or an afternoon (namiddag) job; a function asking "day" needs both.
+SHIFTS = ("day", "morning", "afternoon", "early", "late", "evening", "night", "weekend")
+DAY_PARTS = {"day": ("morning", "afternoon")}
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# What a workplace may expose someone to, as coaches note allergies (a closed list, so that a
+# typo is an error and a function's exposure can be compared with a candidate's allergies).
+ALLERGENS = ("animals", "cleaning_products", "dust", "flour", "food", "latex", "metals", "plants",
+             "solvents", "wood_dust")
 TRANSPORTS = ("walk", "bike", "public_transport", "car", "moped")
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
 WORKER_TYPES = ("manual", "white_collar")
 EMPLOYER_CATEGORIES = ("private", "non_profit", "public")
 
-Shift = Literal["day", "early", "late", "evening", "night", "weekend"]
+Shift = Literal["day", "morning", "afternoon", "early", "late", "evening", "night", "weekend"]
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Allergen = Literal["animals", "cleaning_products", "dust", "flour", "food", "latex", "metals",
+                   "plants", "solvents", "wood_dust"]
 Transport = Literal["walk", "bike", "public_transport", "car", "moped"]
 Cefr = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
 
@@ -170,8 +192,9 @@ def number(lo: float, hi: float, *, whole: bool = False) -> BeforeValidator:
     """A number field with bounds and the message FORMATS.md asks for."""
 
     def check(value: Any) -> Any:
-        kind = "a whole number" if whole else "a number"
-        bad = ValueError(f"must be {kind} between {lo:g} and {hi:g}, got {show(value)}")
+        text = (_("must be a whole number between {lo} and {hi}, got {value}") if whole
+                else _("must be a number between {lo} and {hi}, got {value}"))
+        bad = ValueError(text.format(lo=f"{lo:g}", hi=f"{hi:g}", value=show(value)))
         if isinstance(value, bool) or value is None:
             raise bad
         if isinstance(value, str):
@@ -197,12 +220,11 @@ def _ident(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if isinstance(value, str) and is_nrn(value):
-        raise ValueError("looks like a national register number; use a pseudonymous id such as 'K-0042'")
+        raise ValueError(_("looks like a national register number; use a pseudonymous id such as 'K-0042'"))
     if not isinstance(value, str) or not _ID_RE.match(value):
-        raise ValueError(
+        raise ValueError(_(
             "must be an id of letters, digits, '.', '_' or '-' (at most 80), "
-            f"starting with a letter or digit, got {show(value)}"
-        )
+            "starting with a letter or digit, got {value}").format(value=show(value)))
     return value
 
 
@@ -210,7 +232,7 @@ def _text(value: Any) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"must be a non-empty text, got {show(value)}")
+        raise ValueError(_("must be a non-empty text, got {value}").format(value=show(value)))
     return " ".join(value.split())
 
 
@@ -219,7 +241,7 @@ def no_duplicates(values: list[str], field: str, what: str) -> None:
     seen: set[str] = set()
     for v in values:
         if v in seen:
-            raise ValueError(f"{field}: {what} {v!r} appears twice")
+            raise ValueError(_("{field}: {what} {value!r} appears twice").format(field=field, what=what, value=v))
         seen.add(v)
 
 
@@ -267,7 +289,7 @@ class Location(BaseRecord):
     def _known_postcode(cls, value: Any) -> str:
         code = str(value).strip() if value is not None else ""
         if lookup_postcode(code) is None:
-            raise ValueError(f"must be a Belgian postcode (4 digits, e.g. '9000'), got {show(value)}")
+            raise ValueError(_("must be a Belgian postcode (4 digits, e.g. '9000'), got {value}").format(value=show(value)))
         return code
 
     @model_validator(mode="after")
@@ -287,3 +309,90 @@ class Contact(BaseRecord):
     phone: str | None = None
     email: str | None = None
     role: str | None = None
+
+
+class HoursRange(BaseRecord):
+    """Wanted hours a week as a range: a function with ``min`` <= hours <= ``max`` fits."""
+
+    min: Hours
+    max: Hours
+
+    def __str__(self) -> str:  # "19-30", "19,5-30" in Dutch: how tables show a range
+        return f"{format_number(self.min)}-{format_number(self.max)}"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "HoursRange":
+        if self.min > self.max:
+            raise ValueError(_("min ({min}) is above max ({max})").format(min=f"{self.min:g}", max=f"{self.max:g}"))
+        return self
+
+
+_RANGE_RE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:-|\.\.|tot)\s*(\d+(?:[.,]\d+)?)\s*(?:u|h)?\s*$", re.I)
+_HOURS_MSG = N_("must be a number between 1 and 50 or a range such as {{min: 19, max: 30}}, got {got}")
+
+
+def _hours_or_range(value: Any) -> Any:
+    """A number 1..50, a mapping ``{min, max}``, or a text ``"19-30"`` (CSV, spreadsheets)."""
+    if isinstance(value, HoursRange):
+        return value
+    if isinstance(value, str):
+        m = _RANGE_RE.match(value)
+        if m:
+            value = {"min": m.group(1), "max": m.group(2)}
+    if isinstance(value, dict):
+        unknown = sorted(set(value) - {"min", "max"}, key=str)
+        if unknown or set(value) != {"min", "max"}:
+            raise ValueError(_(_HOURS_MSG).format(got=show(value)))
+        lo, hi = (_check_hours(value[k], f"{k} ") for k in ("min", "max"))
+        if lo > hi:
+            raise ValueError(_("min ({min}) is above max ({max}); write the range as {{min: {max}, max: {min}}}")
+                             .format(min=f"{lo:g}", max=f"{hi:g}"))
+        return HoursRange(min=lo, max=hi)
+    return _check_hours(value, "")  # a number's own message: "must be a number between 1 and 50"
+
+
+def _check_hours(value: Any, where: str) -> float:
+    try:
+        return _HOURS_CHECK(value)
+    except ValueError as e:
+        raise ValueError(where + str(e)) from None
+
+
+_HOURS_CHECK = number(1, 50).func
+# A candidate's wanted hours: a number (a function within +-20 % fits) or a range.
+HoursWanted = Annotated[float | HoursRange, BeforeValidator(_hours_or_range)]
+
+_TIME_RE = re.compile(r"^\s*(\d{1,2})[:.hu](\d{2})?\s*$", re.I)
+
+
+def _minutes(text: str) -> int | None:
+    m = _TIME_RE.match(text)
+    if not m:
+        return None
+    h, mi = int(m.group(1)), int(m.group(2) or 0)
+    return h * 60 + mi if (h < 24 and mi < 60) or (h == 24 and mi == 0) else None
+
+
+def _time_window(value: Any) -> Any:
+    """``"08:30-15:30"`` (also ``8u30-15u30``, ``8.30 - 15.30``), normalised to ``HH:MM-HH:MM``."""
+    bad = ValueError(_("must be a time window such as \"08:30-15:30\", got {value}").format(value=show(value)))
+    if not isinstance(value, str) or value.count("-") != 1:
+        raise bad
+    a, b = (_minutes(x) for x in value.split("-"))
+    if a is None or b is None:
+        raise bad
+    if a >= b:
+        raise ValueError(_("must end after it starts (a time window such as \"08:30-15:30\"), got {value}")
+                         .format(value=show(value)))
+    return f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}"
+
+
+TimeWindow = Annotated[str, BeforeValidator(_time_window)]
+
+
+def window_minutes(window: str | None) -> tuple[int, int] | None:
+    """A normalised :data:`TimeWindow` as (start, end) minutes after midnight; None for None."""
+    if not window:
+        return None
+    a, b = window.split("-")
+    return int(a[:2]) * 60 + int(a[3:]), int(b[:2]) * 60 + int(b[3:])

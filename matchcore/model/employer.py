@@ -1,14 +1,18 @@
 """An employer and its functions (vacancies), with the competences and conditions each asks."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from matchcore.i18n import _
 from matchcore.model.common import (
+    Allergen,
     BaseRecord,
     Cefr,
     Contact,
+    Day,
     DaysInYear,
     Euro,
     HourlyWage,
@@ -18,6 +22,7 @@ from matchcore.model.common import (
     Location,
     Shift,
     Text,
+    TimeWindow,
     no_duplicates,
     number,
 )
@@ -41,6 +46,15 @@ class Conditions(BaseRecord):
     max_lift_kg: Annotated[float, number(0, 200)] | None = None
     standing: bool | None = None
     own_transport: bool | None = None
+    bending: bool | None = None          # true: the work asks much bending (bukken)
+    cold: bool | None = None             # true: work in the cold (koelcel, diepvries, buiten)
+    allergens: list[Allergen] = Field(default_factory=list)   # what the workplace exposes to
+
+    @field_validator("allergens", mode="after")
+    @classmethod
+    def _unique_allergens(cls, value: list[str]) -> list[str]:
+        no_duplicates(value, "allergens", "allergen")
+        return value
 
 
 class Function(BaseRecord):
@@ -48,6 +62,11 @@ class Function(BaseRecord):
     title: Text
     hours_per_week: Hours
     shifts: list[Shift] = Field(default_factory=list)
+    days: list[Day] = Field(default_factory=list)   # weekdays the job needs; []: not said
+    # the working hours of a day, e.g. "08:00-12:30"; compared with a candidate's childcare hours
+    working_hours: TimeWindow | None = None
+    # when the job starts; a candidate available only later is excluded (else the query date)
+    start_date: dt.date | None = None
     openings: Annotated[int, number(0, 1000, whole=True)] = 1
     visible: bool = True
     hourly_wage_eur: HourlyWage | None = None
@@ -110,12 +129,12 @@ class Employer(BaseRecord):
         given = "non_profit" in self.model_fields_set
         if self.category == "non_profit":
             if given and not self.non_profit:
-                raise ValueError("non_profit: false contradicts category 'non_profit'; "
-                                 "leave out non_profit or make the two agree")
+                raise ValueError(_("non_profit: false contradicts category 'non_profit'; "
+                                   "leave out non_profit or make the two agree"))
             self.non_profit = True
         elif self.non_profit:
-            raise ValueError(f"non_profit: true contradicts category {self.category!r}; "
-                             "use category 'non_profit' or leave out non_profit")
+            raise ValueError(_("non_profit: true contradicts category {category!r}; "
+                               "use category 'non_profit' or leave out non_profit").format(category=self.category))
         return self
 
     @model_validator(mode="after")
@@ -123,8 +142,9 @@ class Employer(BaseRecord):
         # today's workers lie within the 12 months before a planned hire, so the year's most is at least them
         if None not in (self.workers, self.max_workers_last_12_months) and \
                 self.max_workers_last_12_months < self.workers:
-            raise ValueError(f"max_workers_last_12_months ({self.max_workers_last_12_months}) is below workers "
-                             f"({self.workers}); the 12 months include today")
+            raise ValueError(_("max_workers_last_12_months ({most}) is below workers "
+                               "({workers}); the 12 months include today").format(
+                                   most=self.max_workers_last_12_months, workers=self.workers))
         return self
 
     @property

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
+from matchcore.i18n import _
 from matchcore.model.common import BaseRecord, Ident, Text, no_duplicates, number
 
 __all__ = ["WHEN", "PER", "STRAINS", "Frequency", "Role", "Task", "Scan", "task_hours_per_week"]
@@ -44,6 +45,11 @@ class Task(BaseRecord):
     strain: list[Literal["heavy", "dirty", "isolated", "repetitive", "outdoor", "noisy"]] = Field(
         default_factory=list
     )
+    # physical demands a carved function inherits as conditions (carving/conditions.py)
+    max_lift_kg: Annotated[float, number(0, 200)] | None = None   # heaviest load lifted
+    standing: bool | None = None     # true: done standing
+    bending: bool | None = None      # true: much bending (bukken)
+    cold: bool | None = None         # true: in the cold (koelcel, diepvries, buiten in de winter)
     notes: str | None = None
     extra: dict[str, Any] = Field(default_factory=dict)
 
@@ -51,10 +57,10 @@ class Task(BaseRecord):
     def _volume(self) -> "Task":
         by_frequency = self.frequency is not None or self.minutes is not None
         if self.hours_per_week is not None and by_frequency:
-            raise ValueError("give hours_per_week or frequency with minutes, not both")
+            raise ValueError(_("give hours_per_week or frequency with minutes, not both"))
         if self.hours_per_week is None:
             if self.frequency is None or self.minutes is None:
-                raise ValueError("give frequency and minutes, or hours_per_week")
+                raise ValueError(_("give frequency and minutes, or hours_per_week"))
         return self
 
 
@@ -69,6 +75,16 @@ class Scan(BaseRecord):
     carved_hourly_cost_eur: Annotated[float, number(0, 500)] | None = None
     roles: list[Role] = Field(default_factory=list)
     tasks: list[Task] = Field(default_factory=list)
+    # what the freed hours become (the business case's headline, carving/gains.py):
+    # experts_back = the experts spend them on their own craft (no one leaves; the default);
+    # saves_cost = they replace paid hours (overtime, temporary staff, an open vacancy)
+    freed_hours_use: Literal["experts_back", "saves_cost"] = "experts_back"
+    # titles of the carved functions, keyed by a task id (the function holding it) or by a
+    # function id (F1, F2, ... as the carving numbers them)
+    titles: dict[Ident, Text] = Field(default_factory=dict)
+    # the qualitative gains the consultant ticks (carving/gains.py GAINS)
+    gains: list[Literal["order", "safety", "fewer_accidents", "experts_craft", "less_overtime",
+                        "less_absence", "quality", "inclusion"]] = Field(default_factory=list)
     notes: str | None = None
     extra: dict[str, Any] = Field(default_factory=dict)
 
@@ -79,10 +95,8 @@ class Scan(BaseRecord):
         known = {r.id for r in self.roles}
         for task in self.tasks:
             if task.role not in known:
-                raise ValueError(
-                    f"task {task.id}: role {task.role!r} is not one of the scan's roles "
-                    f"({', '.join(sorted(known)) or 'none declared'})"
-                )
+                raise ValueError(_("task {task}: role {role!r} is not one of the scan's roles ({roles})").format(
+                    task=task.id, role=task.role, roles=", ".join(sorted(known)) or _("none declared")))
         return self
 
     def role(self, role_id: str) -> Role:

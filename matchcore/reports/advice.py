@@ -3,7 +3,9 @@
 Built from a carving result (:class:`~matchcore.carving.CarvingResult`): the proposed functions with their
 function description, hours and FTE, a bar chart of the hours freed per role (inline SVG, no
 JavaScript, no external assets), the business case, the candidates, and the tasks not carved
-with the reasons. Written in Dutch, for the employer.
+with the reasons. Written in Dutch, for the employer, whatever the coach's own language (the
+employers matchcore serves read Dutch); numbers and dates through :mod:`matchcore.i18n` (nl_BE).
+The coach who wrote it (``matchcore config set coach.name ...``, :mod:`matchcore.settings`) signs it.
 
 Examples
 --------
@@ -20,6 +22,8 @@ import jinja2
 
 from matchcore.carving.results import CarvingResult
 from matchcore.carving.texts import WHEN_NL, hours_nl
+from matchcore.i18n import format_date, format_number
+from matchcore.settings import Coach, load_settings
 
 __all__ = ["FORMATS", "freed_hours_chart", "render_advice"]
 
@@ -37,8 +41,7 @@ def eur(value: float | None, decimals: int = 0) -> str:
     """12345.6 -> '€ 12.346' (Dutch thousands dot, decimal comma); None -> 'onbekend'."""
     if value is None:
         return "onbekend"
-    text = f"{abs(value):,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    return ("−" if value < 0 else "") + "€ " + text
+    return ("−" if value < 0 else "") + "€ " + format_number(abs(value), decimals, lang="nl")
 
 
 def freed_hours_chart(result: CarvingResult, *, width: int = 640) -> str:
@@ -122,7 +125,7 @@ def _text_bars(result: CarvingResult, width: int = 30) -> list[dict]:
 
 
 def render_advice(result: CarvingResult, *, scan, employer=None, fmt: str = "html",
-                  on: dt.date | None = None) -> str:
+                  on: dt.date | None = None, coach: Coach | None = None) -> str:
     """The advice document as text.
 
     Parameters
@@ -136,6 +139,9 @@ def render_advice(result: CarvingResult, *, scan, employer=None, fmt: str = "htm
     fmt : {"html", "md"}
     on : date, optional
         The document's date; default today.
+    coach : Coach, optional
+        Who signs the advice (name, organisation, phone, e-mail); default the coach's settings
+        (:func:`matchcore.settings.load_settings`), left out when the name is not set.
 
     Raises
     ------
@@ -158,7 +164,9 @@ def render_advice(result: CarvingResult, *, scan, employer=None, fmt: str = "htm
     roles = {r.id: r for r in scan.roles}
     return template.render(
         result=result, scan=scan, employer=employer, roles=roles,
-        on=(on or dt.date.today()).isoformat(),
+        on=format_date(on or dt.date.today(), lang="nl"),
+        scan_date=format_date(scan.date, lang="nl"),
+        coach=coach if coach is not None else load_settings().coach,
         chart=freed_hours_chart(result) if fmt == "html" else "",
         bars=_text_bars(result),
         selection=[r for r in result.not_carved if r.stage == "selection"],

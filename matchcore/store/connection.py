@@ -20,6 +20,7 @@ from pathlib import Path
 import sqlite_utils
 
 from matchcore.errors import StoreError
+from matchcore.i18n import _
 
 __all__ = ["BUSY_TIMEOUT_MS", "WRITE_WAIT_S", "connect", "describe", "enable_wal", "is_busy"]
 
@@ -95,21 +96,22 @@ def describe(path: str, exc: sqlite3.Error, *, writing: bool = False) -> str:
     text = str(exc)
     code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
     if code == _READONLY or "readonly" in text:
-        return (f"{path}: the database is read-only (no write permission on the file or its "
-                f"folder); nothing was written")
+        return f"{path}: " + _("the database is read-only (no write permission on the file or its "
+                                 "folder); nothing was written")
     if "file is not a database" in text:
-        return f"{path}: not a matchcore database: not a SQLite file (give the right --db)"
+        return f"{path}: " + _("not a matchcore database: not a SQLite file (give the right --db)")
     if "malformed" in text or "corrupt" in text:
-        return (f"{path}: the database file is damaged ({text}); restore the latest backup "
-                f"(docs/operations.md)")
+        return f"{path}: " + _("the database file is damaged ({reason}); restore the latest backup "
+                                 "(docs/operations.md)").format(reason=text)
     if is_busy(exc):
-        return (f"{path}: the database stayed locked by other users for {WRITE_WAIT_S:.0f} s; "
-                f"nothing was written, try again")
+        return f"{path}: " + _("the database stayed locked by other users for {seconds} s; "
+                                 "nothing was written, try again").format(seconds=f"{WRITE_WAIT_S:.0f}")
     if "unable to open" in text:
-        return f"{path}: cannot open the database file ({text})"
+        return f"{path}: " + _("cannot open the database file ({reason})").format(reason=text)
     if "disk" in text and "full" in text:
-        return f"{path}: the disk is full; nothing was written"
-    return f"{path}: {'writing' if writing else 'reading'} the database failed: {text}"
+        return f"{path}: " + _("the disk is full; nothing was written")
+    what = _("writing the database failed: {reason}") if writing else _("reading the database failed: {reason}")
+    return f"{path}: " + what.format(reason=text)
 
 
 def _create_private(path: str) -> bool:
@@ -119,7 +121,7 @@ def _create_private(path: str) -> bool:
     except FileExistsError:
         return False
     except OSError as exc:
-        raise StoreError(f"{path}: cannot create the database ({exc.strerror})") from None
+        raise StoreError(f"{path}: " + _("cannot create the database ({reason})").format(reason=exc.strerror)) from None
     os.close(fd)
     return True
 
@@ -138,11 +140,13 @@ def connect(path: str, *, create: bool) -> sqlite_utils.Database:
     if not memory:
         p = Path(path)
         if p.is_dir():
-            raise StoreError(f"{path}: is a folder, not a database file")
+            raise StoreError(f"{path}: " + _("is a folder, not a database file"))
         if not create and (not p.exists() or p.stat().st_size == 0):
-            raise StoreError(f"no database at {path}; run `matchcore init` or `matchcore import` first")
+            raise StoreError(_("no database at {path}; run `matchcore init` or `matchcore import` first")
+                             .format(path=path))
         if create and not p.parent.is_dir():
-            raise StoreError(f"{path}: cannot create the database: folder {p.parent} does not exist")
+            raise StoreError(f"{path}: " + _("cannot create the database: folder {folder} does not exist")
+                             .format(folder=p.parent))
         if create:
             _create_private(path)
     try:

@@ -233,7 +233,7 @@ class Store:
         self.db["candidates"].upsert(
             {"id": cand.id, "postcode": home.postcode, "municipality": home.municipality,
              "region": home.region, "lat": home.lat, "lon": home.lon,
-             "max_commute_km": cand.max_commute_km, "hours_per_week": cand.hours_per_week,
+             "max_commute_km": cand.max_commute_km, "hours_per_week": cand.hours_wanted,
              "dutch_level": cand.dutch_level, "doc": json.dumps(to_document(cand), ensure_ascii=False)},
             pk="id",
         )

@@ -5,9 +5,11 @@ What goes, in one write transaction:
 
 - the ``candidates`` row (its whole document: targets, limits, notes, ``extra``) and its
   ``candidate_competences``;
-- every row of every table with a ``candidate_id`` column (the web app's ``contact_log`` and
-  whatever a later migration adds), and the revision rows of those contact entries;
-- the candidate's revision history (who changed what when);
+- every row of every table with a ``candidate_id`` column (the web app's ``contact_log``, the
+  trajectory with its PDP actions, placement and aftercare in ``trajectories`` and
+  ``trajectory_actions``, and whatever a later migration adds), and the revision rows of those
+  contact entries;
+- the candidate's revision history and their trajectory's (who changed what when);
 - audit-log lines about the candidate (target ``candidate:ID``) or whose detail names it (a call
   recorded for the candidate), when the web app's ``audit_log`` is there;
 - the match cache, which holds the candidate's arrays.
@@ -23,6 +25,10 @@ import sqlite3
 from matchcore.errors import NotFound
 
 __all__ = ["erase_candidate", "flush"]
+
+
+# the revisions of records named by the candidate's id: the candidate and their trajectory
+_OWN_REVISIONS = "kind in ('candidate', 'trajectory') and parent = '' and id = ?"
 
 
 def _tables_with_candidate_id(db) -> list[str]:
@@ -46,8 +52,7 @@ def _plan(db, cid: str) -> dict[str, int]:
         n = db.execute(f'select count(*) from "{table}" where candidate_id = ?', [cid]).fetchone()[0]
         if n:
             counts[table] = n
-    n = db.execute("select count(*) from revisions where kind = 'candidate' and parent = '' and id = ?",
-                   [cid]).fetchone()[0]
+    n = db.execute(f"select count(*) from revisions where {_OWN_REVISIONS}", [cid]).fetchone()[0]
     if n:
         counts["revisions"] = n
     where = _audit_where(db)
@@ -90,8 +95,7 @@ def erase_candidate(store, candidate_id: str, *, dry_run: bool = False) -> dict[
                            [candidate_id])
             db.execute(f'delete from "{table}" where candidate_id = ?', [candidate_id])
         db.execute("delete from candidates where id = ?", [candidate_id])
-        db.execute("delete from revisions where kind = 'candidate' and parent = '' and id = ?",
-                   [candidate_id])
+        db.execute(f"delete from revisions where {_OWN_REVISIONS}", [candidate_id])
         where = _audit_where(db)
         if where:
             db.execute(f"delete from audit_log where {where}", _audit_args(candidate_id))

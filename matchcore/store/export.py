@@ -6,8 +6,8 @@ failure (no permission, a full disk) removes the temporary folder and leaves the
 export, if any, exactly as it was: an export that re-imports is always a whole one. Files are
 owner-readable only (0600), since they hold the team's candidates.
 
-DIR may be new, empty or a previous export (only ``employers/``, ``candidates/`` and ``scans/``
-folders of ``.yaml`` files); anything else is refused, so that exporting into the wrong folder
+DIR may be new, empty or a previous export (only ``employers/``, ``candidates/``, ``scans/`` and
+``trajectories/`` folders of ``.yaml`` files); anything else is refused, so that exporting into the wrong folder
 never deletes someone's files.
 """
 from __future__ import annotations
@@ -21,6 +21,8 @@ import yaml
 
 from matchcore.errors import MatchcoreError
 from matchcore.model import to_document
+from matchcore.store import trajectories as trajectory_store
+from matchcore.store.workbook import export_workbook
 
 __all__ = ["EXPORT_FOLDERS", "export_store"]
 
@@ -38,7 +40,8 @@ def _write_file(path: Path, text: str) -> None:
 
 def _is_previous_export(folder: Path) -> bool:
     for entry in folder.iterdir():
-        if entry.name not in EXPORT_FOLDERS.values() or entry.is_symlink() or not entry.is_dir():
+        if entry.name not in (*EXPORT_FOLDERS.values(), trajectory_store.EXPORT_FOLDER) or entry.is_symlink() \
+                or not entry.is_dir():
             return False
         if any(f.suffix != ".yaml" or f.is_symlink() or not f.is_file() for f in entry.iterdir()):
             return False
@@ -72,7 +75,8 @@ def _swap(tmp: Path, out: Path) -> None:
 
 
 def export_store(store, directory: str | Path) -> dict[str, int]:
-    """Write every record as YAML: ``employers/ID.yaml``, ``candidates/ID.yaml``, ``scans/ID.yaml``.
+    """Write every record as YAML: ``employers/ID.yaml``, ``candidates/ID.yaml``, ``scans/ID.yaml``;
+    or, when ``directory`` ends in ``.xlsx``, into one workbook (:mod:`matchcore.store.workbook`).
 
     Returns the number of records of each kind.
 
@@ -82,6 +86,8 @@ def export_store(store, directory: str | Path) -> dict[str, int]:
         DIR is not a folder matchcore may replace, or writing failed; one line naming DIR and the
         reason. The previous export is then unchanged and nothing else is left behind.
     """
+    if Path(directory).suffix.lower() == ".xlsx":
+        return export_workbook(store, directory)
     out = Path(directory).absolute()
     _check_target(out)
     had_previous = out.exists()
@@ -98,6 +104,13 @@ def export_store(store, directory: str | Path) -> dict[str, int]:
                 text = yaml.safe_dump(to_document(record), sort_keys=False, allow_unicode=True, width=100)
                 _write_file(tmp / folder / f"{record.id}.yaml", text)
             counts[kind] = len(records)
+        trajectories = trajectory_store.documents(store)  # docs/trajectory.md; counted only when there are any
+        if trajectories:
+            (tmp / trajectory_store.EXPORT_FOLDER).mkdir(mode=0o700)
+            for name, doc in trajectories:
+                text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+                _write_file(tmp / trajectory_store.EXPORT_FOLDER / name, text)
+            counts[trajectory_store.KIND] = len(trajectories)
         _swap(tmp, out)
     except OSError as exc:
         if tmp is not None:

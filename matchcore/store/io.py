@@ -1,4 +1,4 @@
-"""Reading and writing data files: YAML, JSON and CSV in, YAML out.
+"""Reading and writing data files: YAML, JSON, CSV and Excel workbooks in, YAML or a workbook out.
 
 ``import_paths`` validates every record of every file first and writes nothing unless all are
 valid; the write itself is one transaction. ``export_store`` (:mod:`matchcore.store.export`)
@@ -10,16 +10,19 @@ nesting, YAML aliases; JSON and CSV get the same bounds here), and every record 
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Any, Iterable
 
 from matchcore.errors import RecordProblem, UnknownReference, ValidationFailed
-from matchcore.model import Candidate, Employment, Limits, parse_record, record_label
+from matchcore.i18n import _
+from matchcore.model import parse_record, record_label
 from matchcore.model.nrn import redact
+from matchcore.model.parse import item_label
+from matchcore.model.tabular import ChildRow, TableRecord, read_table, table_kind
+from matchcore.store import trajectories as trajectory_store
 from matchcore.store.export import export_store
+from matchcore.store.sheets import csv_table, workbook_tables
 from matchcore.yamlfiles import MAX_NESTING, file_problem, load_yaml, read_text
 
 __all__ = ["load_yaml", "read_records", "import_paths", "export_store", "DATA_SUFFIXES"]
@@ -27,9 +30,9 @@ __all__ = ["load_yaml", "read_records", "import_paths", "export_store", "DATA_SU
 # More problems than this are summed up in one line: a broken file of 100,000 rows gives a
 # readable answer, not 100,000 lines.
 MAX_PROBLEMS = 200
-_CSV_CELL_LIMIT = 131_072  # csv's default: a cell of 128 KiB is no spreadsheet cell
 
-DATA_SUFFIXES = {".yaml", ".yml", ".json", ".csv"}
+DATA_SUFFIXES = {".yaml", ".yml", ".json", ".csv", ".xlsx"}
+TABLE_SUFFIXES = {".csv", ".xlsx"}
 
 
 def _expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[RecordProblem]]:
@@ -41,141 +44,74 @@ def _expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[RecordProblem
         elif p.is_file():
             if p.suffix.lower() not in DATA_SUFFIXES:
                 problems.append(RecordProblem(str(p), None, None,
-                                              "is not a data file (.yaml, .yml, .json or .csv)"))
+                                              _("is not a data file (.yaml, .yml, .json, .csv or .xlsx)")))
             else:
                 files.append(p)
         else:
-            problems.append(RecordProblem(str(p), None, None, "no such file or folder"))
+            problems.append(RecordProblem(str(p), None, None, _("no such file or folder")))
     return files, problems
 
 
-# --- CSV --------------------------------------------------------------------------------
-_LIST_COLUMNS = {"transport", "driving_licences", "shifts", "job_targets", "strain", "previous_employers"}
-_NESTED_PREFIXES = ("home", "employment", "limits", "frequency")
-_CANDIDATE_FIELDS = set(Candidate.model_fields)
-
-
-def _split_list(value: str) -> list[str]:
-    return [v.strip() for v in value.replace(",", ";").split(";") if v.strip()]
-
-
-def _competences_cell(value: str, file: str, record: str) -> tuple[list[dict], list[RecordProblem]]:
-    """Parse ``name:level; name:level`` (level optional)."""
-    out, problems = [], []
-    for part in (p.strip() for p in value.split(";")):
-        if not part:
+# --- CSV and workbooks -------------------------------------------------------------------------
+def _read_table_file(path: Path) -> tuple[list[TableRecord], list[ChildRow], list[RecordProblem]]:
+    """The records and the task and role rows of a CSV file or a workbook."""
+    if path.suffix.lower() == ".xlsx":
+        tables, problems = workbook_tables(path)
+    else:
+        table, problems = csv_table(path)
+        tables = [table] if table is not None else []
+    records: list[TableRecord] = []
+    children: list[ChildRow] = []
+    for table in tables:
+        kind = table_kind(table)
+        if kind is None:
+            problems.append(RecordProblem(f"{path}, " + _("sheet {name}").format(name=table.sheet), None, None, _(
+                "cannot tell which records it holds: name the sheet Kandidaten, Werkgevers, Scans, Rollen or "
+                "Taken (or Candidates, Employers, Scans, Roles, Tasks), or remove it")))
             continue
-        name, sep, level = part.rpartition(":")
-        if not sep:
-            name, level = part, ""
-        name = name.strip()
-        entry: dict[str, Any] = {"name": name}
-        if level.strip():
-            entry["level"] = level.strip()
-        if not name:
-            problems.append(RecordProblem(file, record, "competences",
-                                          f'must be written "name:level; name:level", got "{part}"'))
-        out.append(entry)
-    return out, problems
-
-
-def _row_to_nested(row: dict[str, str], file: str, record: str,
-                   list_columns: set[str], *, task: bool = False) -> tuple[dict, list[RecordProblem]]:
-    data: dict[str, Any] = {}
-    problems: list[RecordProblem] = []
-    for col, value in row.items():
-        if col is None:
-            problems.append(RecordProblem(file, record, None, "has more cells than the header has columns"))
-            continue
-        col = col.strip()
-        if value is None or str(value).strip() == "":
-            continue
-        value = value.strip()
-        parts = col.split(".")
-        if len(parts) == 1 and not task and col not in _CANDIDATE_FIELDS:
-            for prefix in _NESTED_PREFIXES:
-                if col.startswith(prefix + "_"):
-                    parts = [prefix, col[len(prefix) + 1:]]
-                    break
-            else:
-                # a spreadsheet column may name a nested field directly (regime_fraction)
-                for prefix, model in (("employment", Employment), ("limits", Limits)):
-                    if col in model.model_fields:
-                        parts = [prefix, col]
-                        break
-        if col == "competences" and not task:
-            value, probs = _competences_cell(value, file, record)
-            problems.extend(probs)
-        elif parts[-1] in list_columns or col == "competences":
-            value = _split_list(value)
-        node = data
-        for key in parts[:-1]:
-            node = node.setdefault(key, {})
-            if not isinstance(node, dict):
-                break
-        if not isinstance(node, dict) or isinstance(node.get(parts[-1]), dict):
-            problems.append(RecordProblem(file, record, redact(col)[:80],
-                                          "is a column given twice, or both as a whole and by its parts"))
-            continue
-        node[parts[-1]] = value
-    return data, problems
-
-
-def _read_csv(path: Path) -> tuple[list[tuple[dict, str]], list[dict], list[RecordProblem]]:
-    """Return (records, scan task rows, problems). Scan task rows carry a 'scan' column."""
-    try:
-        text = read_text(path)
-    except ValidationFailed as exc:
-        return [], [], exc.problems
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-    # csv's cell limit is process-wide and the ESCO reader raises it; data files keep csv's default
-    previous = csv.field_size_limit(_CSV_CELL_LIMIT)
-    try:
-        rows = list(reader)
-    except csv.Error as exc:  # a cell over the limit, ...
-        # line_num counts the lines read before the one that failed
-        return [], [], [RecordProblem(str(path), f"line {reader.line_num + 1}", None, f"is not valid CSV: {exc}")]
-    finally:
-        csv.field_size_limit(previous)
-    header = [c.strip() for c in reader.fieldnames or [] if c is not None]
-    twice = next((c for i, c in enumerate(header) if c in header[:i]), None)
-    if twice is not None:
-        return [], [], [RecordProblem(str(path), "line 1", None,
-                                      f"column {redact(twice)[:80]!r} appears twice in the header")]
-    records, tasks, problems = [], [], []
-    for i, row in enumerate(rows, start=2):
-        line = f"line {i}"
-        is_task = "scan" in row and (row.get("kind") or "").strip() in ("", "task")
-        if is_task:
-            scan_id = (row.pop("scan") or "").strip()
-            row.pop("kind", None)
-            data, probs = _row_to_nested(row, str(path), f"{line}, task {row.get('id', '?')}", _LIST_COLUMNS, task=True)
-            if "frequency" in data and isinstance(data["frequency"], str):
-                times, _, per = data["frequency"].replace("/", " per ").partition(" per ")
-                data["frequency"] = {"times": times.strip(), "per": per.strip()}
-            problems.extend(probs)
-            if not scan_id:
-                problems.append(RecordProblem(str(path), line, "scan", "is required for a task row"))
-            tasks.append({"scan": scan_id, "task": data, "where": f"{path}, {line}"})
-            continue
-        data, probs = _row_to_nested(row, str(path), line, _LIST_COLUMNS)
+        recs, kids, probs = read_table(table, kind)
+        records.extend(recs)
+        children.extend(kids)
         problems.extend(probs)
-        data.setdefault("kind", "candidate")
-        records.append((data, f"{path}, {line}"))
-    return records, tasks, problems
+    return records, children, problems
 
 
-def read_records(paths: Iterable[str | Path]):
+def _join_children(raws: list, children: list[ChildRow], problems: list[RecordProblem]) -> None:
+    """Task and role rows join the scan of the same id read in this import (YAML or a sheet),
+    replacing an item of the same id; a problem of such a row names the row it was read from."""
+    scans = {raw["id"]: n for n, (raw, *_rest) in enumerate(raws)
+             if isinstance(raw, dict) and raw.get("kind") == "scan" and isinstance(raw.get("id"), str)}
+    for row in children:
+        n = scans.get(row.scan)
+        if n is None:
+            if row.scan:
+                what = "task" if row.list_name == "tasks" else "role"
+                problems.append(RecordProblem(row.where, item_label(what, row.item.get("id", "?")), "scan", _(
+                    "names scan \"{scan}\", which is not in this import; import the scan's YAML file (or "
+                    "its sheet) with its rows").format(scan=row.scan)))
+            continue
+        raw, where, index, table_record = raws[n]
+        items = raw.setdefault(row.list_name, [])
+        if not isinstance(items, list):
+            continue  # the scan's own list is not a list: the model says so
+        at = next((i for i, t in enumerate(items) if isinstance(t, dict) and t.get("id") == row.item.get("id")),
+                  len(items))
+        items[at:at + 1] = [row.item]
+        if table_record is None:
+            table_record = TableRecord(raw, where if index is None else f"{where}[{index + 1}]")
+            raws[n] = (raw, where, index, table_record)
+        table_record.adopt(row, at)
+
+
+def read_records(paths: Iterable[str | Path], *, trajectories: list | None = None):
     """Read and validate every record under ``paths``.
 
     Returns
     -------
     list of records
         Valid Employer, Candidate and Scan objects, scans with their CSV task rows merged.
+        ``kind: trajectory`` documents are validated by :mod:`matchcore.store.trajectories`
+        and put into ``trajectories`` when a list is given (else validated only).
 
     Raises
     ------
@@ -183,14 +119,14 @@ def read_records(paths: Iterable[str | Path]):
         With every problem found in every file; nothing is returned then.
     """
     files, problems = _expand(paths)
-    raws: list[tuple[dict, str, int | None]] = []  # (raw, file, index)
-    task_rows: list[dict] = []
+    raws: list[tuple[Any, str, int | None, TableRecord | None]] = []  # (raw, file, index, rows it came from)
+    children: list[ChildRow] = []
     for f in files:
-        if f.suffix.lower() == ".csv":
-            recs, tasks, probs = _read_csv(f)
+        if f.suffix.lower() in TABLE_SUFFIXES:
+            recs, kids, probs = _read_table_file(f)
             problems.extend(probs)
-            raws.extend((raw, where, None) for raw, where in recs)
-            task_rows.extend(tasks)
+            raws.extend((rec.raw, rec.where, None, rec) for rec in recs)
+            children.extend(kids)
             continue
         try:
             docs = _load_json(f) if f.suffix.lower() == ".json" else load_yaml(f)
@@ -201,37 +137,34 @@ def read_records(paths: Iterable[str | Path]):
             continue
         many = isinstance(docs, list)
         for i, raw in enumerate(docs if many else [docs]):
-            raws.append((raw, str(f), i if many else None))
+            raws.append((raw, str(f), i if many else None, None))
 
-    # CSV task rows join the scan of the same id read in this import.
-    scans_by_id = {raw.get("id"): raw for raw, _, _ in raws
-                   if isinstance(raw, dict) and raw.get("kind") == "scan" and isinstance(raw.get("id"), str)}
-    for row in task_rows:
-        target = scans_by_id.get(row["scan"])
-        if target is not None and not isinstance(target.setdefault("tasks", []), list):
-            continue  # the scan's own "tasks" is not a list: the model says so
-        if target is None:
-            if row["scan"]:
-                problems.append(RecordProblem(row["where"], f"task {row['task'].get('id', '?')}", "scan",
-                                              f'names scan "{row["scan"]}", which is not in this import; '
-                                              "import the scan's YAML file with its tasks CSV"))
-            continue
-        tasks = target.setdefault("tasks", [])
-        tasks[:] = [t for t in tasks if not isinstance(t, dict) or t.get("id") != row["task"].get("id")] \
-            + [row["task"]]
+    _join_children(raws, children, problems)
+
+    # trajectories (docs/trajectory.md) are validated by their own module, outside RECORD_KINDS
+    is_trajectory = [isinstance(raw, dict) and raw.get("kind") == trajectory_store.KIND for raw, *_r in raws]
+    found, probs = trajectory_store.read_documents(
+        (raw, where, index) for (raw, where, index, _t), yes in zip(raws, is_trajectory) if yes)
+    problems.extend(probs)
+    if trajectories is not None:
+        trajectories.extend(found)
+    raws = [entry for entry, yes in zip(raws, is_trajectory) if not yes]
 
     records = []
     seen: dict[tuple[str, str], str] = {}
-    for raw, where, index in raws:
-        rec, probs = parse_record(raw, file=where, index=index)
+    for raw, where, index, table_record in raws:
+        if table_record is not None:
+            problems.extend(table_record.problems)  # those of its cells first, in the order of the rows
+        rec, probs = parse_record(raw, file=where, index=index,
+                                  locate=table_record.locate if table_record is not None else None)
         problems.extend(probs)
         if rec is None:
             continue
         key = (rec.kind, rec.id)
         here = where if index is None else f"{where}[{index + 1}]"
         if key in seen:
-            problems.append(RecordProblem(here, record_label(rec.kind, raw), "id",
-                                          f"is also used in {seen[key]}; ids must be unique per kind"))
+            problems.append(RecordProblem(here, record_label(rec.kind, raw), "id", _(
+                "is also used in {place}; ids must be unique per kind").format(place=seen[key])))
             continue
         seen[key] = here
         records.append(rec)
@@ -240,14 +173,14 @@ def read_records(paths: Iterable[str | Path]):
         rank = {str(f): i for i, f in enumerate(files)}
 
         def file_rank(problem: RecordProblem) -> int:
-            name = (problem.file or "").split("[")[0].split(", line")[0]
-            return rank.get(name, -1)
+            name = (problem.file or "").split("[")[0]
+            return next((i for f, i in rank.items() if name == f or name.startswith(f + ", ")), -1)
 
         problems = sorted(problems, key=file_rank)
         if len(problems) > MAX_PROBLEMS:
             more = len(problems) - MAX_PROBLEMS
             problems = problems[:MAX_PROBLEMS] + [RecordProblem(
-                None, None, None, f"... and {more} more problems; correct these first")]
+                None, None, None, _("... and {n} more problems; correct these first").format(n=more))]
         raise ValidationFailed(problems)
     return records
 
@@ -293,8 +226,13 @@ def import_paths(store, paths: Iterable[str | Path]) -> dict[str, int]:
     ValidationFailed
         When any record anywhere is invalid; the database is left exactly as it was.
     """
-    records = read_records(paths)
+    trajectories: list = []
+    records = read_records(paths, trajectories=trajectories)
     try:
-        return store.upsert(records)
+        with store.write(bump=False):  # records and trajectories together, or nothing (upsert bumps)
+            counts = store.upsert(records)
+            if trajectories:
+                counts[trajectory_store.KIND] = trajectory_store.save_all(store, trajectories)
+        return counts
     except UnknownReference as exc:
         raise ValidationFailed([RecordProblem(None, None, None, str(exc))]) from None

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from matchcore.errors import StoreError
+from matchcore.i18n import _
 from matchcore.store.connection import BUSY_TIMEOUT_MS, WRITE_WAIT_S, describe, is_busy
 
 __all__ = ["BUSY_TIMEOUT_MS", "WRITE_WAIT_S", "immediate", "snapshot"]
@@ -50,8 +51,8 @@ def _begin(conn: sqlite3.Connection, path: str, wait_s: float) -> None:
         _retry(lambda: conn.execute("BEGIN IMMEDIATE"), time.monotonic() + wait_s)
     except sqlite3.Error as exc:
         if is_busy(exc):
-            raise StoreError(f"{path or 'the database'}: other users kept the database busy for "
-                             f"{wait_s:g} s; nothing was written, try again") from None
+            raise StoreError(f"{path or _('the database')}: " + _("other users kept the database busy for "
+                             "{seconds} s; nothing was written, try again").format(seconds=f"{wait_s:g}")) from None
         raise StoreError(describe(path, exc, writing=True)) from None
     finally:
         if short:

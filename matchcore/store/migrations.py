@@ -125,6 +125,29 @@ def _m4_revisions(db: sqlite_utils.Database) -> None:
     )
 
 
+@CORE(name="m5_trajectories")
+def _m5_trajectories(db: sqlite_utils.Database) -> None:
+    """Trajectories (issue 14; :mod:`matchcore.store.trajectories`): one per candidate.
+
+    ``trajectories`` keeps the whole validated document (``doc``) beside the columns the agenda
+    queries (coach, current phase, the placement's function, instrument and start);
+    ``trajectory_actions`` is derived from it on every write, one row per PDP action. Both are
+    keyed by ``candidate_id``, so erasing a candidate (:mod:`matchcore.store.erasure`) removes them.
+    """
+    db["trajectories"].create(
+        {"candidate_id": str, "coach": str, "phase": str, "function_id": str, "instrument": str,
+         "start": str, "doc": str},
+        pk="candidate_id", foreign_keys=[("candidate_id", "candidates", "id")], if_not_exists=True,
+    )
+    db["trajectory_actions"].create(
+        {"candidate_id": str, "action_id": str, "what": str, "who": str, "due": str, "status": str,
+         "source": str, "function_id": str},
+        pk=("candidate_id", "action_id"), foreign_keys=[("candidate_id", "candidates", "id")],
+        if_not_exists=True,
+    )
+    db["trajectory_actions"].create_index(["due"], if_not_exists=True)
+
+
 def step_names(migrations: Migrations) -> list[str]:
     """The names of a set's steps, in order (what is pending on an empty database)."""
     return [m.name for m in migrations.pending(sqlite_utils.Database(memory=True))]

@@ -5,11 +5,14 @@ Coaches write one competence many ways ("heftruck besturen", "vorkheftruck rijde
 (``technical`` = vaktechnisch, ``generic`` = generiek), sectors and an optional ESCO URI. The
 concepts live in the store (tables ``vocab_concepts`` and ``vocab_labels``, see
 :mod:`matchcore.vocabulary.storage`); the Dutch starter vocabulary
-``matchcore/data/vocabulary_nl.yaml`` is loaded into it on first use and again whenever that
-file changes. Without a store, :meth:`Vocabulary.from_starter` reads that file directly.
+``matchcore/data/vocabulary_nl.yaml`` and the bundled VDAB Competent / Dutch ESCO vocabulary
+(:mod:`matchcore.vocabulary.competent`, joined to the starter concepts) are loaded into it on
+first use and again whenever either file changes. Without a store,
+:meth:`Vocabulary.from_starter` reads those files directly.
 
-How a text resolves (ESCO URI, exact, fuzzy, unresolved) is told in
-:mod:`matchcore.vocabulary.resolution`.
+How a text resolves (ESCO URI, exact, synonym, compound, fuzzy, ambiguous, unresolved) is told
+in :mod:`matchcore.vocabulary.resolution`; :meth:`Vocabulary.related` gives the broader and
+narrower concepts of the Competent mapping, which the matcher credits partially.
 
 Examples
 --------
@@ -21,7 +24,9 @@ Examples
 """
 from __future__ import annotations
 
+import functools
 import hashlib
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +35,8 @@ from typing import Any
 import yaml
 
 from matchcore.errors import NotFound, VocabularyError, closest, did_you_mean
-from matchcore.vocabulary import storage
+from matchcore.vocabulary import competent, storage
+from matchcore.vocabulary.dutch import HEADS, Splitter, normal_key
 from matchcore.vocabulary.resolution import (
     PRIORITY,
     RESOLVE_THRESHOLD,
@@ -112,16 +118,34 @@ def load_starter(path: Path | None = None) -> tuple[list[Concept], list[tuple]]:
 
 def seed_starter(store, path: Path | None = None) -> bool:
     """Load the starter vocabulary (default :data:`STARTER_PATH`) into the store when it is
-    missing or has changed since it was last loaded; return whether it loaded."""
+    missing or has changed since it was last loaded; return whether it loaded.
+
+    The bundled Competent/ESCO Dutch vocabulary is not copied into the store (it is read
+    from the package, once per process), but its digest is part of the one recorded, so a
+    new bundled file also moves the store's ``data_version`` and refreshes derived caches."""
     path = Path(path or STARTER_PATH)
     if not path.is_file():
         return False
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16] + "+" + competent.bundled_digest()
     if store.meta(storage.STARTER_META) == digest:
         return False
     concepts, labels = load_starter(path)
     storage.store_starter(store, concepts, labels, digest)
     return True
+
+
+@functools.lru_cache(maxsize=2)
+def _starter_cached(path: str, stamp: float) -> tuple[tuple, tuple]:
+    concepts, labels = load_starter(Path(path))
+    return tuple(concepts), tuple(labels)
+
+
+def bundled_vocabulary(path: Path | None = None) -> competent.Bundle:
+    """The bundled vocabulary joined to the starter file ``path`` (default
+    :data:`STARTER_PATH`), read once per process."""
+    path = Path(path or STARTER_PATH)
+    starter = _starter_cached(str(path), path.stat().st_mtime) if path.is_file() else ((), ())
+    return competent.bundled(*starter)
 
 
 def label_table(labels: Iterable[tuple[str, str, str, str | None]]) -> list[tuple[str, str, str, str]]:
@@ -135,7 +159,7 @@ def label_table(labels: Iterable[tuple[str, str, str, str | None]]) -> list[tupl
         if folded and ((cid, folded) not in best or PRIORITY[kind] < best[cid, folded][0]):
             best[cid, folded] = (PRIORITY[kind], label)
     rows = sorted((p, cid, folded, label) for (cid, folded), (p, label) in best.items())
-    return [(cid, label, folded, key(label)) for _, cid, folded, label in rows]
+    return [(cid, label, folded, key(folded, folded=True)) for _, cid, folded, label in rows]
 
 
 class Vocabulary:
@@ -161,13 +185,15 @@ class Vocabulary:
         The store's ``data_version`` the vocabulary was read at (None without a store).
     """
 
-    def __init__(self, store=None, *, threshold: float = RESOLVE_THRESHOLD, seed: bool = True):
+    def __init__(self, store=None, *, threshold: float = RESOLVE_THRESHOLD, seed: bool = True,
+                 bundled: bool = True):
         if not 0 < threshold <= 100:
             raise ValueError("The 'threshold' parameter of Vocabulary must be a number in "
                              f"(0, 100]. Got {threshold!r} instead.")
         self.store = store
         self.threshold = threshold
         self.seed = seed
+        self.bundled = bundled
         self._given: tuple[list[Concept], list[tuple]] | None = None
 
     @classmethod
@@ -175,20 +201,27 @@ class Vocabulary:
                       labels: Iterable[tuple[str, str, str, str | None]], *,
                       threshold: float = RESOLVE_THRESHOLD) -> Vocabulary:
         """A fitted vocabulary of ``concepts`` and their (concept_id, label, kind, lang)
-        ``labels``, without a store; it resolves as a store holding just these would."""
-        vocab = cls(None, threshold=threshold, seed=False)
+        ``labels`` only (not the bundled one), without a store; it resolves as a store
+        holding just these would."""
+        vocab = cls(None, threshold=threshold, seed=False, bundled=False)
         vocab._given = (sorted(concepts, key=lambda c: c.id), label_table(labels))
         return vocab.fit()
 
     @classmethod
-    def from_starter(cls, path: Path | None = None, *,
-                     threshold: float = RESOLVE_THRESHOLD) -> Vocabulary:
-        """The bundled Dutch starter vocabulary (default :data:`STARTER_PATH`), without a store."""
-        return cls.from_concepts(*load_starter(path or STARTER_PATH), threshold=threshold)
+    def from_starter(cls, path: Path | None = None, *, threshold: float = RESOLVE_THRESHOLD,
+                     bundled: bool = True) -> Vocabulary:
+        """The Dutch starter vocabulary (default :data:`STARTER_PATH`) and, with ``bundled``,
+        the bundled Competent/ESCO Dutch vocabulary joined to it, without a store."""
+        vocab = cls(None, threshold=threshold, seed=False, bundled=bundled)
+        concepts, labels = load_starter(path or STARTER_PATH)
+        vocab._given = (sorted(concepts, key=lambda c: c.id), label_table(labels))
+        return vocab.fit()
 
     # --- learning -------------------------------------------------------------------------
     def fit(self) -> Vocabulary:
-        """Seed the starter vocabulary if needed, then read concepts and labels."""
+        """Seed the starter vocabulary if needed, then read concepts and labels (the store's
+        first, then the bundled vocabulary's: on a label both have, the store's wins)."""
+        related: dict = {}
         if self._given is not None:
             concepts, labels = self._given
         elif self.store is None:
@@ -199,22 +232,112 @@ class Vocabulary:
                 seed_starter(self.store)
             concepts = [Concept(*row) for row in storage.read_concepts(self.store.db)]
             labels = storage.read_labels(self.store.db)
+            related = storage.read_related(self.store)
+            if not concepts and self.bundled and STARTER_PATH.is_file():
+                # a store never seeded (read without writing): the starter file stands in, so
+                # the bundled concepts joined to starter concepts are not left without them
+                given = _starter_cached(str(STARTER_PATH), STARTER_PATH.stat().st_mtime)
+                concepts, labels = list(given[0]), label_table(given[1])
         self.concepts_ = {c.id: c for c in concepts}
         self.by_uri_ = {c.esco_uri: c.id for c in self.concepts_.values() if c.esco_uri}
         self.labels_ = {}
-        self.exact_ = {}
-        keys: dict[str, str] = {}
+        self.exact_ = {}      # folded text or key -> (concept, label)
+        keys: dict[str, tuple[str, str]] = {}
+        seen: dict[str, set] = {}
         for cid, label, folded, k in labels:
             self.labels_.setdefault(cid, []).append(label)
-            self.exact_.setdefault(folded, cid)
-            keys.setdefault(k, cid)
-        for k, cid in keys.items():
-            self.exact_.setdefault(k, cid)
+            self.exact_.setdefault(folded, (cid, label))
+            keys.setdefault(k, (cid, label))
+            seen.setdefault(cid, set()).add(folded)
+        for k, hit in keys.items():
+            self.exact_.setdefault(k, hit)
+        # normal key (matchcore.vocabulary.dutch) -> (concept, label), in key order
+        self.normal_ = {}
+        for k, hit in keys.items():
+            self.normal_.setdefault(normal_key(k, folded=True), hit)
         self.keys_ = list(keys)
-        self.key_concepts_ = list(keys.values())
+        self.key_concepts_ = [hit[0] for hit in keys.values()]
+        self.key_labels_ = [hit[1] for hit in keys.values()]
+        self.related_ = related
+        if self.bundled:
+            self._add_bundle(competent.index(bundled_vocabulary()), keys, seen)
         self.version_ = None if self.store is None else self.store.data_version
         self._cache: dict[tuple[str, str | None], Resolution] = {}
+        self._splitter: Splitter | None = None
         return self
+
+    def _add_bundle(self, idx: dict, keys: dict, seen: dict) -> None:
+        """Lay the bundled vocabulary's index (:func:`~matchcore.vocabulary.competent.index`) under the one read: on a
+        text both have, the read one (store or given labels) wins."""
+        for c in idx["concepts"]:
+            self.concepts_.setdefault(c.id, c)
+        missing = [cid for cid in idx["targets"] if cid not in self.concepts_]
+        for uri, cid in idx["uris"].items():
+            self.by_uri_.setdefault(uri, cid)
+        self.exact_ = {**idx["exact"], **self.exact_}
+        self.normal_ = {**idx["normal"], **self.normal_}
+        if missing:   # starter concepts the bundle joined are not here: drop what names them
+            gone = set(missing)
+            for d in (self.exact_, self.normal_):
+                for probe in [p for p, hit in d.items() if hit[0] in gone]:
+                    del d[probe]
+        # the bundle's keys the read index lacks, in the bundle's order (a mask: C speed)
+        mask = bytearray(b"\x01") * len(idx["keys"])
+        position = idx["position"]
+        for k in keys:
+            if k in position:
+                mask[position[k]] = 0
+        if missing:
+            gone = set(missing)
+            for j, hit in enumerate(idx["hits"]):
+                if hit[0] in gone:
+                    mask[j] = 0
+        self.keys_ += itertools.compress(idx["keys"], mask)
+        self.key_concepts_ += itertools.compress(idx["hit_concepts"], mask)
+        self.key_labels_ += itertools.compress(idx["hit_labels"], mask)
+        labels = dict(idx["labels"])
+        for cid, mine in self.labels_.items():
+            if cid in labels:
+                labels[cid] = mine + [lab for lab, f in zip(labels[cid], idx["folded"][cid])
+                                      if f not in seen.get(cid, ())]
+            else:
+                labels[cid] = mine
+        self.labels_ = {cid: v for cid, v in labels.items() if cid in self.concepts_}
+        bundle_related = idx["related"]
+        if self.related_:
+            self.related_ = {k: tuple(sorted(set(bundle_related.get(k, ())) | set(self.related_.get(k, ()))))
+                             for k in set(bundle_related) | set(self.related_)}
+        else:
+            self.related_ = bundle_related
+
+    def splitter(self) -> Splitter:
+        """The compound splitter over the words of this vocabulary's labels (made on first use)."""
+        if self._splitter is None:
+            self._splitter = Splitter({t for k in self.keys_ for t in k.split()} | HEADS)
+        return self._splitter
+
+    def related(self, concept_id: str) -> tuple[tuple[str, str], ...]:
+        """The concepts related to ``concept_id`` by the Competent mapping, as (concept, how it
+        stands to ``concept_id``): ``broader``, ``narrower`` or ``close`` (both close matches of
+        one ESCO skill), by concept id."""
+        self._check_fitted()
+        return tuple((o, rel) for o, rel in self.related_.get(concept_id, ()) if o in self.concepts_)
+
+    def related_credit(self, held: Iterable[str]) -> dict[str, tuple[float, str, str]]:
+        """Partial credit for concepts related to the ``held`` ones and not held themselves:
+        {concept: (credit, the held concept that gives it, relation)}. The credit is
+        :data:`~matchcore.vocabulary.competent.RELATED_CREDIT` (a similarity, as text evidence
+        is; the matcher multiplies it by its text credit); of several held concepts the first
+        by id gives it."""
+        self._check_fitted()
+        held = sorted(set(held))
+        have = set(held)
+        out: dict[str, tuple[float, str, str]] = {}
+        for cid in held:
+            for other, rel in self.related(cid):
+                if other not in have and other not in out:
+                    out[other] = (competent.RELATED_CREDIT, cid, rel)
+        return out
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "concepts_"):
@@ -272,9 +395,9 @@ class Vocabulary:
         self._check_fitted()
         if concept_id_or_label in self.concepts_:
             return self.concepts_[concept_id_or_label]
-        cid = self.exact_.get(fold(concept_id_or_label))
-        if cid:
-            return self.concepts_[cid]
+        hit = self.exact_.get(fold(concept_id_or_label))
+        if hit:
+            return self.concepts_[hit[0]]
         raise NotFound("concept", concept_id_or_label, closest(concept_id_or_label, list(self.concepts_)))
 
     # --- changing -------------------------------------------------------------------------
@@ -300,6 +423,8 @@ class Vocabulary:
                                   f"remove it there first")
         before = self.resolve(alias)
         with store.transaction():
+            if target.source == competent.SOURCE:   # a bundled concept: the label needs its row
+                storage.write_concepts(store.db, [target])
             storage.write_labels(store.db, [(target.id, alias, "alias", None)], replace=True)
         self.fit()
         return {"concept": target.id, "label": target.label, "alias": alias,

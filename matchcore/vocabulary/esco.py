@@ -6,8 +6,11 @@ published as CSV files per language: ``skills_xx.csv``, ``occupations_xx.csv`` a
 ``occupationSkillRelations.csv``). Multi-line fields (alternative labels) are RFC 4180 quoted.
 
 Skills become vocabulary concepts (id ``esco:<uuid>``; a starter concept that names the same
-``esco_uri`` gets the ESCO labels instead of a twin); occupations become reference function
-profiles of the employer ``esco``: essential skills are required, optional ones are not.
+``esco_uri``, or the bundled Competent/Dutch ESCO concept of that URI
+(:mod:`matchcore.vocabulary.competent`), gets the ESCO labels instead of a twin); occupations
+become reference function profiles of the employer ``esco``: essential skills are required,
+optional ones are not. With ``mapping`` (the ESCO - VDAB Competences CSV), its Competent
+competences are stored first, as the bundled file would give them, and skills link to them.
 """
 from __future__ import annotations
 
@@ -21,8 +24,9 @@ from typing import Any
 
 from matchcore.errors import EscoError
 from matchcore.model import Employer
-from matchcore.vocabulary.concepts import Concept, seed_starter
-from matchcore.vocabulary.storage import write_concepts, write_labels
+from matchcore.vocabulary import competent
+from matchcore.vocabulary.concepts import Concept, bundled_vocabulary, load_starter, seed_starter
+from matchcore.vocabulary.storage import write_concepts, write_labels, write_related
 
 __all__ = ["ESCO_EMPLOYER", "find_files", "import_esco"]
 
@@ -92,7 +96,7 @@ def _title_files(directory: Path, labels, title_language: str) -> list[Path]:
 
 
 def import_esco(store, directory, *, language: str | None = None, labels=None,
-                title_language: str = "nl", employer: str = ESCO_EMPLOYER,
+                title_language: str = "nl", employer: str = ESCO_EMPLOYER, mapping=None,
                 progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Import an ESCO CSV export into the store.
 
@@ -110,6 +114,10 @@ def import_esco(store, directory, *, language: str | None = None, labels=None,
     title_language : str, default "nl"
     employer : str, default "esco"
         The employer id the occupations are stored under.
+    mapping : str or Path, optional
+        The ESCO - VDAB Competences mapping CSV (``esco-skills_vdab-competent-3.8_nl-fr.csv``):
+        its competences are stored as concepts (with their related pairs) and ESCO skills it
+        maps exactly or closely join them. Without it the bundled copy of that mapping links.
     progress : callable, optional
         Called with one line of text per step.
 
@@ -144,6 +152,13 @@ def import_esco(store, directory, *, language: str | None = None, labels=None,
     linked = dict(store.db.execute(
         "select esco_uri, id from vocab_concepts where esco_uri is not null and source != 'esco'"
     ).fetchall())
+    bundle = bundled_vocabulary()
+    if mapping is not None:
+        bundle = competent.join(competent.from_mapping(competent.read_mapping(mapping)),
+                                *load_starter())
+        say(f"read {len(bundle.concepts)} Competent/ESCO concepts from {mapping}")
+    for uri, cid in bundle.uris.items():
+        linked.setdefault(uri, cid)
     concepts, label_rows, skill_label = [], [], {}
     for s in skills:
         uri = s["conceptUri"]
@@ -194,15 +209,25 @@ def import_esco(store, directory, *, language: str | None = None, labels=None,
         "location": {"postcode": ESCO_POSTCODE}, "functions": functions,
         "extra": {"reference": True, "source": str(directory), "language": lang},
     })
+    by_id = {c.id: c for c in bundle.concepts}
+    if mapping is not None:          # the whole mapping goes into the store
+        concepts = list(bundle.concepts) + concepts
+        label_rows = list(bundle.labels) + label_rows
+    else:                            # only the bundled concepts that ESCO labels now name
+        concepts = sorted({by_id[r[0]] for r in label_rows if r[0] in by_id},
+                          key=lambda c: c.id) + concepts
     with store.transaction():
         write_concepts(store.db, concepts)
         n_labels = write_labels(store.db, label_rows)
+        if mapping is not None:
+            write_related(store, bundle.related)
         store.upsert([record])
     seconds = time.perf_counter() - t0
     say(f"stored {len(concepts)} new concepts, {n_labels} labels, {len(functions)} reference "
         f"profiles in {seconds:.1f} s")
-    return {"language": lang, "skills": len(skills), "concepts": len(concepts),
-            "linked": len(skills) - len(concepts), "labels": n_labels,
+    new = sum(1 for c in concepts if c.source == "esco")
+    return {"language": lang, "skills": len(skills), "concepts": new,
+            "linked": len(skills) - new, "labels": n_labels,
             "occupations": len(functions),
             "relations": sum(len(f["competences"]) for f in functions),
             "titled": sum(1 for o in occupations if o["conceptUri"] in titles),

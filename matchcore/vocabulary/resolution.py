@@ -1,20 +1,35 @@
-"""Resolving free text to vocabulary concepts: folding, keys, exact and fuzzy look-up, text index.
+"""Resolving free text to vocabulary concepts: exact, synonym, compound and fuzzy look-up, text index.
 
-Resolving a text (:meth:`matchcore.vocabulary.concepts.Vocabulary.resolve`) goes, in order:
+Resolving a text (:meth:`matchcore.vocabulary.concepts.Vocabulary.resolve`) goes, in order;
+the :class:`Resolution` says which step found it (``method``) and through which label
+(``matched``):
 
 1. ``esco_uri``: a competence that carries an ESCO URI known to the vocabulary;
-2. ``exact``: the *folded* text (case folded, accents removed, punctuation as spaces) or its
-   *key* (folded, Dutch/English stop words dropped, tokens sorted) equals a label's;
-3. ``fuzzy``: the best rapidfuzz ``fuzz.ratio`` between keys is at least
+2. ``exact`` / ``synonym``: the *folded* text (case folded, accents removed, punctuation as
+   spaces), its *key* (folded, stop words dropped, words sorted) or its *normal key* (also
+   light words such as "kan", "goed", "zijn" dropped and plural/infinitive endings stripped,
+   :mod:`matchcore.vocabulary.dutch`) equals that of a label: ``exact`` when the label is the
+   concept's preferred label, ``synonym`` for any other label (alternative, coach alias,
+   Competent/ESCO Dutch label, French or English label);
+3. ``compound``: an unknown word split into words of the vocabulary
+   (``heftruckchauffeur`` -> ``heftruck chauffeur``), then, without generic heads such as
+   "chauffeur", "medewerker", "hulp" (:data:`~matchcore.vocabulary.dutch.HEADS`), equals a
+   label as in 2 (score 100 with the head, 95 without it);
+4. ``fuzzy``: the best rapidfuzz ``fuzz.ratio`` between keys is at least
    :data:`RESOLVE_THRESHOLD` (85 of 100). On keys, 85 accepts one or two typing errors in
    a two-word competence ("heftruk besturen" -> 97) but not a different word of the same
    length ("koken" vs "roken" = 80); it was chosen on the normalisation cases in
-   ``tests/test_vocabulary.py``;
-4. otherwise ``unresolved``: the text stays free text, is flagged in the output, and counts
+   ``tests/test_vocabulary.py``. A fuzzy hit is a typing error, so the two keys differ by at
+   most :data:`LENGTH_SLACK` characters (an extra word, "design training programmes" against
+   "design training programmes for animals", is no typo); and a hit below 100 needs a margin
+   of :data:`FUZZY_MARGIN` points over the best other concept, else the text is
+   ``ambiguous`` (it stays free text, with ``matched`` the best label);
+5. otherwise ``unresolved``: the text stays free text, is flagged in the output, and counts
    through :class:`TextIndex` (scikit-learn TF-IDF on character n-grams).
 
 The look-up functions read a vocabulary's label index (``concepts_``, ``by_uri_``, ``exact_``,
-``keys_``, ``key_concepts_``, ``threshold``; see :class:`~matchcore.vocabulary.concepts.Vocabulary`).
+``normal_``, ``keys_``, ``key_concepts_``, ``key_labels_``, ``threshold``, ``splitter()``; see
+:class:`~matchcore.vocabulary.concepts.Vocabulary`).
 
 Examples
 --------
@@ -25,15 +40,18 @@ Examples
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from matchcore.vocabulary.dutch import HEADS, STOP_WORDS, fold, key, normal_key
+
 __all__ = [
+    "FUZZY_MARGIN",
+    "LENGTH_SLACK",
+    "METHODS",
     "PRIORITY",
     "RESOLVE_THRESHOLD",
     "STOP_WORDS",
@@ -50,42 +68,42 @@ __all__ = [
 RESOLVE_THRESHOLD = 85.0
 """Minimum rapidfuzz ``fuzz.ratio`` (0..100) between keys for a fuzzy resolution."""
 
+FUZZY_MARGIN = 4.0
+"""Points a fuzzy hit below 100 must lead the best other concept by. Two concepts within a few
+points ("designing training programmes" between "... for animals" and "... for staff") are a
+guess, not a typo; 4 points is about one letter in a 25-letter key (2 x 1 / 50 x 100), so a
+single typo still separates concepts that differ by a whole word."""
+
+LENGTH_SLACK = (2, 0.1)
+"""A fuzzy hit's keys (spaces ignored) differ in length by at most max(2, 10 % of the longer)."""
+
 TEXT_THRESHOLD = 0.5
 """Char n-gram TF-IDF cosine below which free text is no evidence for a competence."""
 
-STOP_WORDS = frozenset(
-    ["de", "het", "een", "van", "met", "in", "op", "en", "voor", "te", "aan", "bij", "door", "naar", "om", "uit", "over", "tot", "of", "als", "the", "a", "an", "of", "to", "and", "for", "with", "on", "at", "by", "from"]
-)
+METHODS = ("esco_uri", "exact", "synonym", "compound", "fuzzy", "ambiguous", "unresolved")
+"""What :attr:`Resolution.method` can be (``related`` and ``embedding`` evidence is the
+matcher's, on top of these)."""
+
 # Lower wins when several concepts share a label: a coach's alias beats everything, the
-# Dutch starter beats ESCO, preferred labels beat alternatives, hidden labels come last.
+# Dutch starter beats ESCO, preferred labels beat alternatives, hidden labels come last; the
+# bundled Competent/ESCO Dutch labels (matchcore.vocabulary.competent) come after those
+# (numbers are stored with each label, so new kinds are appended, never renumbered).
 PRIORITY = {"alias": 0, "pref": 1, "alt": 2, "en": 3, "esco_pref": 4, "esco_alt": 5,
-            "esco_hidden": 6}
-_NON_WORD = re.compile(r"[\W_]+")
-
-
-def fold(text: str) -> str:
-    """Case-fold, strip accents, turn punctuation into spaces, collapse spaces."""
-    text = unicodedata.normalize("NFKD", str(text).casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(_NON_WORD.sub(" ", text).split())
-
-
-def key(text: str) -> str:
-    """The comparison key: folded, stop words dropped (unless nothing is left), tokens sorted."""
-    tokens = fold(text).split()
-    kept = [t for t in tokens if t not in STOP_WORDS] or tokens
-    return " ".join(sorted(kept))
+            "esco_hidden": 6, "competent": 7, "esco_nl": 8, "fr": 9}
+_COMPOUND_SCORE, _HEADLESS_SCORE = 100.0, 95.0
 
 
 @dataclass(frozen=True)
 class Resolution:
-    """What a text resolved to: ``concept`` is None when it did not resolve."""
+    """What a text resolved to: ``concept`` is None when it did not resolve. ``matched`` is
+    the label that decided it (for ``ambiguous``: the best label, not taken)."""
 
     text: str
     concept: str | None
     label: str | None
     score: float
-    method: str  # esco_uri | exact | fuzzy | unresolved
+    method: str  # one of METHODS
+    matched: str | None = None
 
     @property
     def resolved(self) -> bool:
@@ -93,24 +111,101 @@ class Resolution:
 
     def as_dict(self) -> dict[str, Any]:
         return {"text": self.text, "concept": self.concept, "label": self.label,
-                "score": round(self.score, 1), "method": self.method}
+                "score": round(self.score, 1), "method": self.method, "matched": self.matched}
+
+    def how(self) -> str:
+        """A short English phrase of how it matched ("synonym 'vorkheftruck rijden'",
+        "fuzzy 92 'heftruck besturen'"); translate it at the caller when shown to a coach."""
+        if self.method in ("exact", "esco_uri"):
+            return self.method
+        if self.method == "fuzzy":
+            return f"fuzzy {self.score:.0f} '{self.matched}'"
+        if self.method in ("synonym", "compound", "ambiguous"):
+            return f"{self.method} '{self.matched}'"
+        return self.method
+
+
+def _named(vocab, text: str, cid: str, label: str, score: float, method: str | None = None) -> Resolution:
+    concept = vocab.concepts_[cid]
+    if method is None:
+        method = "exact" if fold(label) == fold(concept.label) else "synonym"
+    return Resolution(text, cid, concept.label, score, method, label)
+
+
+def _exact(vocab, folded: str, k: str) -> tuple[str, str] | None:
+    """(concept, label) whose folded text, key or normal key is that of ``folded``/``k``."""
+    for probe in (folded, k):
+        hit = vocab.exact_.get(probe)
+        if hit:
+            return hit
+    return vocab.normal_.get(normal_key(k, folded=True)) if k else None
+
+
+def _compound(vocab, text: str, folded: str) -> Resolution | None:
+    tokens = folded.split()
+    parts = vocab.splitter().parts(folded) if tokens else tokens
+    if parts != tokens:
+        joined = " ".join(parts)
+        hit = _exact(vocab, joined, key(joined))
+        if hit:
+            return _named(vocab, text, *hit, _COMPOUND_SCORE, "compound")
+    core = [p for p in parts if p not in HEADS]
+    if core and len(core) < len(parts):
+        joined = " ".join(core)
+        hit = _exact(vocab, joined, key(joined))
+        if hit:
+            return _named(vocab, text, *hit, _HEADLESS_SCORE, "compound")
+    return None
+
+
+def _close_in_length(a: str, b: str) -> bool:
+    la, lb = len(a.replace(" ", "")), len(b.replace(" ", ""))
+    return abs(la - lb) <= max(LENGTH_SLACK[0], LENGTH_SLACK[1] * max(la, lb))
+
+
+def _decide(vocab, text: str, k: str, hits) -> Resolution:
+    """The fuzzy verdict from ``hits``: (score, key index) pairs, best first (ties: index)."""
+    best = None
+    for score, j in hits:
+        if not _close_in_length(k, vocab.keys_[j]):
+            continue
+        cid = vocab.key_concepts_[j]
+        if best is None:
+            if score < vocab.threshold:
+                break
+            best = (score, j, cid)
+            if score >= 100.0:
+                break
+        elif cid != best[2]:
+            if best[0] - score < FUZZY_MARGIN:
+                return Resolution(text, None, None, best[0], "ambiguous", vocab.key_labels_[best[1]])
+            break
+    if best is None:
+        return Resolution(text, None, None, 0.0, "unresolved")
+    return _named(vocab, text, best[2], vocab.key_labels_[best[1]], best[0], "fuzzy")
+
+
+def _cutoff(vocab) -> float:
+    return max(0.0, vocab.threshold - FUZZY_MARGIN)
 
 
 def look_up(vocab, text: str, esco_uri: str | None, fuzzy: bool = True) -> Resolution:
-    """Resolve one text against ``vocab``'s label index: ESCO URI, exact, then fuzzy."""
+    """Resolve one text against ``vocab``'s label index (see the module docstring for the order)."""
     if esco_uri and esco_uri in vocab.by_uri_:
         cid = vocab.by_uri_[esco_uri]
         return Resolution(text, cid, vocab.concepts_[cid].label, 100.0, "esco_uri")
     folded, k = fold(text), key(text)
-    cid = vocab.exact_.get(folded) or vocab.exact_.get(k)
-    if cid:
-        return Resolution(text, cid, vocab.concepts_[cid].label, 100.0, "exact")
+    hit = _exact(vocab, folded, k)
+    if hit:
+        return _named(vocab, text, *hit, 100.0)
+    found = _compound(vocab, text, folded) if folded else None
+    if found:
+        return found
     if fuzzy and k and vocab.keys_:
-        hit = process.extractOne(k, vocab.keys_, scorer=fuzz.ratio, processor=None,
-                                 score_cutoff=vocab.threshold)
-        if hit is not None:
-            cid = vocab.key_concepts_[hit[2]]
-            return Resolution(text, cid, vocab.concepts_[cid].label, float(hit[1]), "fuzzy")
+        hits = process.extract(k, vocab.keys_, scorer=fuzz.ratio, processor=None,
+                               score_cutoff=_cutoff(vocab), limit=None)
+        return _decide(vocab, text, k, sorted(((float(np.float32(s)), j) for _, s, j in hits),
+                                              key=lambda h: (-h[0], h[1])))
     return Resolution(text, None, None, 0.0, "unresolved")
 
 
@@ -121,19 +216,16 @@ def look_up_many(vocab, todo: dict[str, list[tuple[str, str | None]]], *,
     the same answers as :func:`look_up`."""
     found: dict[tuple[str, str | None], Resolution] = {}
     queries = list(todo)
+    cutoff = _cutoff(vocab)
     for lo in range(0, len(queries), chunk):
         part = queries[lo:lo + chunk]
         scores = process.cdist(part, vocab.keys_, scorer=fuzz.ratio, processor=None,
-                               score_cutoff=vocab.threshold, dtype=np.float32, workers=-1)
-        best = scores.argmax(axis=1)
-        for q, j, row in zip(part, best, scores):
-            score = float(row[j])
+                               score_cutoff=cutoff, dtype=np.float32, workers=-1)
+        for q, row in zip(part, scores):
+            idx = np.flatnonzero(row >= max(cutoff, 1e-9))
+            hits = sorted(((float(row[j]), int(j)) for j in idx), key=lambda h: (-h[0], h[1]))
             for memo in todo[q]:
-                if score >= vocab.threshold:
-                    cid = vocab.key_concepts_[int(j)]
-                    found[memo] = Resolution(memo[0], cid, vocab.concepts_[cid].label, score, "fuzzy")
-                else:
-                    found[memo] = Resolution(memo[0], None, None, 0.0, "unresolved")
+                found[memo] = _decide(vocab, memo[0], q, hits)
     return found
 
 

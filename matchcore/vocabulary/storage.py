@@ -18,13 +18,16 @@ __all__ = [
     "competence_texts",
     "merge_esco_twins",
     "read_concepts",
+    "read_related",
     "read_labels",
     "store_starter",
     "write_concepts",
     "write_labels",
+    "write_related",
 ]
 
 STARTER_META = "vocab_starter"   # meta key: digest of the starter vocabulary file last loaded
+RELATED_META = "vocab_related"   # meta key: JSON {concept: [[concept, relation]]} of an imported mapping
 
 
 def write_concepts(db, concepts: Iterable) -> int:
@@ -47,7 +50,7 @@ def write_labels(db, labels: Iterable[tuple[str, str, str, str | None]], *,
     for cid, label, kind, lang in labels:
         folded = fold(label)
         if folded:
-            rows.append((cid, label, folded, key(label), kind, lang, PRIORITY[kind]))
+            rows.append((cid, label, folded, key(folded, folded=True), kind, lang, PRIORITY[kind]))
     db.conn.executemany(
         "insert into vocab_labels (concept_id, label, folded, key, kind, lang, priority) "
         "values (?, ?, ?, ?, ?, ?, ?) on conflict(concept_id, folded) do update set "
@@ -118,3 +121,20 @@ def competence_texts(store) -> list[dict[str, Any]]:
         " select name, esco_uri, 1 as c, 0 as f from candidate_competences"
         " union all select name, esco_uri, 0, 1 from function_competences)"
         " group by name, esco_uri")
+
+
+def write_related(store, related: dict) -> None:
+    """Record the related concepts of an imported Competent mapping (``vocab import-esco
+    --mapping``) in the store's meta table (inside the caller's transaction)."""
+    store._set_meta(RELATED_META, json.dumps({k: [list(p) for p in v] for k, v in related.items()},
+                                             ensure_ascii=False, separators=(",", ":")))
+
+
+def read_related(store) -> dict:
+    """What :func:`write_related` recorded, as {concept: ((concept, relation), ...)}."""
+    raw = store.meta(RELATED_META)
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return {k: tuple(tuple(p) for p in v) for k, v in data.items()}

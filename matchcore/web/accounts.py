@@ -18,6 +18,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from matchcore.errors import AccountError
+from matchcore.i18n import _
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
@@ -25,6 +26,7 @@ __all__ = [
     "AccountError",
     "accounts_on",
     "add_user",
+    "display_name",
     "end_session",
     "list_users",
     "load_session",
@@ -32,6 +34,7 @@ __all__ = [
     "new_session",
     "purge_sessions",
     "remove_user",
+    "set_language",
     "set_password",
     "touch_session",
     "user_exists",
@@ -59,15 +62,15 @@ def _iso(t: dt.datetime) -> str:
 def _check_name(name: str) -> str:
     name = (name or "").strip()
     if not _NAME_RE.match(name):
-        raise AccountError(
-            f"user name {name!r} must be 2 to 40 lowercase letters, digits, '.', '_' or '-', "
-            "starting with a letter or digit (e.g. 'an.peeters')")
+        raise AccountError(_(
+            "user name {name!r} must be 2 to 40 lowercase letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit (e.g. 'an.peeters')").format(name=name))
     return name
 
 
 def _check_password(password: str) -> None:
     if password is None or len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise AccountError(_("the password must have at least {n} characters").format(n=MIN_PASSWORD_LENGTH))
 
 
 def accounts_on(store) -> bool:
@@ -89,8 +92,8 @@ def add_user(store, name: str, password: str) -> None:
     name = _check_name(name)
     _check_password(password)
     if store.db.execute("select 1 from users where name = ?", [name]).fetchone():
-        raise AccountError(f"user {name!r} already exists; use 'matchcore user passwd {name}' "
-                           "to change the password")
+        raise AccountError(_("user {name!r} already exists; use 'matchcore user passwd {plain}' "
+                             "to change the password").format(name=name, plain=name))
     with store.write(bump=False):
         store.db["users"].insert({"name": name, "password_hash": _hasher().hash(password),
                                   "created_at": _iso(_now())})
@@ -103,7 +106,7 @@ def set_password(store, name: str, password: str) -> None:
         cur = store.db.execute("update users set password_hash = ? where name = ?",
                                [_hasher().hash(password), name])
         if cur.rowcount == 0:
-            raise AccountError(f"no such user: {name!r}")
+            raise AccountError(_("no such user: {name!r}").format(name=name))
         store.db.execute("delete from sessions where user_name = ?", [name])
 
 
@@ -112,8 +115,8 @@ def remove_user(store, name: str) -> None:
     with store.write(bump=False):
         cur = store.db.execute("delete from users where name = ?", [name])
         if cur.rowcount == 0:
-            known = ", ".join(u["name"] for u in list_users(store)) or "none"
-            raise AccountError(f"no such user: {name!r} (users: {known})")
+            known = ", ".join(u["name"] for u in list_users(store)) or _("none")
+            raise AccountError(_("no such user: {name!r} (users: {known})").format(name=name, known=known))
         store.db.execute("delete from sessions where user_name = ?", [name])
 
 
@@ -177,10 +180,24 @@ def load_session(store, token: str | None) -> dict | None:
     removed account, is simply not found (:func:`purge_sessions` deletes it later)."""
     if not token:
         return None
-    rows = store.rows("select s.* from sessions s join users u on u.name = s.user_name "
+    rows = store.rows("select s.*, u.language from sessions s join users u on u.name = s.user_name "
                       "where s.token_hash = ? and s.expires_at > ?",
                       [_token_hash(token), _iso(_now())])
     return rows[0] if rows else None
+
+
+def display_name(store, name: str) -> str | None:
+    """The account's display name ("An Peeters"), None when it has none (or no such account)."""
+    row = store.db.execute("select display_name from users where name = ?", [name]).fetchone()
+    return row[0] if row and row[0] else None
+
+
+def set_language(store, name: str, language: str | None) -> None:
+    """Store the web pages' language of an account (``nl``/``en``; None: the default)."""
+    with store.write(bump=False):
+        cur = store.db.execute("update users set language = ? where name = ?", [language, name])
+        if cur.rowcount == 0:
+            raise AccountError(_("no such user: {name!r}").format(name=name))
 
 
 # The expiry slides with use, but only on a write, and then at most every 5 minutes: reading

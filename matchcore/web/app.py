@@ -22,10 +22,11 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from matchcore.errors import MatchcoreError, NotFound
+from matchcore.i18n import _, normalise_language, use_language
 from matchcore.store import Store
 from matchcore.web import accounts, audit, logins, views_consultant, views_jobhunter
-from matchcore.web.rendering import HERE, is_htmx, render, store_of, user_of
-from matchcore.web.security import COOKIE, Guard, StorePool
+from matchcore.web.rendering import HERE, is_htmx, language_of, render, store_of, user_of
+from matchcore.web.security import COOKIE, LANGUAGE_COOKIE, Guard, StorePool
 
 __all__ = ["create_app"]
 
@@ -42,10 +43,36 @@ def home(request: Request):
                                          "recent_calls": recent_calls})
 
 
+def _local_path(value: str | None) -> str:
+    """A path on this site to go back to; anything else (another site, '//host') gives '/'."""
+    nxt = value or "/"
+    if not nxt.startswith("/") or nxt.startswith("//") or "\\" in nxt:
+        return "/"  # never redirect to another site
+    return nxt
+
+
+async def choose_language(request: Request):
+    """POST /language (the switch in the page header): the signed-in account keeps the choice;
+    a cookie keeps it too, for the single local user and before a login."""
+    form = await request.form()
+    lang = normalise_language(str(form.get("lang") or ""))
+    nxt = _local_path(str(form.get("next") or "/"))
+    if lang is None:
+        return RedirectResponse(nxt, status_code=303)
+    user = user_of(request)
+    if request.state.accounts_on and user:
+        def save():  # in a worker thread, whose connection store_of() gives
+            accounts.set_language(store_of(request), user, lang)
+
+        await run_in_threadpool(save)
+    response = RedirectResponse(nxt, status_code=303)
+    response.set_cookie(LANGUAGE_COOKIE, lang, httponly=True, samesite="lax",
+                        secure=request.url.scheme == "https", max_age=365 * 24 * 3600)
+    return response
+
+
 async def login(request: Request):
-    nxt = request.query_params.get("next") or "/"
-    if not nxt.startswith("/") or nxt.startswith("//"):
-        nxt = "/"  # never redirect to another site
+    nxt = _local_path(request.query_params.get("next"))
     if not getattr(request.state, "accounts_on", False):
         return render(request, "login.html", {"no_accounts": True, "next": nxt})
     if request.method == "GET":
@@ -62,10 +89,11 @@ async def login(request: Request):
     result = await run_in_threadpool(check)
     if result.status != "ok":
         status, message = {
-            "wrong": (401, "Unknown user name or wrong password."),
-            "throttled": (429, f"Too many failed logins from this computer or for this name: "
-                               f"wait {result.retry_after} s, then try again."),
-            "busy": (503, "The server is busy checking other logins; try again in a moment."),
+            "wrong": (401, _("Unknown user name or wrong password.")),
+            "throttled": (429, _("Too many failed logins from this computer or for this name: "
+                                 "wait {seconds} s, then try again.").format(
+                                     seconds=result.retry_after)),
+            "busy": (503, _("The server is busy checking other logins; try again in a moment.")),
         }[result.status]
         headers = {"Retry-After": str(result.retry_after)} if result.retry_after else None
         return render(request, "login.html", {"next": nxt, "error": message,
@@ -117,25 +145,28 @@ def _escape(text: str) -> str:
 
 
 def not_found(request: Request, exc: NotFound):
-    return _error_page(request, 404, "Not found", str(exc))
+    return _error_page(request, 404, _("Not found"), str(exc))
 
 
 def matchcore_error(request: Request, exc: MatchcoreError):
-    return _error_page(request, 400, "Cannot do that", str(exc))
+    return _error_page(request, 400, _("Cannot do that"), str(exc))
 
 
 def http_error(request: Request, exc: HTTPException):
-    titles = {404: "Not found", 405: "Not allowed"}
-    return _error_page(request, exc.status_code, titles.get(exc.status_code, "Error"),
-                       exc.detail or titles.get(exc.status_code, "Error"))
+    titles = {404: _("Not found"), 405: _("Not allowed")}
+    title = titles.get(exc.status_code, _("Error"))
+    # Starlette's own details ("Not Found") are English: the page says the title instead
+    detail = exc.detail if exc.detail and exc.detail not in ("Not Found", "Method Not Allowed") else title
+    return _error_page(request, exc.status_code, title, detail)
 
 
 def server_error(request: Request, exc: Exception):
     log.exception("error while serving %s", request.url.path, exc_info=exc)
-    return _error_page(request, 500, "Something went wrong",
-                       "The page could not be made because of an error in matchcore. Nothing "
-                       "you typed was saved by this request; go back and try again. The "
-                       "details are in the server's log.")
+    with use_language(language_of(request)):  # outside the guard: its language is in the state
+            return _error_page(request, 500, _("Something went wrong"),
+                           _("The page could not be made because of an error in matchcore. Nothing "
+                             "you typed was saved by this request; go back and try again. The "
+                             "details are in the server's log."))
 
 
 # --- the app -------------------------------------------------------------------------------
@@ -150,6 +181,7 @@ def create_app(db_path: str, *, debug: bool = False, allowed_hosts: Iterable[str
         Route("/", home),
         Route("/login", login, methods=["GET", "POST"]),
         Route("/logout", logout, methods=["POST"]),
+        Route("/language", choose_language, methods=["POST"]),
         Route("/audit", audit_page),
         Route("/favicon.ico", favicon),
         *views_jobhunter.routes,

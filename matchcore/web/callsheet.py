@@ -14,36 +14,41 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from matchcore.i18n import N_, _, format_number
 from matchcore.instruments import NORMAL, pair_rows, row_rank_key
 from matchcore.matching.results import MatchedCompetence
-from matchcore.web import contacts, engine
+from matchcore.web import accounts, contacts, engine
+from matchcore.web.labels import label
 
-__all__ = ["STANDARD_QUESTIONS", "STEPS", "build_call_sheet", "pick_instrument"]
+try:  # the coach's name and organisation (matchcore config set coach.name ...)
+    from matchcore.settings import load_settings
+except ImportError:  # an older checkout without settings: the account's name is used
+    load_settings = None
 
-# Seed 001, "Belscript: 10 stappen naar succes!" (shortened, same order).
+__all__ = ["STANDARD_QUESTIONS", "STEPS", "build_call_sheet", "coach_identity", "pick_instrument"]
+
+# Seed 001, "Belscript: 10 stappen naar succes!" (shortened, same order). English message ids;
+# the Dutch of the seed is in the catalogue (translated where shown).
 STEPS = [
-    "Vraag naar de juiste contactpersoon.",
-    "Stel jezelf voor: wie je bent en waarom je belt.",
-    "Check of de vacature nog openstaat.",
-    "Stel je kandidaat voor: waarom een goede kandidaat, benadruk de troeven.",
-    "Probeer meteen een afspraak te maken voor je kandidaat.",
-    "Noteer de praktische informatie: adres, contactpersoon, mailadres.",
-    "Geen afspraak? Bezorg het cv van je kandidaat aan je contactpersoon.",
-    "Spreek af wanneer en hoe je feedback opvraagt.",
-    "Bedank voor de tijd en sluit af.",
-    "Geef mee dat de contactpersoon altijd een seintje mag geven.",
+    N_("Ask for the right contact person."),
+    N_("Introduce yourself: who you are and why you call."),
+    N_("Check whether the vacancy is still open."),
+    N_("Present your candidate: why a good candidate, stress the strengths."),
+    N_("Try to make an appointment for your candidate straight away."),
+    N_("Write down the practical information: address, contact person, e-mail address."),
+    N_("No appointment? Send your candidate's CV to your contact person."),
+    N_("Agree when and how you will ask for feedback."),
+    N_("Thank them for their time and close."),
+    N_("Say that the contact person can always get in touch."),
 ]
 
 # Seed 001, "Bel-tips" 4, 6 and 7: questions that keep the conversation going.
 STANDARD_QUESTIONS = [
-    "Waar let u steeds op in uw sollicitatiegesprekken?",
-    "Wat zijn de belangrijkste selectiecriteria in uw bedrijf?",
-    "Zijn er nog andere vacatures in uw bedrijf waarvoor u kandidaten zoekt?",
-    "Hebben jullie bepaalde piekperiodes waarin jullie veel mensen zoeken?",
+    N_("What do you always pay attention to in your job interviews?"),
+    N_("What are the most important selection criteria in your company?"),
+    N_("Are there other vacancies in your company for which you are looking for candidates?"),
+    N_("Do you have peak periods in which you look for many people?"),
 ]
-
-SHIFT_NL = {"day": "dag", "early": "vroege", "late": "late", "evening": "avond", "night": "nacht",
-            "weekend": "weekend"}
 
 
 def _fold(text: str | None) -> str:
@@ -130,27 +135,61 @@ def _instruments(store, cand, emp, fn, result, on: dt.date | None) -> tuple[list
 
 def _questions(cand, emp, fn, gap: dict, best: dict | None) -> list[str]:
     qs: list[str] = []
-    helper = f" (bv. via {best.get('code')})" if best else ""
     for name in gap["missing_required"][:3]:
-        qs.append(f"Kan '{name}' op de werkvloer aangeleerd worden{helper}?")
+        if best:
+            qs.append(_("Can '{name}' be learnt on the job (e.g. through {code})?").format(
+                name=name, code=best.get("code")))
+        else:
+            qs.append(_("Can '{name}' be learnt on the job?").format(name=name))
     for b in gap["below_level"][:2]:
-        qs.append(f"Is niveau {b['required_level']} voor '{b['competence']}' nodig bij de start, "
-                  f"of kan de kandidaat groeien vanaf niveau {b['level']}?")
+        qs.append(_("Is level {required} for '{name}' needed at the start, or can the candidate "
+                    "grow from level {level}?").format(required=b["required_level"],
+                                                       name=b["competence"], level=b["level"]))
     cond = fn.conditions
     if cond.dutch_level and cand.dutch_level and cand.dutch_level < cond.dutch_level:
-        qs.append(f"Welk niveau Nederlands is echt nodig? (gevraagd {cond.dutch_level}, "
-                  f"kandidaat {cand.dutch_level})")
-    if cand.hours_per_week and abs(cand.hours_per_week - fn.hours_per_week) > 0.2 * cand.hours_per_week:
-        qs.append(f"Zijn de uren bespreekbaar? (functie {fn.hours_per_week:g} u/week, "
-                  f"kandidaat zoekt {cand.hours_per_week:g} u/week)")
+        qs.append(_("What level of Dutch is really needed? (asked {asked}, candidate {has})").format(
+            asked=cond.dutch_level, has=cand.dutch_level))
+    fits = cand.hours_range  # the range, or the wanted hours +-20 % (issue 14)
+    if fits and not fits[0] - 1e-9 <= fn.hours_per_week <= fits[1] + 1e-9:
+        qs.append(_("Can the hours be discussed? (function {function} h/week, candidate looks for "
+                    "{candidate} h/week)").format(function=format_number(fn.hours_per_week),
+                                                 candidate=str(cand.hours_per_week)
+                                                 if not isinstance(cand.hours_per_week, float)
+                                                 else format_number(cand.hours_per_week)))
     if fn.shifts and cand.shifts and not set(fn.shifts) & set(cand.shifts):
-        qs.append("Zijn andere shiften mogelijk? (functie: "
-                  + ", ".join(SHIFT_NL.get(s, s) for s in fn.shifts) + "; kandidaat: "
-                  + ", ".join(SHIFT_NL.get(s, s) for s in cand.shifts) + ")")
+        qs.append(_("Are other shifts possible? (function: {function}; candidate: {candidate})").format(
+            function=", ".join(label("shift", s) for s in fn.shifts),
+            candidate=", ".join(label("shift", s) for s in cand.shifts)))
     if best:
-        qs.append(f"Staat u open voor een start via {best.get('name') or best.get('code')}, "
-                  "zodat u de kandidaat eerst kunt leren kennen?")
-    return qs + STANDARD_QUESTIONS
+        qs.append(_("Would you be open to a start through {instrument}, so that you can get to "
+                    "know the candidate first?").format(instrument=best.get("name") or best.get("code")))
+    return qs + [_(q) for q in STANDARD_QUESTIONS]
+
+
+def _get(obj, key: str):
+    if obj is None:
+        return None
+    if isinstance(obj, dict):
+        return obj.get(key)
+    return getattr(obj, key, None)
+
+
+def coach_identity(store, user: str | None) -> dict[str, str | None]:
+    """Who phones: the coach's name and organisation from the settings
+    (``matchcore config set coach.name ...``), else the account's display name; never the login
+    name (an empty name leaves a line to say it)."""
+    name = organisation = phone = email = None
+    if load_settings is not None:
+        try:
+            coach = _get(load_settings(), "coach")
+        except Exception:  # a broken settings file must not take the call sheet down
+            coach = None
+        name, organisation = _get(coach, "name"), _get(coach, "organisation")
+        phone, email = _get(coach, "phone"), _get(coach, "email")
+    if not name and user:
+        name = accounts.display_name(store, user)
+    return {"name": name or None, "organisation": organisation or None, "phone": phone or None,
+            "email": email or None}
 
 
 def build_call_sheet(store, candidate_id: str, function_id: str, *, user: str | None,
@@ -174,8 +213,9 @@ def build_call_sheet(store, candidate_id: str, function_id: str, *, user: str | 
         "candidate": cand, "employer": emp, "function": fn, "function_id": function_id,
         "result": result, "strengths": strengths(result, fn), "gap": gap,
         "instruments": instruments, "best_instrument": best,
-        "questions": _questions(cand, emp, fn, gap, best), "steps": STEPS,
+        "questions": _questions(cand, emp, fn, gap, best), "steps": [_(x) for x in STEPS],
         "recent_calls": recent, "calls": contacts.calls_for(store, emp.id, limit=10),
-        "coach": user, "notes": notes, "shift_nl": SHIFT_NL,
+        "coach": coach_identity(store, user), "notes": notes,
+        "baseline": next((i for i in instruments if i.get("kind") == "baseline" or i.get("code") == NORMAL), None),
         "vacancy_open": fn.openings > 0,
     }

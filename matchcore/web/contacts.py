@@ -21,9 +21,11 @@ import unicodedata
 from rapidfuzz import fuzz
 
 from matchcore.errors import EditConflict, NotFound
+from matchcore.i18n import N_, _
 from matchcore.model.nrn import find_nrn
 from matchcore.store import revisions
 from matchcore.web import audit
+from matchcore.web.labels import enum_code, parse_date
 
 __all__ = [
     "OUTCOMES",
@@ -37,11 +39,11 @@ __all__ = [
     "update_call",
 ]
 
-OUTCOMES = {
-    "appointment": "Appointment (afspraak)",
-    "cv_sent": "CV sent (CV bezorgd)",
-    "no": "No (nee)",
-    "call_back": "Call back on date (terugbellen)",
+OUTCOMES = {  # the labels are translated where shown: _(OUTCOMES[code])
+    "appointment": N_("Appointment"),
+    "cv_sent": N_("CV sent"),
+    "no": N_("No"),
+    "call_back": N_("Call back on date"),
 }
 RECENT_DAYS = 7
 SAME_KIND_SCORE = 80
@@ -63,29 +65,30 @@ def _date(value: str | None, field: str, errors: dict) -> str | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value).isoformat()
+        return parse_date(value).isoformat()
     except ValueError:
-        errors[field] = f"must be a date written YYYY-MM-DD, got {value!r}"
+        errors[field] = _("must be a date written dd/mm/yyyy, got {value!r}").format(value=value)
         return None
 
 
 def check_call(form: dict) -> tuple[dict, dict]:
     """Validate a call-outcome form; return (clean values, {field: message})."""
     errors: dict[str, str] = {}
-    outcome = (form.get("outcome") or "").strip()
+    outcome = enum_code("outcome", form.get("outcome")) or ""
     if outcome not in OUTCOMES:
-        errors["outcome"] = "choose what came out of the call: " + ", ".join(OUTCOMES.values())
+        errors["outcome"] = _("choose what came out of the call: {choices}").format(
+            choices=", ".join(_(v) for v in OUTCOMES.values()))
     outcome_date = _date(form.get("outcome_date"), "outcome_date", errors)
     feedback_date = _date(form.get("feedback_date"), "feedback_date", errors)
     if outcome == "call_back" and not outcome_date and "outcome_date" not in errors:
-        errors["outcome_date"] = "give the date to call back on"
+        errors["outcome_date"] = _("give the date to call back on")
     note = (form.get("note") or "").strip()
     if len(note) > 2000:
-        errors["note"] = f"at most 2000 characters, got {len(note)}"
+        errors["note"] = _("at most 2000 characters, got {n}").format(n=len(note))
     elif find_nrn(note):
         # the contact log is personal data like the candidate records: no register numbers in it
-        errors["note"] = ("the note contains what looks like a national register number; "
-                          "write the candidate's pseudonymous id instead")
+        errors["note"] = _("the note contains what looks like a national register number; "
+                           "write the candidate's pseudonymous id instead")
     clean = {"outcome": outcome, "outcome_date": outcome_date, "feedback_date": feedback_date,
              "note": note or None}
     return clean, errors

@@ -3,6 +3,10 @@
 The model (``matchcore.model``) does the validation; this module only turns form fields into the
 record shape of FORMATS.md and the model's problems back into ``{form field: message}``. What the
 user typed is always returned too, so that a failed save shows the form as it was.
+
+Forms accept what a Flemish coach types (:mod:`matchcore.web.labels`): decimal commas (``7,5``,
+``1.165,30``), Dutch words for the choices (``dag``, ``op afroep``, ``vuil``), ``ja``/``nee``, and
+dates as ``dd/mm/jjjj`` or ISO.
 """
 from __future__ import annotations
 
@@ -11,7 +15,10 @@ import re
 import unicodedata
 from typing import Any
 
+from matchcore.i18n import _, format_number
 from matchcore.model import PER, STRAINS, WHEN, Scan, parse_record
+from matchcore.web.labels import (choice_problem, enum_code, normal_number, number_problem,
+                                  parse_date, yes_no)
 
 __all__ = [
     "PER",
@@ -24,7 +31,9 @@ __all__ = [
     "check_role",
     "check_task",
     "conflict_errors",
+    "iso_date",
     "next_task_id",
+    "role_values",
     "scan_values",
     "slug",
     "task_changes",
@@ -68,8 +77,11 @@ def task_values(form) -> dict[str, Any]:
     values["volume"] = values["volume"] or ("hours" if values["hours_per_week"] and not values["minutes"] else "frequency")
     values["competences"] = [c for c in _getlist(form, "competence") if c]
     values["strain"] = [s for s in _getlist(form, "strain") if s]
-    values["core"] = _get(form, "core") in ("on", "true", "1", "yes")
-    values["safety_critical"] = _get(form, "safety_critical") in ("on", "true", "1", "yes")
+    values["core"] = bool(yes_no(_get(form, "core")))
+    values["safety_critical"] = bool(yes_no(_get(form, "safety_critical")))
+    for key, kind in (("per", "per"), ("when", "when")):
+        values[key] = enum_code(kind, values[key]) or ""
+    values["strain"] = [enum_code("strain", x) for x in values["strain"]]
     return values
 
 
@@ -89,9 +101,15 @@ def task_to_values(task) -> dict[str, Any]:
 
 
 def _fmt(x) -> str:
+    """A stored number as the form shows it, in the page's language ('7,5' in Dutch)."""
     if x is None:
         return ""
-    return f"{x:g}" if isinstance(x, (int, float)) else str(x)
+    return format_number(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else str(x)
+
+
+def _n(values: dict, key: str) -> str:
+    """A number field as the model reads it (decimal comma to point)."""
+    return normal_number(values.get(key) or "")
 
 
 def next_task_id(scan: Scan) -> str:
@@ -110,16 +128,16 @@ def task_from_values(values: dict, scan: Scan) -> dict:
                            "description": values["description"], "role": values["role"]}
     if values["volume"] == "hours":
         if values["hours_per_week"]:
-            raw["hours_per_week"] = values["hours_per_week"]
+            raw["hours_per_week"] = _n(values, "hours_per_week")
     else:
         if values["times"] or values["per"]:
-            raw["frequency"] = {"times": values["times"] or None, "per": values["per"] or None}
+            raw["frequency"] = {"times": _n(values, "times") or None, "per": values["per"] or None}
         if values["minutes"]:
-            raw["minutes"] = values["minutes"]
+            raw["minutes"] = _n(values, "minutes")
         if values["days_per_week"]:
-            raw["days_per_week"] = values["days_per_week"]
+            raw["days_per_week"] = _n(values, "days_per_week")
     if values["complexity"]:
-        raw["complexity"] = values["complexity"]
+        raw["complexity"] = _n(values, "complexity")
     for key in ("zone", "notes"):
         if values[key]:
             raw[key] = values[key]
@@ -133,6 +151,11 @@ def task_from_values(values: dict, scan: Scan) -> dict:
 
 
 _TASK_FIELD_MAP = {"frequency.times": "times", "frequency.per": "per", "frequency": "times"}
+
+
+def _is_required(message: str) -> bool:
+    """The model's "is required" (in English, or already translated)."""
+    return message in ("is required", _("is required"))
 
 
 def _task_field(field: str | None, message: str) -> str:
@@ -165,14 +188,28 @@ def check_task(scan: Scan, values: dict, *, editing: str | None = None,
     if not live:
         for name in required:
             if not values.get(name):
-                errors[name] = "is required"
+                errors[name] = _("is required")
+    # what a coach types that is no number or no choice, said in their words ("did you mean")
+    for name in ("times", "minutes", "days_per_week", "hours_per_week", "complexity"):
+        problem = number_problem(values.get(name))
+        if problem:
+            errors[name] = problem
+    for name, kind in (("per", "per"), ("when", "when")):
+        problem = choice_problem(kind, values[name]) if values.get(name) else None
+        if problem:
+            errors[name] = problem
+    for word in values.get("strain") or []:
+        problem = choice_problem("strain", word)
+        if problem:
+            errors["strain"] = problem
     roles = {r.id for r in scan.roles}
     if values["role"] and values["role"] not in roles:
-        errors["role"] = (f"must be one of the scan's roles ({', '.join(sorted(roles))})"
-                          if roles else "add a role to the scan first")
+        errors["role"] = (_("must be one of the scan's roles ({roles})").format(roles=", ".join(sorted(roles)))
+                          if roles else _("add a role to the scan first"))
     raw_task = task_from_values(values, scan)
     if values["id"] and values["id"] != editing and any(t.id == values["id"] for t in scan.tasks):
-        errors["id"] = f"task id {values['id']!r} is already used in this scan; leave it empty for the next free id"
+        errors["id"] = _("task id {id!r} is already used in this scan; leave it empty for the next "
+                         "free id").format(id=values["id"])
     doc = scan.model_dump(mode="json", exclude_defaults=True)
     tasks = [t for t in doc.get("tasks", []) if t["id"] != editing]
     if editing is not None:
@@ -196,7 +233,7 @@ def check_task(scan: Scan, values: dict, *, editing: str | None = None,
             name = "id"
         else:
             name = "_form"
-        if live and (p.message == "is required" or (name in values and values.get(name) in ("", None))):
+        if live and (_is_required(p.message) or (name in values and values.get(name) in ("", None))):
             continue  # while typing, say nothing about fields still empty
         errors.setdefault(name, p.message)
     if errors:
@@ -221,10 +258,10 @@ def task_changes(stored, new) -> list[str]:
 def conflict_errors(exc) -> tuple[str, dict[str, str]]:
     """An EditConflict as the form shows it: the message above the form (which stays while the
     form is checked as it is typed), and next to each field changed meanwhile its value now."""
-    then = {"removed": "save to add it again as a new task",
-            "added": "choose another id (or leave the id empty) and save again"}.get(
-        exc.action, "save again to put it in place of their change, or reload the page to start "
-                    "from theirs")
+    then = {"removed": _("save to add it again as a new task"),
+            "added": _("choose another id (or leave the id empty) and save again")}.get(
+        exc.action, _("save again to put it in place of their change, or reload the page to start "
+                      "from theirs"))
     errors = {}
     for item in exc.fields:
         name, theirs = item[0], item[1]
@@ -233,9 +270,11 @@ def conflict_errors(exc) -> tuple[str, dict[str, str]]:
         elif isinstance(theirs, list):
             theirs = ", ".join(map(str, theirs))
         errors.setdefault(_FORM_FIELD_OF.get(name, name),
-                          f"changed meanwhile by {exc.by or 'someone'}; now: "
-                          f"{theirs if theirs not in (None, '') else 'empty'}")
-    return f"Not saved: {exc}. What you typed is kept below: {then}.", errors
+                          _("changed meanwhile by {who}; now: {value}").format(
+                              who=exc.by or _("someone"),
+                              value=theirs if theirs not in (None, "") else _("empty")))
+    return _("Not saved: {conflict}. What you typed is kept below: {then}.").format(
+        conflict=exc, then=then), errors
 
 
 # --- scans and roles -----------------------------------------------------------------------
@@ -245,11 +284,37 @@ def scan_values(form, *, user: str | None = None) -> dict[str, str]:
     return values
 
 
+def role_values(form) -> dict[str, str]:
+    """What the user typed in the add-role form."""
+    return {f: _get(form, f) for f in ROLE_FIELDS}
+
+
 def default_scan_values(user: str | None) -> dict[str, str]:
     values = {f: "" for f in SCAN_FIELDS + ROLE_FIELDS}
-    values.update(date=dt.date.today().isoformat(), consultant=user or "",
+    values.update(date=dt.date.today().strftime("%d/%m/%Y"), consultant=user or "",
                   full_time_hours="38", shifts_per_day="1")
     return values
+
+
+_SCAN_NUMBERS = ("full_time_hours", "shifts_per_day", "carved_hourly_cost_eur")
+
+
+def _scan_raw_value(key: str, value: str) -> str:
+    """A scan field as the model reads it: numbers with a point, the date in ISO."""
+    if key in _SCAN_NUMBERS:
+        return normal_number(value)
+    if key == "date":
+        return iso_date(value)
+    return value
+
+
+def iso_date(value: str) -> str:
+    """'2/12/2026' or '2026-12-02' -> '2026-12-02'; other text as it is (the model names it)."""
+    try:
+        day = parse_date(value)
+    except ValueError:
+        return value
+    return day.isoformat() if day else value
 
 
 def _role_raw(values: dict) -> dict | None:
@@ -258,9 +323,9 @@ def _role_raw(values: dict) -> dict | None:
     raw: dict[str, Any] = {"id": values["role_id"] or slug(values["role_title"]) or "",
                            "title": values["role_title"]}
     if values["role_hourly_cost_eur"]:
-        raw["hourly_cost_eur"] = values["role_hourly_cost_eur"]
+        raw["hourly_cost_eur"] = normal_number(values["role_hourly_cost_eur"])
     if values["role_headcount"]:
-        raw["headcount"] = values["role_headcount"]
+        raw["headcount"] = normal_number(values["role_headcount"])
     return raw
 
 
@@ -282,19 +347,19 @@ def check_new_scan(store, values: dict) -> tuple[Scan | None, dict[str, str]]:
     raw: dict[str, Any] = {"kind": "scan"}
     for f in SCAN_FIELDS:
         if values.get(f):
-            raw[f] = values[f]
+            raw[f] = _scan_raw_value(f, values[f])
     for f in ("id", "employer", "date"):
         if not values.get(f):
-            errors[f] = "is required"
+            errors[f] = _("is required")
     role = _role_raw(values)
     if role is not None:
         raw["roles"] = [role]
         if not values["role_title"]:
-            errors["role_title"] = "is required (or leave the whole role empty)"
+            errors["role_title"] = _("is required (or leave the whole role empty)")
     if values.get("id") and values["id"] in store.ids("scan"):
-        errors["id"] = f"a scan with id {values['id']!r} already exists; choose another id"
+        errors["id"] = _("a scan with id {id!r} already exists; choose another id").format(id=values["id"])
     if values.get("employer") and values["employer"] not in store.ids("employer"):
-        errors["employer"] = f"no employer {values['employer']!r} in the database"
+        errors["employer"] = _("no employer {id!r} in the database").format(id=values["employer"])
     record, problems = parse_record(raw)
     for p in problems:
         errors.setdefault(_scan_field(p), p.message)
@@ -308,9 +373,9 @@ def check_role(scan: Scan, values: dict) -> tuple[Scan | None, dict[str, str]]:
     errors: dict[str, str] = {}
     role = _role_raw(values) or {}
     if not values.get("role_title"):
-        errors["role_title"] = "is required"
+        errors["role_title"] = _("is required")
     if role.get("id") and any(r.id == role["id"] for r in scan.roles):
-        errors["role_id"] = f"role id {role['id']!r} is already used in this scan"
+        errors["role_id"] = _("role id {id!r} is already used in this scan").format(id=role["id"])
     doc = scan.model_dump(mode="json", exclude_defaults=True)
     doc["kind"] = "scan"
     doc["roles"] = [*doc.get("roles", []), role]

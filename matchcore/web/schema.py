@@ -50,4 +50,15 @@ def _m1_accounts_and_logs(db: sqlite_utils.Database) -> None:
     db["audit_log"].create_index(["at"], if_not_exists=True)
 
 
+@WEB(name="m2_user_language")
+def _m2_user_language(db: sqlite_utils.Database) -> None:
+    """Each account's language for the web pages (``nl`` or ``en``; empty: the browser's, else
+    Dutch), chosen with the switch in the page header, and its display name (the call sheet's
+    fallback when the settings name no coach). Issue 13."""
+    columns = db["users"].columns_dict
+    for name in ("language", "display_name"):
+        if name not in columns:
+            db["users"].add_column(name, str)
+
+
 register_migrations(WEB)

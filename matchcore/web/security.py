@@ -36,16 +36,18 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
+from matchcore.i18n import N_, DEFAULT_LANGUAGE, _, get_language, normalise_language, use_language
 from matchcore.store import Store
 from matchcore.web import accounts
 
-__all__ = ["COOKIE", "LOCAL_USER", "LOOPBACK_NAMES", "PUBLIC_PATHS", "VISITOR_COOKIE", "Guard",
-           "StorePool", "VisitorTokens", "host_name", "is_loopback"]
+__all__ = ["COOKIE", "LANGUAGE_COOKIE", "LOCAL_USER", "LOOPBACK_NAMES", "PUBLIC_PATHS", "VISITOR_COOKIE", "Guard",
+           "StorePool", "VisitorTokens", "accept_language", "host_name", "is_loopback"]
 
 COOKIE = "matchcore_session"
 VISITOR_COOKIE = "matchcore_visitor"
+LANGUAGE_COOKIE = "matchcore_lang"  # the header switch's choice when no account stores it
 LOCAL_USER = "local"
-PUBLIC_PATHS = ("/login",)
+PUBLIC_PATHS = ("/login", "/language")  # the language switch works on the login page too
 MAX_FORM_BYTES = 2 * 1024 * 1024
 # A form of 2 MiB arrives in well under a second even on a poor wifi; a client that trickles
 # its body slower than this holds a worker thread for nothing (a "slow POST" attack).
@@ -69,6 +71,47 @@ def is_loopback(host: str | None) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def accept_language(header: str | None) -> str | None:
+    """The best language of an ``Accept-Language`` header that matchcore has ('nl' or 'en'),
+    by quality, ties by order; None when it names none of them.
+
+    >>> accept_language("en-US,en;q=0.9,nl;q=0.8")
+    'en'
+    >>> accept_language("fr-BE, nl-BE;q=0.7, en;q=0.5")
+    'nl'
+    """
+    best: tuple[float, int, str] | None = None
+    for pos, part in enumerate((header or "").split(",")[:32]):
+        tag, _sep, params = part.strip().partition(";")
+        lang = normalise_language(tag.strip())
+        if lang is None:
+            continue
+        q = 1.0
+        for p in params.split(";"):
+            key, _eq, value = p.strip().partition("=")
+            if key.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > 0 and (best is None or (-q, pos) < (-best[0], best[1])):
+            best = (q, pos, lang)
+    return best[2] if best else None
+
+
+def request_language(scope, stored: str | None = None) -> str:
+    """The language of a request: the account's stored choice, else the header switch's cookie,
+    else the browser's Accept-Language, else the server's (``MATCHCORE_LANG``, Dutch)."""
+    lang = normalise_language(stored)
+    if lang:
+        return lang
+    request = Request(scope)
+    lang = normalise_language(request.cookies.get(LANGUAGE_COOKIE))
+    if lang:
+        return lang
+    return accept_language(request.headers.get("accept-language")) or get_language() or DEFAULT_LANGUAGE
 
 
 def host_name(value: str | None) -> str | None:
@@ -156,21 +199,30 @@ class Guard:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        if not self.host_allowed(scope):
-            return await PlainTextResponse(
-                "Refused: this matchcore answers only to the host names it was started with. "
-                "To reach it under another name, start it with 'matchcore serve --allowed-host "
-                "NAME'.", status_code=400)(scope, receive, send)
-        if scope["path"].startswith("/static/") or scope["path"] == "/favicon.ico":
+        if scope["path"].startswith("/static/") and self.host_allowed(scope):
             return await self.app(scope, receive, send)
         request = Request(scope)
-        client = scope.get("client")
-        info = await run_in_threadpool(self._resolve, request.cookies.get(COOKIE),
-                                       request.cookies.get(VISITOR_COOKIE),
-                                       client[0] if client else None)
-        if info.get("deny"):
-            return await PlainTextResponse(info["deny"], status_code=403)(scope, receive, send)
+        with use_language(request_language(scope)):
+            if not self.host_allowed(scope):
+                return await PlainTextResponse(_(
+                    "Refused: this matchcore answers only to the host names it was started with. "
+                    "To reach it under another name, start it with 'matchcore serve --allowed-host "
+                    "NAME'."), status_code=400)(scope, receive, send)
+            if scope["path"] == "/favicon.ico":
+                return await self.app(scope, receive, send)
+            client = scope.get("client")
+            info = await run_in_threadpool(self._resolve, request.cookies.get(COOKIE),
+                                           request.cookies.get(VISITOR_COOKIE),
+                                           client[0] if client else None)
+            if info.get("deny"):
+                return await PlainTextResponse(_(info["deny"]), status_code=403)(scope, receive, send)
+        lang = request_language(scope, info.get("language"))
+        # The language is a context variable: the endpoint, its templates and the worker threads
+        # of run_in_threadpool (anyio copies the context) all see this request's language.
+        with use_language(lang):
+            return await self._serve(scope, receive, send, request, info, lang)
 
+    async def _serve(self, scope, receive, send, request: Request, info: dict, lang: str):
         method = scope["method"]
         user = info["user"]
         public = scope["path"] in PUBLIC_PATHS
@@ -179,12 +231,12 @@ class Guard:
                 target = scope["path"] + (("?" + scope["query_string"].decode()) if scope["query_string"] else "")
                 response: Response = RedirectResponse(f"/login?next={quote(target)}", status_code=303)
             elif method in ("GET", "HEAD"):
-                response = PlainTextResponse("Log in first.", status_code=401,
+                response = PlainTextResponse(_("Log in first."), status_code=401,
                                              headers={"HX-Redirect": "/login"})
             else:
-                response = PlainTextResponse("Log in first: this form needs a logged-in user. "
-                                             "Your session may have ended; log in again in "
-                                             "another tab, then send the form again.",
+                response = PlainTextResponse(_("Log in first: this form needs a logged-in user. "
+                                               "Your session may have ended; log in again in "
+                                               "another tab, then send the form again."),
                                              status_code=403)
             return await self._send(response, info, scope, receive, send)
 
@@ -198,7 +250,8 @@ class Guard:
 
         state = scope.setdefault("state", {})
         state.update(user=user, csrf=info["csrf"], accounts_on=info["accounts_on"],
-                     session_token=info["token"])
+                     session_token=info["token"], lang=lang,
+                     account_language=normalise_language(info.get("language")))
         await self.app(scope, receive, self._wrap_send(send, info, scope))
 
     # --- helpers ----------------------------------------------------------------------
@@ -206,7 +259,7 @@ class Guard:
         """The body of an acceptable POST, or the response that refuses it."""
         origin = request.headers.get("origin")
         if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
-            return PlainTextResponse("Refused: the form was sent from another site.",
+            return PlainTextResponse(_("Refused: the form was sent from another site."),
                                      status_code=403)
         body = b""
         more = True
@@ -217,17 +270,17 @@ class Guard:
                     body += message.get("body", b"")
                     more = message.get("more_body", False)
                     if len(body) > MAX_FORM_BYTES:
-                        return PlainTextResponse("Form too large.", status_code=413)
+                        return PlainTextResponse(_("Form too large."), status_code=413)
         except TimeoutError:
-            return PlainTextResponse("The form did not arrive in time; send it again.",
+            return PlainTextResponse(_("The form did not arrive in time; send it again."),
                                      status_code=408)
         sent = request.headers.get("x-csrf-token")
         if not sent:
             sent = await _form_token(scope, body)
         if not sent or not hmac.compare_digest(str(sent), info["csrf"]):
-            return PlainTextResponse(
+            return PlainTextResponse(_(
                 "Not saved: the form's security token is missing or out of date (CSRF). "
-                "Reload the page and send it again; copy what you typed first.",
+                "Reload the page and send it again; copy what you typed first."),
                 status_code=403)
         return body
 
@@ -236,13 +289,13 @@ class Guard:
         store = self.pool.get()
         on = accounts.accounts_on(store)
         if not on and not is_loopback(client_host):
-            return {"deny": ("This matchcore has no team accounts, so it answers only on this "
-                             "computer. Add accounts with 'matchcore user add NAME'.")}
+            return {"deny": N_("This matchcore has no team accounts, so it answers only on this "
+                                "computer. Add accounts with 'matchcore user add NAME'.")}
         session = accounts.load_session(store, token)
         info = {"accounts_on": on, "new_visitor": None}
         if session is not None:
             info.update(user=session["user_name"], csrf=session["csrf_token"], token=token,
-                        stale=accounts.needs_touch(session))
+                        stale=accounts.needs_touch(session), language=session.get("language"))
             return info
         if not self.visitors.valid(visitor):
             visitor = info["new_visitor"] = self.visitors.new_visitor()

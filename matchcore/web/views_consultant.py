@@ -14,8 +14,10 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.routing import Route
 
 from matchcore.errors import CarvingError, EditConflict, NotFound
+from matchcore.i18n import _
 from matchcore.model import Task, task_hours_per_week
 from matchcore.web import audit, engine, forms
+from matchcore.web.labels import normal_number
 from matchcore.web.rendering import is_htmx, render, store_of, user_of
 
 
@@ -54,7 +56,7 @@ def _create_scan(request: Request, form):
     store = store_of(request)
     values = forms.scan_values(form)
     if not values["id"] and values["employer"] and values["date"]:
-        values["id"] = forms.slug(f"{values['employer']}-{values['date']}")
+        values["id"] = forms.slug(f"{values['employer']}-{forms.iso_date(values['date'])}")
     scan, errors = forms.check_new_scan(store, values)
     if errors:
         return new_scan_page(request, values=values, errors=errors, status=422)
@@ -117,7 +119,7 @@ async def add_role(request: Request):
 def _add_role(request: Request, form):
     store = store_of(request)
     sid = request.path_params["sid"]
-    values = {f: str(form.get(f) or "").strip() for f in forms.ROLE_FIELDS}
+    values = forms.role_values(form)
     scan = store.scan(sid)
     new, errors = forms.check_role(scan, values)
     status = 422
@@ -165,7 +167,7 @@ def _task_save(request: Request, form):
     if editing is not None and not values["id"]:
         values["id"] = editing
     if editing is not None and values["id"] != editing:
-        new, errors = None, {"id": "a task keeps its id; remove it and add a new task instead"}
+        new, errors = None, {"id": _("a task keeps its id; remove it and add a new task instead")}
     else:
         new, errors = forms.check_task(scan, values, editing=editing)
     status, conflict = 422, None
@@ -256,7 +258,7 @@ def _task_delete(request: Request, form):
                          gone.model_dump(mode="json", exclude_defaults=True))
     except EditConflict as exc:
         return render(request, "scan.html", _scan_context(store, store.scan(sid), removal_conflict=(
-            f"{exc}. Task {tid} was not removed: look at it again below."
+            _("{conflict}. Task {id} was not removed: look at it again below.").format(conflict=exc, id=tid)
             if exc.action != "removed" else str(exc))), status=409)
     return RedirectResponse(f"/scans/{sid}#tasks", status_code=303)
 
@@ -283,12 +285,12 @@ def _carve_options(request: Request, scan) -> tuple[dict, dict, dict]:
     values["allow_safety_critical"] = qp.get("allow_safety_critical") in ("on", "1", "true")
     errors: dict[str, str] = {}
     opts: dict = {}
-    specs = {"max_complexity": (int, 1, 5, "a whole number from 1 to 5"),
-             "min_hours": (float, 0, 50, "a number of hours from 0 to 50"),
-             "full_time_hours": (float, 10, 50, "a number of hours from 10 to 50"),
-             "carved_hourly_cost_eur": (float, 0, 500, "a number of euro from 0 to 500")}
+    specs = {"max_complexity": (int, 1, 5, _("must be a whole number from 1 to 5, got {value!r}")),
+             "min_hours": (float, 0, 50, _("must be a number of hours from 0 to 50, got {value!r}")),
+             "full_time_hours": (float, 10, 50, _("must be a number of hours from 10 to 50, got {value!r}")),
+             "carved_hourly_cost_eur": (float, 0, 500, _("must be a number of euro from 0 to 500, got {value!r}"))}
     for key, (kind, lo, hi, expected) in specs.items():
-        raw = values[key].strip().replace(",", ".")
+        raw = normal_number(values[key])
         if not raw:
             continue
         try:
@@ -297,11 +299,11 @@ def _carve_options(request: Request, scan) -> tuple[dict, dict, dict]:
                 raise ValueError
             opts[key] = num
         except ValueError:
-            errors[key] = f"must be {expected}, got {values[key]!r}"
+            errors[key] = expected.format(value=values[key])
     roles = {r.id for r in scan.roles}
     bad = [r for r in values["exclude_roles"] if r not in roles]
     if bad:
-        errors["exclude_roles"] = f"not roles of this scan: {', '.join(bad)}"
+        errors["exclude_roles"] = _("not roles of this scan: {roles}").format(roles=", ".join(bad))
     else:
         opts["exclude_roles"] = values["exclude_roles"] or None
     opts["exclude_zones"] = values["exclude_zones"] or None

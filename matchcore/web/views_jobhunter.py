@@ -2,7 +2,6 @@
 contact log, the call sheet (belscript) and the team assignment."""
 from __future__ import annotations
 
-import datetime as dt
 import time
 
 from starlette.concurrency import run_in_threadpool
@@ -11,7 +10,9 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from matchcore.errors import NotFound
+from matchcore.i18n import _
 from matchcore.web import callsheet, contacts, engine, jobs
+from matchcore.web.labels import normal_number, parse_date
 from matchcore.web.rendering import is_htmx, render, store_of, user_of
 
 # --- candidates ----------------------------------------------------------------------------
@@ -45,13 +46,13 @@ def search_candidates(store, q: str, field: str = "any", limit: int = SEARCH_LIM
     for r in rows:
         why = []
         if q.casefold() in r["id"].casefold():
-            why.append("id")
+            why.append(_("id"))
         if r["targets"] and q.casefold() in r["targets"].casefold():
-            why.append("target")
+            why.append(_("job target"))
         comps = [n for (n,) in store.db.execute(
             "select name from candidate_competences where candidate_id = ? and name like ?", [r["id"], like])]
         if comps:
-            why.append("competence: " + ", ".join(comps[:3]))
+            why.append(_("competence: {names}").format(names=", ".join(comps[:3])))
         r["why"] = "; ".join(why)
     return rows
 
@@ -80,30 +81,31 @@ def _match_options(request: Request) -> tuple[dict, dict, dict]:
                   "openings_only": values["openings_only"] or None}
     top = values["top"] or "10"
     try:
-        opts["top"] = int(top)
+        opts["top"] = int(normal_number(top))
         if not 1 <= opts["top"] <= 500:
             raise ValueError
     except ValueError:
-        errors["top"] = f"must be a whole number from 1 to 500, got {top!r}"
+        errors["top"] = _("must be a whole number from 1 to 500, got {value!r}").format(value=top)
         opts["top"] = 10
     values["top"] = top
     if values["sector"]:
         opts["sector"] = values["sector"]
     if values["max_distance_km"]:
         try:
-            opts["max_distance_km"] = float(values["max_distance_km"].replace(",", "."))
+            opts["max_distance_km"] = float(normal_number(values["max_distance_km"]))
             if opts["max_distance_km"] <= 0:
                 raise ValueError
         except ValueError:
-            errors["max_distance_km"] = f"must be a number of km above 0, got {values['max_distance_km']!r}"
+            errors["max_distance_km"] = _("must be a number of km above 0, got {value!r}").format(
+                value=values["max_distance_km"])
             opts.pop("max_distance_km", None)
     if values["visible"] in ("visible", "invisible"):
         opts["visible"] = values["visible"] == "visible"
     if values["on"]:
         try:
-            opts["on"] = dt.date.fromisoformat(values["on"])
+            opts["on"] = parse_date(values["on"])
         except ValueError:
-            errors["on"] = f"must be a date written YYYY-MM-DD, got {values['on']!r}"
+            errors["on"] = _("must be a date written dd/mm/yyyy, got {value!r}").format(value=values["on"])
     return opts, values, errors
 
 
@@ -206,11 +208,12 @@ def _record_call(request: Request, form: dict):
     if function_id:
         fn = next((f for f in emp.functions if f"{emp.id}/{f.id}" == function_id), None)
         if fn is None:
-            errors["function"] = f"{function_id!r} is not a function of {emp.name}"
+            errors["function"] = _("{function!r} is not a function of {employer}").format(
+                function=function_id, employer=emp.name)
         else:
             function_title = fn.title
     if candidate_id and candidate_id not in store.ids("candidate"):
-        errors["candidate"] = f"no candidate {candidate_id!r}"
+        errors["candidate"] = _("no candidate {id!r}").format(id=candidate_id)
     back = form.get("back") or ""
     if errors:
         if back.startswith("/callsheet"):
@@ -262,11 +265,11 @@ async def assign_start(request: Request):
     errors: dict[str, str] = {}
     options: dict = {}
     try:
-        options["min_score"] = float(values["min_score"].replace(",", ".") or "0.5")
+        options["min_score"] = float(normal_number(values["min_score"]) or "0.5")
         if not 0 <= options["min_score"] <= 1:
             raise ValueError
     except ValueError:
-        errors["min_score"] = f"must be a number from 0 to 1, got {values['min_score']!r}"
+        errors["min_score"] = _("must be a number from 0 to 1, got {value!r}").format(value=values["min_score"])
     def check():
         store = store_of(request)
         for key, kind in (("candidates", "candidate"), ("functions", "function")):
@@ -275,7 +278,8 @@ async def assign_start(request: Request):
                 known = set(store.ids(kind))
                 unknown = [x for x in ids if x not in known]
                 if unknown:
-                    errors[key] = f"unknown {kind} id(s): {', '.join(unknown[:5])}"
+                    errors[key] = (_("unknown candidate id(s): {ids}") if kind == "candidate" else
+                                   _("unknown function id(s): {ids}")).format(ids=", ".join(unknown[:5]))
                 options[f"{kind}_ids"] = ids
         return _sectors(store)
 

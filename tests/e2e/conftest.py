@@ -70,7 +70,8 @@ def live_server(tmp_path_factory):
 @pytest.fixture
 def page(browser, request):
     """A fresh browser page (own cookies); its console errors fail the test."""
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    # a Flemish coach's browser: Dutch (Belgium) first, so the pages come in Dutch
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="nl-BE")
     pg = context.new_page()
     errors: list[str] = []
     pg.on("console", lambda m: errors.append(f"{m.text} ({m.location.get('url')})")

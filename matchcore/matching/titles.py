@@ -1,0 +1,235 @@
+"""Job titles: a candidate's job targets against every title of every function.
+
+A function is called by its own title, its ``extra.alt_titles``, and, when it names an ESCO
+occupation (``extra.esco_uri``) or its title is a Dutch ESCO occupation label, by every Dutch
+title of that occupation (``matchcore/data/titles_nl.json.gz``, built by
+``tools/build_titles.py`` from ESCO v1.0 and v1.2; ESCO, European Commission, CC BY 4.0).
+
+A target is compared with a title by the cosine of their character n-gram TF-IDF vectors
+(:class:`TitleIndex`): n-grams of 3 to 5 characters within word boundaries, sublinear term
+frequency (``1 + ln tf``), and the smoothed inverse document frequency over all distinct title
+texts. N-grams that many titles share ("medewerker", "arbeider", "operator") weigh little, so
+"magazijnmedewerker" is close to "magazijnier" and "logistiek medewerker" but far from
+"productiemedewerker", and a one-word generic target only matches titles that are that word.
+This replaced rapidfuzz ``WRatio``, which scores any title containing the target at 90 and
+so gave generic one-word titles high fits everywhere.
+
+The n-grams are hashed (scikit-learn ``HashingVectorizer``, 2**20 features, no vocabulary
+to keep), so the fitted index is three arrays and the idf of the n-grams seen, which the
+matcher keeps in its cache blob: a query transforms only its own targets.
+"""
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from matchcore.vocabulary import fold
+
+__all__ = ["ESCO_TITLES_PATH", "GENERIC_TAIL", "MAX_OCCUPATIONS_PER_TITLE", "N_FEATURES", "NGRAMS", "TitleIndex",
+           "esco_titles", "expand_titles", "generic"]
+
+ESCO_TITLES_PATH = Path(__file__).resolve().parent.parent / "data" / "titles_nl.json.gz"
+N_FEATURES = 2 ** 20
+NGRAMS = (3, 5)
+MAX_OCCUPATIONS_PER_TITLE = 3
+"""A title that is a label of more ESCO occupations than this is too vague to expand."""
+GENERIC_TAIL = 5
+"""A one-word title that ends this many ESCO title words or more ("medewerker" ends
+"magazijnmedewerker", "productiemedewerker", ...) is generic: it expands only through an
+occupation whose preferred label it is (ESCO lists "medewerker" as an alternative title of
+"technicus drankenfiltering")."""
+
+
+@functools.lru_cache(maxsize=1)
+def _tails() -> dict[str, int]:
+    """How many ESCO title words (longer than it) end in each string of 4 or more letters."""
+    out: dict[str, int] = {}
+    for t in esco_titles()[1]:
+        for w in set(t.split()):
+            for i in range(1, len(w) - 3):  # proper tails: the compounds ending in it
+                out[w[i:]] = out.get(w[i:], 0) + 1
+    return out
+
+
+def generic(title: str) -> bool:
+    """A one-word folded title many ESCO titles end in (see :data:`GENERIC_TAIL`)."""
+    return " " not in title and _tails().get(title, 0) >= GENERIC_TAIL
+
+
+@functools.lru_cache(maxsize=1)
+def esco_titles() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(titles per occupation URI, occupation URIs per folded title) from the bundled file."""
+    if not ESCO_TITLES_PATH.is_file():
+        return {}, {}
+    doc = json.loads(gzip.decompress(ESCO_TITLES_PATH.read_bytes()).decode("utf-8"))
+    by_uri: dict[str, list[str]] = doc["occupations"]
+    by_title: dict[str, list[str]] = {}
+    for uri, labels in by_uri.items():
+        for t in labels:
+            lst = by_title.setdefault(fold(t), [])
+            if uri not in lst:
+                lst.append(uri)
+    return by_uri, by_title
+
+
+def expand_titles(title: str, extra: dict | None) -> list[str]:
+    """Every folded title of a function, its own first, then its ESCO occupation's, no repeats.
+
+    ESCO titles come from ``extra.esco_uri`` when it is an occupation in the bundled table,
+    else from the occupations whose Dutch label is the folded title itself (at most
+    :data:`MAX_OCCUPATIONS_PER_TITLE` of them, in URI order)."""
+    extra = extra or {}
+    own = [title, *(extra.get("alt_titles") or [])]
+    by_uri, by_title = esco_titles()
+    uris: list[str] = []
+    uri = extra.get("esco_uri")
+    if isinstance(uri, str) and uri in by_uri:
+        uris = [uri]
+    else:
+        f = fold(title)
+        found = by_title.get(f, [])
+        if generic(f):
+            found = [u for u in found if fold(by_uri[u][0]) == f]
+        if len(found) <= MAX_OCCUPATIONS_PER_TITLE:
+            uris = sorted(found)
+    out: dict[str, None] = {}
+    for t in own + [x for u in uris for x in by_uri[u]]:
+        f = fold(str(t))
+        if f:
+            out.setdefault(f, None)
+    return list(out)
+
+
+@functools.lru_cache(maxsize=1)
+def _reference_df() -> tuple[list[str], np.ndarray]:
+    """The distinct folded Dutch ESCO titles and their n-gram document frequencies."""
+    texts = sorted(esco_titles()[1])
+    if not texts:
+        return [], np.zeros(N_FEATURES, np.int64)
+    counts = _vectorizer().transform(texts).tocsr()
+    return texts, np.bincount(counts.indices, minlength=N_FEATURES)
+
+
+def _vectorizer():
+    # scikit-learn takes 0.6 s to import and only job targets need it:
+    # the start-up of the CLI and of carving must not pay for it
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(analyzer="char_wb", ngram_range=NGRAMS, n_features=N_FEATURES,
+                             alternate_sign=False, norm=None, dtype=np.float32)
+
+
+class TitleIndex:
+    """Character n-gram TF-IDF over distinct title texts (already folded).
+
+    Attributes
+    ----------
+    texts : list of str
+    matrix : scipy.sparse.csr_matrix, (len(texts), N_FEATURES), rows L2-normalised
+    features, idf : ndarray
+        The n-grams seen in the titles and the reference titles (sorted hashed ids) and their
+        idf; an n-gram no title has gets the largest idf seen.
+    """
+
+    def __init__(self, texts: list[str], matrix: sp.csr_matrix, features: np.ndarray,
+                 idf: np.ndarray):
+        self.texts, self.matrix, self.features, self.idf = texts, matrix, features, idf
+        self.unseen_idf = float(idf.max()) if len(idf) else 1.0
+        self._t = None
+        self._memo: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # target -> its weighted n-grams
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    @classmethod
+    def fit(cls, texts: list[str], *, reference: bool = True) -> TitleIndex:
+        """Index ``texts``; the document frequencies count them and, with ``reference``, every
+        Dutch ESCO title not among them, so that "medewerker" weighs little in a store of
+        three functions too."""
+        counts = _vectorizer().transform(texts).tocsr() if texts else sp.csr_matrix((0, N_FEATURES))
+        df = np.bincount(counts.indices, minlength=N_FEATURES)
+        n = len(texts)
+        if reference:
+            ref_texts, ref_df = _reference_df()
+            own = set(texts)
+            extra = [t for t in ref_texts if t in own]  # counted twice: take them off again
+            df = df + ref_df
+            n += len(ref_texts)
+            if extra:
+                df -= np.bincount(_vectorizer().transform(extra).tocsr().indices,
+                                  minlength=N_FEATURES)
+                n -= len(extra)
+        features = np.flatnonzero(df).astype(np.int32)
+        idf = (np.log((1.0 + n) / (1.0 + df[features])) + 1.0).astype(np.float32)
+        index = cls(list(texts), sp.csr_matrix((0, N_FEATURES), dtype=np.float32), features, idf)
+        index.matrix = index._weigh(counts)
+        return index
+
+    def _weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        """Sublinear tf times idf, rows L2-normalised (on the CSR arrays: a query is one or
+        two texts, and scipy's operators cost more than the arithmetic)."""
+        m = counts.tocsr().astype(np.float32)
+        m.sum_duplicates()
+        data = 1.0 + np.log(m.data)
+        if len(self.features):
+            pos = np.minimum(np.searchsorted(self.features, m.indices), len(self.features) - 1)
+            seen = self.features[pos] == m.indices
+            data *= np.where(seen, self.idf[pos], self.unseen_idf)
+        else:
+            data *= self.unseen_idf
+        lengths = np.diff(m.indptr)
+        rows = np.repeat(np.arange(len(lengths)), lengths)
+        sq = np.bincount(rows, weights=data * data, minlength=len(lengths))
+        data /= np.sqrt(np.maximum(sq, 1e-30))[rows].astype(np.float32)
+        return sp.csr_matrix((data.astype(np.float32), m.indices, m.indptr), shape=m.shape)
+
+    def transform(self, texts: list[str]) -> sp.csr_matrix:
+        return self._weigh(_vectorizer().transform([fold(t) for t in texts]))
+
+    def scores(self, targets: list[str], cols=None) -> np.ndarray:
+        """Cosine of each target (rows) against each title text (columns; all, or ``cols``)."""
+        n = len(self.texts) if cols is None else len(cols)
+        if not targets or not self.texts:
+            return np.zeros((len(targets), n))
+        if self._t is None:
+            self._t = self.matrix.T.tocsr()   # n-gram -> the titles that have it
+        new = [t for t in dict.fromkeys(targets) if t not in self._memo]
+        if new:
+            if len(self._memo) > 10_000:
+                self._memo.clear()
+            q = self.transform(new)
+            for r, t in enumerate(new):
+                a, b = int(q.indptr[r]), int(q.indptr[r + 1])
+                self._memo[t] = (q.indices[a:b], q.data[a:b].astype(np.float64))
+        out = np.zeros((len(targets), len(self.texts)))
+        for r, t in enumerate(targets):
+            feats, w = self._memo[t]
+            if len(feats):
+                out[r] = self._t[feats].T @ w
+        out = out if cols is None else out[:, np.asarray(cols)]
+        return np.clip(out, 0.0, 1.0)
+
+    def vs(self, targets: list[str], titles: list[str]) -> np.ndarray:
+        """Cosine of each target against each of ``titles`` (texts of this index or new)."""
+        if not targets or not titles:
+            return np.zeros((len(targets), len(titles)))
+        q, t = self.transform(targets), self.transform(titles)
+        return np.clip((q @ t.T).toarray().astype(np.float64), 0.0, 1.0)
+
+    # --- kept in the matcher's cache blob ---------------------------------------------------
+    def parts(self) -> dict[str, np.ndarray]:
+        m = self.matrix
+        return {"tm_indptr": m.indptr.astype(np.int64), "tm_indices": m.indices.astype(np.int32),
+                "tm_data": m.data.astype(np.float16), "tm_features": self.features,
+                "tm_idf": self.idf}
+
+    @classmethod
+    def from_parts(cls, texts: list[str], parts: dict[str, np.ndarray]) -> TitleIndex:
+        m = sp.csr_matrix((parts["tm_data"].astype(np.float32), parts["tm_indices"],
+                           parts["tm_indptr"]), shape=(len(texts), N_FEATURES))
+        return cls(list(texts), m, parts["tm_features"], parts["tm_idf"])

@@ -1,0 +1,154 @@
+"""Dutch as coaches write it: light word normalisation and compound splitting.
+
+:func:`fold` folds case, accents and punctuation; :func:`key` also drops stop words and sorts
+the words. On top of them, resolution compares a *normal key* (:func:`normal_key`) and, for words the vocabulary does
+not know, their *compound parts* (:class:`Splitter`):
+
+- :func:`stem` strips a Dutch plural or infinitive ending where that is safe: ``-en`` and
+  ``-s`` (``heftrucks`` -> ``heftruck``, ``klanten`` -> ``klant``, ``poetsen`` -> ``poets``,
+  ``palletten`` -> ``pallet``), only on words of 5 letters or more, undoubling a final double
+  consonant. Both sides of a comparison go through it, so a stem need not be a real word;
+- :data:`LIGHT_WORDS` are words that carry no competence ("kan", "goed", "zijn", "heel"):
+  "kan zelfstandig werken" and "zelfstandig werken" have one normal key;
+- :class:`Splitter` splits a compound into words the vocabulary itself uses
+  (``heftruckchauffeur`` -> ``heftruck chauffeur``, ``magazijnmedewerker`` -> ``magazijn
+  medewerker``, ``veiligheidsschoenen`` -> ``veiligheid schoenen``: a linking ``s`` or ``e``
+  between parts is allowed), fewest parts first, then the longest last part (the Dutch head);
+- :data:`HEADS` are generic last parts naming a person or the work itself ("chauffeur",
+  "medewerker", "hulp"): a compound without its head ("heftruck", "poets") names the competence.
+
+Examples
+--------
+>>> stem("heftrucks"), stem("palletten"), stem("kuisen"), stem("stipt")
+('heftruck', 'pallet', 'kuis', 'stipt')
+>>> normal_key("Kan goed zelfstandig werken")
+'werk zelfstandig'
+>>> Splitter({"heftruck", "chauffeur", "magazijn", "medewerker"}).split("heftruckchauffeur")
+['heftruck', 'chauffeur']
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+
+__all__ = ["HEADS", "LIGHT_WORDS", "STOP_WORDS", "Splitter", "fold", "key", "normal_key", "stem"]
+
+STOP_WORDS = frozenset(
+    ["de", "het", "een", "van", "met", "in", "op", "en", "voor", "te", "aan", "bij", "door", "naar",
+     "om", "uit", "over", "tot", "of", "als", "the", "a", "an", "to", "and", "for", "with", "on",
+     "at", "by", "from"]
+)
+"""Dutch and English function words left out of a comparison key."""
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def fold(text: str) -> str:
+    """Case-fold, strip accents (hygiëne -> hygiene), punctuation as spaces, collapse spaces.
+    (Memoised: labels are folded when the vocabulary is read and again when stored.)"""
+    text = str(text).casefold()
+    if not text.isascii():   # ASCII is its own NFKD form: only the rest needs the slow path
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def key(text: str, *, folded: bool = False) -> str:
+    """The comparison key: folded, stop words dropped (unless nothing is left), tokens sorted.
+    ``folded``: ``text`` is folded already."""
+    tokens = (text if folded else fold(text)).split()
+    kept = [t for t in tokens if t not in STOP_WORDS] or tokens
+    return " ".join(sorted(kept))
+
+LIGHT_WORDS = frozenset(
+    "kan kunnen kunt goed goede heel zeer erg vlot graag zijn is ben wel ook altijd echt "
+    "zich zelf die dat er ervaring weet weten".split())
+"""Words dropped from the normal key: ability and degree words coaches add to a competence
+("kan goed", "heel", "vlot", "ervaring met") and the copula of adjectives ("stipt zijn")."""
+
+HEADS = frozenset(
+    "chauffeur chauffeurs bestuurder bestuurders medewerker medewerkers medewerkster hulp "
+    "hulpen kracht krachten werker werkers arbeider arbeiders assistent assistente operator "
+    "operators man mannen vrouw ster bediende bedienden verantwoordelijke werk job".split())
+"""Generic last parts of a compound that name the person or the job, not the competence."""
+
+_VOWELS = set("aeiouy")
+_MIN_PART = 3
+
+
+def stem(token: str) -> str:
+    """A folded word without a plural or infinitive ending (``-en``, ``-s``), where safe."""
+    t = token
+    if len(t) >= 5 and t.endswith("en") and not t.endswith("ieen"):
+        t = t[:-2]
+        if len(t) >= 3 and t[-1] == t[-2] and t[-1] not in _VOWELS:
+            t = t[:-1]                       # palletten -> pallett -> pallet
+    elif len(t) >= 5 and t.endswith("s") and not t.endswith(("ss", "us", "is")):
+        t = t[:-1]                           # heftrucks -> heftruck
+    return t
+
+
+def normal_key(text: str, *, folded: bool = False) -> str:
+    """Folded, stop and light words dropped (unless nothing is left), words stemmed, sorted.
+    ``folded``: ``text`` is folded already (a stored key), which saves the folding."""
+    tokens = (text if folded else fold(text)).split()
+    kept = [t for t in tokens if t not in STOP_WORDS and t not in LIGHT_WORDS] or tokens
+    return " ".join(sorted(stem(t) for t in kept))
+
+
+class Splitter:
+    """Splits unknown compounds into words of ``words`` (folded, as in the vocabulary's labels).
+
+    Parameters
+    ----------
+    words : iterable of str
+        Known words; parts are matched as they are or by their :func:`stem`.
+    """
+
+    def __init__(self, words: Iterable[str]):
+        self.words = {w for w in words if len(w) >= _MIN_PART}
+        self.words |= {stem(w) for w in self.words if len(stem(w)) >= _MIN_PART}
+        self._memo: dict[str, list[str] | None] = {}
+
+    def split(self, token: str) -> list[str] | None:
+        """The parts of ``token`` (two or more), or None when it is no compound of known words."""
+        if token in self._memo:
+            return self._memo[token]
+        parts = self._split(token) if len(token) >= 2 * _MIN_PART else None
+        self._memo[token] = parts
+        return parts
+
+    def _split(self, token: str) -> list[str] | None:
+        n = len(token)
+        # best[i]: the best split of token[i:] as (parts, -len(last part), parts list)
+        best: list[tuple | None] = [None] * (n + 1)
+        best[n] = (0, 0, [])
+        for i in range(n - _MIN_PART, -1, -1):
+            options = []
+            for j in range(i + _MIN_PART, n + 1):
+                word = token[i:j]
+                if word not in self.words:
+                    continue
+                for link in ("", "s", "e", "en"):   # a linking sound after a non-final part
+                    k = j + len(link)
+                    if k > n or token[j:k] != link or (link and k == n):
+                        continue
+                    rest = best[k]
+                    if rest is None:
+                        continue
+                    head = -len(word) if k == n else rest[1]
+                    options.append((rest[0] + 1, head, [word, *rest[2]]))
+            if options:
+                best[i] = min(options, key=lambda o: (o[0], o[1], o[2]))
+        found = best[0]
+        return found[2] if found and found[0] >= 2 else None
+
+    def parts(self, text: str) -> list[str]:
+        """The folded words of ``text`` with every unknown compound split into its parts."""
+        out = []
+        for t in fold(text).split():
+            split = None if t in self.words else self.split(t)
+            out += split or [t]
+        return out

@@ -1,0 +1,186 @@
+"""Dutch as coaches write it: folding, light normalisation, compound splitting, coach words,
+how each text matched (method, matched label), and the fuzzy margin rule."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from matchcore.vocabulary import Concept, Vocabulary
+from matchcore.vocabulary.dutch import Splitter, fold, normal_key, stem
+from matchcore.vocabulary.resolution import FUZZY_MARGIN, METHODS
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return Vocabulary.from_starter()
+
+
+@pytest.mark.parametrize("word, stemmed", [
+    ("heftrucks", "heftruck"), ("palletten", "pallet"), ("klanten", "klant"), ("poetsen", "poets"),
+    ("kuissen", "kuis"), ("kuisen", "kuis"), ("stipt", "stipt"), ("bus", "bus"), ("proces", "proce"),
+    ("knieen", "knieen"),
+])
+def test_stem(word, stemmed):
+    assert stem(word) == stemmed
+
+
+def test_fold_removes_accents_case_and_punctuation():
+    assert fold("Hygiëne!") == "hygiene"
+    assert fold("Café-uitbating") == "cafe uitbating"
+    assert fold("ÉÈÊ  ß") == "eee ss"
+
+
+def test_normal_key_drops_light_words_and_endings():
+    assert normal_key("Kan goed zelfstandig werken") == normal_key("zelfstandig werken")
+    assert normal_key("stipt zijn") == normal_key("Stipt")
+    assert normal_key("heftrucks besturen") == normal_key("heftruck besturen")
+    assert normal_key("kan") == "kan"   # nothing but light words: keep them
+
+
+def test_splitter_uses_the_vocabulary_words():
+    s = Splitter({"heftruck", "chauffeur", "magazijn", "medewerker", "veiligheid", "schoenen", "poetsen", "hulp"})
+    assert s.split("heftruckchauffeur") == ["heftruck", "chauffeur"]
+    assert s.split("magazijnmedewerker") == ["magazijn", "medewerker"]
+    assert s.split("veiligheidsschoenen") == ["veiligheid", "schoenen"]    # linking s
+    assert s.split("poetshulp") == ["poets", "hulp"]                       # stem of poetsen
+    assert s.split("bloemschikken") is None                                # unknown parts
+    assert s.split("heftruck") is None                                     # one part is no compound
+    assert s.parts("Heftruckchauffeur met ervaring") == ["heftruck", "chauffeur", "met", "ervaring"]
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("heftruckchauffeur", "heftruck-besturen"),
+    ("magazijnmedewerker", "magazijnwerk"),
+    ("poetshulp", "huishoudelijk-werk"),
+    ("vrachtwagenchauffeur", "vrachtwagen-besturen"),
+    ("reachtruckbestuurder", "reachtruck-besturen"),
+    ("kassamedewerkster", "kassa-bedienen"),
+])
+def test_compounds_resolve(vocab, text, concept):
+    res = vocab.resolve(text)
+    assert res.concept == concept, res
+    assert res.method in {"compound", "synonym", "exact"}
+
+
+def test_a_split_compound_says_so(vocab):
+    res = vocab.resolve("reachtruckbestuurder")
+    assert (res.method, res.score) == ("compound", 95.0) and res.matched
+
+
+# coach words (issue 11) and Flemish coach phrasings: each to a real concept
+COACH = {
+    "FIFO": "fifo-toepassen", "fifo principe": "fifo-toepassen",
+    "transpallet": "manuele-palletwagen-gebruiken", "palletwagen": "manuele-palletwagen-gebruiken",
+    "transpalletten": "manuele-palletwagen-gebruiken",
+    "poetsen": "schoonmaken", "kuisen": "schoonmaken", "schoonmaak": "schoonmaken",
+    "hygiëne": "hygienisch-werken", "hygiene": "hygienisch-werken",
+    "telefoon": "telefoon-beantwoorden", "telefoneren": "telefoon-beantwoorden",
+    "stipt": "op-tijd-komen", "punctueel": "op-tijd-komen", "is altijd stipt": "op-tijd-komen",
+    "discreet": "discreet-zijn", "discretie": "discreet-zijn",
+    "kan goed met klanten om": "klantvriendelijk", "klantvriendelijk": "klantvriendelijk",
+    "rijbewijs B": "auto-rijden", "heftruckattest": "heftruck-besturen",
+    "HACCP": "haccp-regels-toepassen", "werkt nauwkeurig": "nauwkeurig-werken",
+    "kan zelfstandig werken": "zelfstandig-werken", "werkt zelfstandig": "zelfstandig-werken",
+    "teamplayer": "samenwerken", "kan tegen stress": "stressbestendig",
+    "flexibel": "flexibel-zijn", "leergierig": "leergierig", "wil bijleren": "leergierig",
+    "spreekt Nederlands": "nederlands-spreken", "spreekt Frans": "frans-spreken",
+    "fysiek sterk": "fysiek-zwaar-werk-aankunnen", "nachtploeg": "nachtwerk",
+    "werkt in ploegen": "in-ploegen-werken", "Excel": "rekenblad-gebruiken",
+    "computer": "computervaardigheden", "vakkenvullen": "rekken-vullen",
+    "veiligheidsbewust": "veiligheidsvoorschriften-naleven", "VCA": "vca-basisveiligheid",
+    "EHBO-attest": "eerste-hulp-verlenen", "PBM's dragen": "persoonlijke-beschermingsmiddelen-dragen",
+    "afwas": "afwassen", "stofzuiger": "stofzuigen", "ramen kuisen": "ramen-wassen",
+    "komt afspraken na": "afspraken-nakomen", "volgt instructies": "instructies-opvolgen",
+    "weinig ziek": "regelmatig-aanwezig-zijn", "kassier": "kassa-bedienen",
+    "beleefd": "beleefd-zijn", "rustig": "rustig-blijven", "communicatief": "communiceren",
+    "werkt snel": "werktempo-aanhouden", "gemotiveerd": "gemotiveerd", "enthousiast": "gemotiveerd",
+    "kan lang rechtstaan": "lang-rechtstaan", "werken in de koelcel": "werken-in-de-koude",
+    "magazijn": "magazijnwerk", "orderpicking": "orderpicken", "heftrucks besturen": "heftruck-besturen",
+}
+
+
+@pytest.mark.parametrize("text, concept", sorted(COACH.items()))
+def test_coach_words_resolve(vocab, text, concept):
+    assert concept in vocab.concepts_, f"{concept} is not a concept"
+    res = vocab.resolve(text)
+    assert res.concept == concept, res
+    assert res.method in {"exact", "synonym", "compound", "fuzzy"}
+
+
+def test_every_method_is_known_and_explained(vocab):
+    rows = vocab.resolve_many(["heftruck besturen", "vorkheftruck rijden", "heftruckchauffeur",
+                               "heftruk besturen", "bloemschikken"])
+    assert [r.method for r in rows] == ["exact", "synonym", "synonym", "fuzzy", "unresolved"]
+    assert all(r.method in METHODS for r in rows)
+    assert rows[1].how() == "synonym 'vorkheftruck rijden'"
+    assert rows[3].how().startswith("fuzzy 9") and rows[3].matched == "heftruck besturen"
+    assert rows[1].as_dict()["matched"] == "vorkheftruck rijden"
+
+
+def _tiny(labels: dict[str, list[str]]) -> Vocabulary:
+    concepts = [Concept(c, ls[0]) for c, ls in labels.items()]
+    rows = [(c, lab, "pref" if i == 0 else "alt", "en") for c, ls in labels.items()
+            for i, lab in enumerate(ls)]
+    return Vocabulary.from_concepts(concepts, rows)
+
+
+def _margin_vocab() -> Vocabulary:
+    return _tiny({"animals": ["design training programmes for animals"],
+                  "staff": ["design training programmes for staff"],
+                  "forklift": ["operate forklift"],
+                  "wrap": ["pallets wikkelen"], "shop": ["pallets winkelen"]})
+
+
+def test_fuzzy_needs_a_margin_over_the_runner_up():
+    v = _margin_vocab()
+    # an extra word is no typo: not the "... for animals" concept at full credit
+    res = v.resolve("design training programmes")
+    assert res.concept is None and res.method == "unresolved"
+    # two concepts a letter apart from the text: a guess, not a typo
+    close = v.resolve("pallets wimkelen")
+    assert close.method == "ambiguous" and close.concept is None and close.matched
+    # one concept clearly nearer: resolves
+    staff = v.resolve("design training programmes for stalf")
+    assert (staff.concept, staff.method) == ("staff", "fuzzy")
+    # a clear typo of one concept still resolves
+    ok = v.resolve("operate forklfit")
+    assert (ok.concept, ok.method) == ("forklift", "fuzzy")
+
+
+def test_fuzzy_margin_is_the_same_in_batches():
+    v = _margin_vocab()
+    texts = ["pallets wimkelen", "operate forklfit", "design training programmes",
+             "design training programmes for stalf"]
+    one = [v.resolve(t) for t in texts]
+    v.fit()
+    assert v.resolve_many(texts) == one
+    assert FUZZY_MARGIN > 0
+
+
+def test_bloemschikken_and_roken_stay_unresolved(vocab):
+    for text in ("bloemschikken", "roken"):
+        res = vocab.resolve(text)
+        assert not res.resolved or res.method != "fuzzy" or res.score >= 90, res
+
+
+def test_vocab_cli_says_how_a_text_resolved(tmp_path):
+    from click.testing import CliRunner
+
+    from matchcore.cli.root import main
+
+    db = tmp_path / "v.db"
+
+    def run(*args):
+        return CliRunner().invoke(main, ["--db", str(db), "--lang", "en", *args], obj={},
+                                  catch_exceptions=False)
+
+    assert run("init").exit_code == 0
+    out = run("vocab", "resolve", "heftruckchauffeur", "heftruk besturen", "pallets wimkelen", "xqzv").output
+    assert "heftruck-besturen (heftruck besturen) by synonym 'heftruckchauffeur' 100" in out
+    assert "by fuzzy 'heftruck besturen' 97" in out
+    assert "'xqzv' -> unresolved" in out
+    rows = json.loads(run("vocab", "list", "--source", "competent", "--search", "fysiologie",
+                          "--json").output)
+    assert {"id": "competent:KN-10", "label": "Dierlijke fysiologie"}.items() <= next(
+        r for r in rows if r["id"] == "competent:KN-10").items()
