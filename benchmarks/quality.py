@@ -31,7 +31,7 @@ Dutch ESCO alternative title as the candidate's only job target).
 Usage::
 
     .venv/bin/python benchmarks/quality.py --out benchmarks/results-quality.txt   # make quality
-    .venv/bin/python benchmarks/quality.py --quick                  # smaller samples, ~2 min
+    .venv/bin/python benchmarks/quality.py --quick     # smaller samples (150-ish queries a set)
     .venv/bin/python benchmarks/quality.py --sets bundled,titles --seed 8
 """
 from __future__ import annotations

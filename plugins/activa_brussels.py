@@ -19,7 +19,7 @@ import datetime as dt
 from dateutil.relativedelta import relativedelta
 
 from matchcore.errors import ParameterError
-from matchcore.instruments import hookimpl
+from matchcore.instruments import _, hookimpl
 from matchcore.instruments import Check, Context, Cost, Instrument, Note, Step, Variant, money
 
 from ._common import STATUS_WORDS, field_or_fact, wage_costs
@@ -54,8 +54,9 @@ class ActivaBrussels(Instrument):
 
     def _residence(self, ctx: Context) -> Check:
         region = ctx.candidate.home.region
-        return Check("residence", region == "brussels", f"the candidate lives in {region}; activa.brussels is for "
-                     "residents of the Brussels-Capital Region (the employer may be anywhere in Belgium)",
+        return Check("residence", region == "brussels",
+                     _("the candidate lives in {region}; activa.brussels is for residents of the Brussels-Capital "
+                       "Region (the employer may be anywhere in Belgium)").format(region=region),
                      self.ref("partena-2024"))
 
     def _exempt(self, ctx: Context) -> tuple[bool | None, str, list]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from matchcore.instruments import hookimpl
+from matchcore.instruments import _, hookimpl
 from matchcore.instruments import Check, Context, Cost, Instrument, Note, Step, money
 
 from ._common import CATEGORY_WORDS, field_or_fact, wage_costs
@@ -63,10 +63,11 @@ class FirstHires(Instrument):
                          f"the employer employs {workers} worker(s) now, so this hire is at least worker no. "
                          f"{int(workers) + 1}; a reduction exists only for {listed}", params=[table, period])
         else:
-            known = f"{workers} now; " if workers is not None else ""
+            known = _("{n} now; ").format(n=workers) if workers is not None else ""
             rank = Check("rank of the hire", None,
-                         f"the most workers employed at the same time in the {period.value} months before the hire "
-                         f"is unknown ({known}a reduction exists for {listed})", params=[table, period],
+                         _("the most workers employed at the same time in the {months} months before the hire "
+                           "is unknown ({known}a reduction exists for {listed})").format(
+                               months=period.value, known=known, listed=listed), params=[table, period],
                          missing=["employer.max_workers_last_12_months"])
         return [self._category(ctx), rank]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from matchcore.errors import ParameterError
-from matchcore.instruments import hookimpl
+from matchcore.instruments import _, hookimpl
 from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step, money
 
 from ._common import field_or_fact, index_notes, pc_matches
@@ -82,11 +82,13 @@ class Flexijob(Instrument):
         if found[0] is False:
             wider = [a for a in sectors.alternatives if self._sector_verdict(a.value, pc)[0] is not False]
             if wider:
-                return Check("sector", None, f"flexijobs are not allowed in PC {pc} under the verified rules; "
-                             f"{wider[0].describe()} would allow them (not verified)", params=[sectors],
+                return Check("sector", None, _("flexijobs are not allowed in PC {pc} under the verified rules; "
+                                               "{other} would allow them (not verified)").format(
+                                                   pc=pc, other=wider[0].describe()), params=[sectors],
                              missing=["whether flexijobs are open to all sectors on the start date "
                                       f"(planned from {wider[0].valid_from.isoformat()}, not verified)"])
-            return Check("sector", False, f"flexijobs are not allowed in PC {pc} on {ctx.start.isoformat()}",
+            return Check("sector", False, _("flexijobs are not allowed in PC {pc} on {date}").format(
+                pc=pc, date=ctx.start.isoformat()),
                          params=[sectors])
         ok, why = found
         if ok:

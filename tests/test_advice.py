@@ -122,7 +122,7 @@ def test_candidates_section_says_whether_candidates_were_looked_up(port):
                                  instruments=[{"code": "IBO", "eligible": True}, {"code": "BIS", "eligible": None},
                                               {"code": "BVS", "eligible": False}])]
     md = render_advice(result, scan=scan, fmt="md", on=ON)
-    assert "| K-0042 | 0.71 |  | balenpers bedienen | IBO; mogelijk: BIS |" in md
+    assert "| K-0042 |  | 0.71 |  | balenpers bedienen | IBO; mogelijk: BIS |" in md
     result.functions[0].candidates = [CarvedCandidate(candidate="K-0043", score=0.5)]  # only the contract fields
     for fmt in ("html", "md"):
         assert "K-0043" in render_advice(result, scan=scan, fmt=fmt, on=ON)

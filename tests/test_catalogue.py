@@ -69,6 +69,8 @@ def test_placeholders_are_the_same_in_msgid_and_msgstr(catalogue):
         ids = m.id if isinstance(m.id, (list, tuple)) else (m.id,)
         strs = m.string if isinstance(m.string, (list, tuple)) else (m.string,)
         for n, s in enumerate(strs):  # singular against the first form, plurals the second
+            if not s:  # untranslated: reported by the test above
+                continue
             try:
                 want = sorted(set(_fields(ids[min(n, len(ids) - 1)])))
                 got = sorted(set(_fields(s)))

@@ -238,3 +238,18 @@ def test_a_third_party_plugin_translates_with_its_own_catalogue():
             assert i18n._("yes") == "ja"            # matchcore's own texts stay matchcore's
     finally:
         sys.path.remove(str(ROOT / "examples" / "matchcore-twe"))
+
+
+def test_carving_reasons_follow_the_language():
+    from matchcore.carving.carve import carve
+
+    from .carving_data import port_scan
+
+    with i18n.use_language("nl"):
+        dutch = carve(port_scan())
+    with i18n.use_language("en"):
+        english = carve(port_scan())
+    row = next(r for r in dutch.not_carved if "core" in r.codes)
+    assert row.reason == row.reason_nl and row.reason.startswith("kerntaak van de")
+    row = next(r for r in english.not_carved if "core" in r.codes)
+    assert row.reason.startswith("core task of role") and row.reason_nl.startswith("kerntaak van de")

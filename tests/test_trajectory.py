@@ -292,3 +292,14 @@ def test_pdp_is_printable_html_with_the_actions_and_belgian_dates(db, tmp_path, 
     assert "heftruck besturen" in html and "9 februari 2026" in html  # Dutch long date (nl_BE)
     assert "&lt;b&gt;CV&lt;/b&gt; &amp; brief" in html and "<b>CV</b>" not in html
     assert "<script" not in html and "http" not in html.split("</style>")[0]
+
+
+def test_the_ending_rules_are_found_in_dutch_too(db, dutch):
+    # the reminders are found by the plugins' English words and shown in the reader's language
+    out = ok_json(db, "traject", "place", "K-0900", "--function", FN, "--instrument", "twe",
+                  "--start", START.isoformat(), "--aftercare", "zonder", "--on", "2026-02-01")
+    reminders = out["placement"]["reminders"]
+    assert reminders and all("004" in (r["source"] or "") for r in reminders)
+    english = ok_json(db, "--lang", "en", "traject", "place", "K-0900", "--function", FN, "--instrument",
+                      "twe", "--start", START.isoformat(), "--aftercare", "zonder", "--on", "2026-02-01")
+    assert len(english["placement"]["reminders"]) == len(reminders)

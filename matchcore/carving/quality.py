@@ -7,6 +7,7 @@ from matchcore.carving.bundles import LEFTOVER_STRAINS
 from matchcore.carving.competences import competence_key, competence_keys
 from matchcore.carving.results import FlaggedJobQuality, JobQuality, SuggestedTask, Variety
 from matchcore.carving.texts import is_generic, message, natural_key
+from matchcore.i18n import get_language
 from matchcore.model import FunctionCompetence, Task
 
 __all__ = ["function_profile", "job_quality", "variety_suggestions"]
@@ -42,7 +43,8 @@ def job_quality(tasks: list[Task], hours: list[float], keys: Mapping[str, str] |
     if len(tasks) == 1 or len(competences) <= 1:
         codes.append(("little_variety", {}))
     verdict = FlaggedJobQuality if codes else JobQuality
-    return verdict(flagged=bool(codes), flags=[message(c, "en", **p) for c, p in codes],
+    # flags in the language in use; flags_nl always Dutch (the advice)
+    return verdict(flagged=bool(codes), flags=[message(c, get_language(), **p) for c, p in codes],
                    flags_nl=[message(c, "nl", **p) for c, p in codes], codes=[c for c, _ in codes],
                    leftover_share=round(leftover, 3), isolated_share=round(isolated, 3),
                    repetitive_share=round(repetitive, 3),

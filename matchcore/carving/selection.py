@@ -8,6 +8,7 @@ from __future__ import annotations
 from matchcore.carving.options import CarveOptions
 from matchcore.carving.results import NotCarved
 from matchcore.carving.texts import message, natural_key
+from matchcore.i18n import get_language
 from matchcore.model import Scan, Task, task_hours_per_week
 
 __all__ = ["not_carved", "select_tasks"]
@@ -46,9 +47,10 @@ def select_tasks(scan: Scan, options: CarveOptions) -> tuple[list[Task], list[No
 
 def not_carved(task: Task, scan: Scan, reasons: list[tuple[str, dict]], stage: str) -> NotCarved:
     """A task left out at ``stage`` (``selection`` or ``bundling``) for (code, params) ``reasons``."""
-    english = [message(code, "en", **params) for code, params in reasons]
+    # reason(s) in the language in use (English with --lang en), reason_nl always Dutch (the advice)
+    local = [message(code, get_language(), **params) for code, params in reasons]
     dutch = [message(code, "nl", **params) for code, params in reasons]
-    return NotCarved(task=task.id, reason="; ".join(english), reasons=english,
+    return NotCarved(task=task.id, reason="; ".join(local), reasons=local,
                      codes=[code for code, _ in reasons], reason_nl="; ".join(dutch), stage=stage,
                      role=task.role, description=task.description,
                      hours_per_week=round(task_hours_per_week(task, scan.shifts_per_day), 2))

@@ -12,7 +12,7 @@ from matchcore.cli.root import emit_json, get_store, table
 from matchcore.cli.options import Finite
 from matchcore.cli.scan import scan
 from matchcore.errors import NotFound, RecordProblem, ValidationFailed
-from matchcore.i18n import _, format_date, format_money, format_number, get_language
+from matchcore.i18n import _, format_date, format_money, format_number, get_language, use_language
 
 __all__ = ["advice", "carve", "demo_step", "print_carving", "scan"]
 
@@ -181,7 +181,8 @@ def advice(ctx, scan_id, out, fmt, **opts):
     store = get_store(ctx)
     if fmt is None:
         fmt = "md" if out and Path(out).suffix.lower() in (".md", ".markdown") else "html"
-    scan_rec, result = _carve(store, scan_id, opts)
+    with use_language("nl"):  # the advice goes to a Flemish employer: always Dutch, its steps too
+        scan_rec, result = _carve(store, scan_id, opts)
     try:
         employer = store.employer(scan_rec.employer)
     except NotFound:

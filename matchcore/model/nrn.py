@@ -69,9 +69,15 @@ def _spans(text: str):
                     break
 
 
+def _few_digits(text: str) -> bool:
+    """True when ``text`` has fewer than 11 digits, so holds no register number (the common case,
+    answered without a regular expression: every text of every imported record is checked)."""
+    return len(text) < 11 or sum(map(str.isdigit, text)) < 11
+
+
 def find_nrn(text: str) -> bool:
     """True when ``text`` contains a national register or BIS number, in any spelling."""
-    if not isinstance(text, str) or sum(c.isdigit() for c in text) < 11:
+    if not isinstance(text, str) or _few_digits(text):
         return False
     return next(_spans(text), None) is not None
 
@@ -79,6 +85,8 @@ def find_nrn(text: str) -> bool:
 def is_nrn(text: str) -> bool:
     """True when the whole of ``text`` (stripped) is one national register or BIS number."""
     text = text.strip() if isinstance(text, str) else ""
+    if _few_digits(text):
+        return False
     return any(start == 0 and end == len(text) for start, end in _spans(text))
 
 

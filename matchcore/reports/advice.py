@@ -110,6 +110,13 @@ def _instruments(rows) -> str:
     return text
 
 
+def _condition_nl(name: str, value) -> str:
+    """A carved function's condition as the advice says it (carving/conditions.py)."""
+    if name == "max_lift_kg":
+        return f"tillen tot {hours_nl(value)} kg"
+    return {"standing": "staand werk", "bending": "veel bukken", "cold": "werk in de koude"}.get(name, name)
+
+
 def _text_bars(result: CarvingResult, width: int = 30) -> list[dict]:
     """Rows for the Markdown chart: role, hours, FTE and a bar of block characters."""
     totals: dict[str, list] = {}
@@ -159,7 +166,8 @@ def render_advice(result: CarvingResult, *, scan, employer=None, fmt: str = "htm
     env.filters.update(hours=hours_nl, eur=eur, when_nl=lambda w: WHEN_NL.get(w, w),
                        pct=lambda x: f"{round(100 * x)} %",
                        md=lambda s: str(s).replace("|", "\\|").replace("\n", " "),
-                       few=_few, instruments=_instruments)
+                       few=_few, instruments=_instruments,
+                       date_nl=lambda d: format_date(d, lang="nl"), condition_nl=_condition_nl)
     template = env.get_template(f"advice.{fmt}.j2")
     roles = {r.id: r for r in scan.roles}
     return template.render(

@@ -18,11 +18,11 @@ import json
 import os
 import sqlite3
 from contextlib import contextmanager
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from matchcore.errors import NotFound, StoreError, UnknownReference, closest
 from matchcore.model import Candidate, Employer, Function, Scan, task_hours_per_week, to_document
-from matchcore.store import connection, edits, erasure
+from matchcore.store import bulk, connection, edits, erasure
 from matchcore.store import revisions as rv
 from matchcore.store.locking import WRITE_WAIT_S, immediate, snapshot
 from matchcore.store.migrations import SCHEMA_VERSION, check_ours, core_version, migrate
@@ -175,8 +175,9 @@ class Store:
 
     # --- writes -----------------------------------------------------------------------
     def upsert(self, records: Iterable[Employer | Candidate | Scan], *,
-               by: str | None = None) -> dict[str, int]:
+               by: str | None = None, progress: Callable[[int], None] | None = None) -> dict[str, int]:
         """Insert or update records by id, all in one transaction; return counts per kind.
+        ``progress(n)`` is told, as the write goes, how many more records were written.
 
         Employers come first so that scans in the same batch may refer to them.
 
@@ -186,12 +187,20 @@ class Store:
             A scan names an employer that is neither stored nor in ``records``.
         """
         records = list(records)
-        order = {"employer": 0, "candidate": 1, "scan": 2}
-        counts: dict[str, int] = {}
+        by_kind: dict[str, list] = {"employer": [], "candidate": [], "scan": []}
+        for rec in records:
+            by_kind[rec.kind].append(rec)
+        counts = {kind: len(recs) for kind, recs in by_kind.items() if recs}
         with self.transaction():
-            for rec in sorted(records, key=lambda r: order[r.kind]):
+            # employers and candidates in chunks, with one query per chunk and table
+            # (matchcore.store.bulk); scans, few and with tasks and roles, one by one
+            for kind in ("employer", "candidate"):
+                if by_kind[kind]:
+                    bulk.put_many(self.db, kind, by_kind[kind], by, progress)
+            for rec in by_kind["scan"]:
                 self._put(rec, by)
-                counts[rec.kind] = counts.get(rec.kind, 0) + 1
+                if progress is not None:
+                    progress(1)
         return counts
 
     def _put_employer(self, emp: Employer) -> None:

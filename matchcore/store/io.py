@@ -11,11 +11,12 @@ nesting, YAML aliases; JSON and CSV get the same bounds here), and every record 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
-from typing import Any, Iterable
+from typing import IO, Any, Iterable
 
 from matchcore.errors import RecordProblem, UnknownReference, ValidationFailed
-from matchcore.i18n import _
+from matchcore.i18n import _, format_number
 from matchcore.model import parse_record, record_label
 from matchcore.model.nrn import redact
 from matchcore.model.parse import item_label
@@ -25,7 +26,7 @@ from matchcore.store.export import export_store
 from matchcore.store.sheets import csv_table, workbook_tables
 from matchcore.yamlfiles import MAX_NESTING, file_problem, load_yaml, read_text
 
-__all__ = ["load_yaml", "read_records", "import_paths", "export_store", "DATA_SUFFIXES"]
+__all__ = ["load_yaml", "read_records", "import_paths", "export_store", "DATA_SUFFIXES", "Progress"]
 
 # More problems than this are summed up in one line: a broken file of 100,000 rows gives a
 # readable answer, not 100,000 lines.
@@ -138,6 +139,7 @@ def read_records(paths: Iterable[str | Path], *, trajectories: list | None = Non
         many = isinstance(docs, list)
         for i, raw in enumerate(docs if many else [docs]):
             raws.append((raw, str(f), i if many else None, None))
+        del docs  # the mappings stay in raws only, each freed when its record is built
 
     _join_children(raws, children, problems)
 
@@ -152,7 +154,8 @@ def read_records(paths: Iterable[str | Path], *, trajectories: list | None = Non
 
     records = []
     seen: dict[tuple[str, str], str] = {}
-    for raw, where, index, table_record in raws:
+    for n, (raw, where, index, table_record) in enumerate(raws):
+        raws[n] = None  # type: ignore[call-overload]  # freed as its record is built: not held twice
         if table_record is not None:
             problems.extend(table_record.problems)  # those of its cells first, in the order of the rows
         rec, probs = parse_record(raw, file=where, index=index,
@@ -186,11 +189,13 @@ def read_records(paths: Iterable[str | Path], *, trajectories: list | None = Non
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
-    out = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"key {redact(key)[:60]!r} appears twice in one object")
-        out[key] = value
+    out = dict(pairs)
+    if len(out) != len(pairs):  # only then look for the key (the common case stays in C)
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise ValueError(f"key {redact(key)[:60]!r} appears twice in one object")
+            seen.add(key)
     return out
 
 
@@ -218,8 +223,31 @@ def _load_json(path: Path) -> Any:
     return doc
 
 
-def import_paths(store, paths: Iterable[str | Path]) -> dict[str, int]:
-    """Validate everything under ``paths``, then upsert it in one transaction.
+class Progress:
+    """A one-line counter of the records written, on ``stream`` (stderr) only when it is a
+    terminal: redirected output and logs stay clean. Call it with how many more were written."""
+
+    def __init__(self, total: int, stream: IO[str] | None = None):
+        self.stream = sys.stderr if stream is None else stream
+        self.total, self.done = total, 0
+        self.shown = bool(total) and self.stream.isatty()
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        if self.shown:
+            self.stream.write("\r" + _("writing: {done} of {total} records").format(
+                done=format_number(self.done), total=format_number(self.total)))
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.shown and self.done:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def import_paths(store, paths: Iterable[str | Path], *, progress_to: IO[str] | None = None) -> dict[str, int]:
+    """Validate everything under ``paths``, then upsert it in one transaction, with a counter on
+    ``progress_to`` (default stderr) when that is a terminal (:class:`Progress`).
 
     Raises
     ------
@@ -228,9 +256,13 @@ def import_paths(store, paths: Iterable[str | Path]) -> dict[str, int]:
     """
     trajectories: list = []
     records = read_records(paths, trajectories=trajectories)
+    progress = Progress(len(records), progress_to)
     try:
         with store.write(bump=False):  # records and trajectories together, or nothing (upsert bumps)
-            counts = store.upsert(records)
+            try:
+                counts = store.upsert(records, progress=progress)
+            finally:
+                progress.close()
             if trajectories:
                 counts[trajectory_store.KIND] = trajectory_store.save_all(store, trajectories)
         return counts

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from matchcore.i18n import _
+from matchcore.i18n import _, use_language
 from matchcore.instruments import evaluate_all
 from matchcore.model.trajectory import Action, Placement, Reminder, Trajectory, next_action_id
 from matchcore.trajectory.aftercare import AFTERCARE_SOURCE, schedule
@@ -44,13 +44,20 @@ class PlaceResult:
     reasons: list[str] = field(default_factory=list)
 
 
-def reminders_of(result) -> list[Reminder]:
+def reminders_of(result, english=None) -> list[Reminder]:
     """The notes and steps of an :class:`~matchcore.instruments.InstrumentResult` that say what
-    ends the placement, each once, notes first."""
+    ends the placement, each once, notes first. ``english`` is the same evaluation made in
+    English: the words are looked for there (the plugins' message ids are English) and the text
+    is given in the language of ``result``."""
+    lines = [*result.notes, *result.steps]
+    probe = [*english.notes, *english.steps] if english is not None else lines
+    if len(probe) != len(lines):
+        probe = lines
     out, seen = [], set()
-    for line in [*result.notes, *result.steps]:
+    for line, en in zip(lines, probe):
         text = line.what if hasattr(line, "what") else line.text
-        if any(w in text.casefold() for w in ENDING_WORDS) and text not in seen:
+        text_en = en.what if hasattr(en, "what") else en.text
+        if any(w in text_en.casefold() for w in ENDING_WORDS) and text not in seen:
             seen.add(text)
             out.append(Reminder(text=text, source=line.source))
     return out
@@ -78,14 +85,16 @@ def place(traj: Trajectory, candidate, employer, function, *, start: dt.date, af
     """
     fid = f"{employer.id}/{function.id}"
     on = on or dt.date.today()
-    result_of = None
+    result_of = result_en = None
     if instrument:
         (result_of,) = evaluate_all(candidate, employer, function, start=start, on=on, codes=[instrument])
+        with use_language("en"):  # the ending rules are found by their English words
+            (result_en,) = evaluate_all(candidate, employer, function, start=start, on=on, codes=[instrument])
         instrument = result_of.code
     traj.actions = [a for a in traj.actions
                     if not (a.source in ("instrument", "aftercare") and a.status == "open")]
     placement = Placement(function=fid, instrument=instrument, start=start, aftercare=aftercare,
-                          reminders=reminders_of(result_of) if result_of else [])
+                          reminders=reminders_of(result_of, result_en) if result_of else [])
     traj.placement = placement
     out = PlaceResult(traj.candidate, placement)
     if result_of is not None:
