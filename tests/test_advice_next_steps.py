@@ -48,3 +48,18 @@ def test_a_capacity_warning_comes_before_the_figures():
 def test_a_saving_headline_only_when_the_hours_replace_paid_hours():
     text = _text(_scan(freed_hours_use="saves_cost"))
     assert "betaalde uren vervangen" in text and "Niemand hoeft te vertrekken" not in text
+
+
+def test_chart_labels_are_in_full_and_instruments_by_their_dutch_name():
+    from matchcore.reports.advice import _instruments, freed_hours_chart
+    scan = Scan.model_validate({
+        "kind": "scan", "id": "s", "employer": "e", "date": "2026-11-20",
+        "roles": [{"id": "r", "title": "Heftruckchauffeur terminal containeroverslag", "hourly_cost_eur": 42,
+                   "headcount": 10}],
+        "tasks": [{"id": f"t{i}", "description": "Paletten stapelen", "role": "r", "hours_per_week": 13,
+                   "competences": ["palletten stapelen"]} for i in range(3)]})
+    svg = freed_hours_chart(carve(scan, candidates=False))
+    assert ">Heftruckchauffeur terminal containeroverslag</text>" in svg
+    rows = [{"code": "K-IBO", "name": "IBO voor kwetsbare werkzoekenden", "eligible": True},
+            {"code": "BIS", "name": "beroepsinlevingsstage", "eligible": None}]
+    assert _instruments(rows) == "IBO voor kwetsbare werkzoekenden; mogelijk: beroepsinlevingsstage"

@@ -180,7 +180,7 @@ def run(db, *args):
 def test_match_lines_show_the_normal_hire_and_hide_abolished_instruments(db):
     args = ["match", "candidate", "K-0042", "--on", "2026-01-05"]
     out = run(db, *args).output
-    assert "   normal hire 2,984.59 EUR/month" in out
+    assert "   normal hire €2,984.59 a month" in out
     line = next(x for x in out.splitlines() if x.startswith("   instruments (best first"))
     assert " VOP " not in line + " " and "BVS" not in line and "BIS yes" in line
     every = run(db, *args, "--all-instruments").output

@@ -11,7 +11,7 @@ import click
 
 from matchcore.cli.options import DATE, Finite
 from matchcore.cli.root import emit_json, get_store, table
-from matchcore.i18n import _
+from matchcore.i18n import N_, _, format_money, format_number
 
 __all__ = ["assign", "demo_step", "match", "print_match"]
 
@@ -25,28 +25,36 @@ def _matcher(ctx):
     return root.obj["matcher"]
 
 
-def _eur(value: float) -> str:
-    return f"{value:,.2f}"
+# The engine's codes as a coach reads them (JSON keeps the codes): the words of the
+# ``instruments check`` table (matchcore.cli.instruments).
+_ELIGIBLE = {True: N_("yes"), False: N_("no"), None: "?"}
+_FEASIBILITY = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
+
+
+def _a_month(value: float) -> str:
+    """2502.5 -> '€ 2.502,50 per maand' (Dutch) / '€2,502.50 a month'."""
+    return _("{amount} a month").format(amount=format_money(value))
 
 
 def _instrument_text(inst: dict) -> str:
     """One instrument of a match line: verdict, feasibility, the employer's net cost a month."""
     if inst.get("kind") == "baseline":
         cost = inst.get("net_cost_per_month_eur")
-        return "normal hire " + ("cost unknown" if cost is None else f"{_eur(cost)} EUR/month")
-    ok = {True: "yes", False: "no", None: "?"}[inst.get("eligible")]
-    text = f"{inst['code']} {ok}"
+        return _("normal hire {cost}").format(cost=_("cost unknown") if cost is None else _a_month(cost))
+    ok = _ELIGIBLE[inst.get("eligible")]
+    text = f"{inst['code']} {_(ok) if ok != '?' else ok}"
     if inst.get("abolished"):
-        return text + " (abolished)"
+        return text + " " + _("(abolished)")
     if inst.get("eligible") is False:
         return text
-    text += f" {inst.get('feasibility') or 'medium'}"
+    feasibility = inst.get("feasibility") or "medium"
+    text += " " + (_(_FEASIBILITY[feasibility]) if feasibility in _FEASIBILITY else feasibility)
     cost = inst.get("net_cost_per_month_eur", inst.get("employer_cost_per_month_eur"))
     if cost is None:
         return text
     if cost < 0:
-        return text + f" net premium gain {_eur(-cost)} EUR/month"
-    return text + f" net {_eur(cost)} EUR/month"
+        return text + " " + _("net premium gain {amount}").format(amount=_a_month(-cost))
+    return text + " " + _("net {amount}").format(amount=_a_month(cost))
 
 
 def _instrument_lines(rows: list[dict]) -> list[str]:
@@ -55,34 +63,40 @@ def _instrument_lines(rows: list[dict]) -> list[str]:
     rest = [r for r in rows if r.get("kind") != "baseline"]
     lines = [_instrument_text(base[0])] if base else []
     if rest:
-        lines.append("instruments (best first: eligible, feasibility, net cost): "
-                     + "; ".join(_instrument_text(i) for i in rest))
+        lines.append(_("instruments (best first: eligible, feasibility, net cost): {list}").format(
+            list="; ".join(_instrument_text(i) for i in rest)))
     for i in rest:
         if i.get("net_premium_gain") and i.get("eligible") is not False:
             lines.append(f"{i['code']}: {i.get('net_cost_text')}")
     return lines
 
 
+def _score(value: float) -> str:
+    return _("score {score}").format(score=format_number(value, 2))
+
+
 def print_match(result, *, explain: bool = True) -> None:
     """The human form of a match result (either direction)."""
     if hasattr(result, "candidate") and not hasattr(result, "function"):
-        head = f"candidate {result.candidate}: functions"
-        what = "functions"
+        head = _("candidate {id}: functions").format(id=result.candidate)
+        what = _("functions")
     else:
-        head = f"function {result.function} ({result.title}): candidates"
-        what = "candidates"
+        head = _("function {id} ({title}): candidates").format(id=result.function, title=result.title)
+        what = _("candidates")
     shown = len(result.results)
     click.echo(f"{head}: " + _("{shown} shown of {considered} {what}, {excluded} excluded by constraints").format(
-        shown=shown, considered=result.considered, what=what, excluded=result.excluded_count)
+        shown=format_number(shown), considered=format_number(result.considered), what=what,
+        excluded=format_number(result.excluded_count))
         + (_("; {n} near misses below").format(n=len(result.near_misses)) if result.near_misses else ""))
     for n, r in enumerate(result.results, start=1):
         who = getattr(r, "function", None) or getattr(r, "candidate", None)
         title = f"  {r.title}" if getattr(r, "title", None) else ""
-        dist = "" if r.distance_km is None else f"  {r.distance_km:g} km"
+        dist = "" if r.distance_km is None else "  " + _("{km} km").format(km=format_number(r.distance_km))
         flag = ("  " + (_("NEAR MISS") if r.near_miss else _("EXCLUDED"))) if r.excluded else ""
-        click.echo(f"\n{n}. {who}{title}  score {r.score:.2f}{dist}{flag}")
+        click.echo(f"\n{n}. {who}{title}  {_score(r.score)}{dist}{flag}")
         lines = r.explanation if explain else [r.explanation[0]] + [
-            f"   missing required: {', '.join(r.missing_required)}"] * bool(r.missing_required)
+            "   " + _("missing required: {names}").format(names=", ".join(r.missing_required))
+        ] * bool(r.missing_required)
         for line in lines:
             click.echo(f"   {line}")
         for line in _instrument_lines(r.instruments or []):
@@ -100,8 +114,7 @@ def _print_near_misses(result) -> None:
     for n, r in enumerate(result.near_misses, start=1):
         who = getattr(r, "function", None) or getattr(r, "candidate", None)
         title = f"  {r.title}" if getattr(r, "title", None) else ""
-        click.echo(f"\n{n}. {who}{title}  " + _("score {score}").format(score=f"{r.score:.2f}")
-                   + "  " + _("NEAR MISS"))
+        click.echo(f"\n{n}. {who}{title}  {_score(r.score)}  " + _("NEAR MISS"))
         for text in r.exclusions:
             click.echo("   " + _("excluded: {reason}").format(reason=text))
         for need in r.would_need:
@@ -239,16 +252,18 @@ def assign(ctx, candidates, functions, min_score, as_json):
     if as_json:
         emit_json(result)
         return
-    click.echo(f"{len(result.assignments)} assigned of {result.candidates} candidates over "
-               f"{result.openings} openings; total score {result.total_score:.2f}")
+    click.echo(_("{assigned} assigned of {candidates} candidates over {openings} openings; "
+                 "total score {score}").format(
+        assigned=len(result.assignments), candidates=result.candidates, openings=result.openings,
+        score=format_number(result.total_score, 2)))
     columns = ["candidate", "function", "title", "score"]
     table([{c: getattr(a, c) for c in columns} for a in result.assignments], columns)
     if result.unassigned:
-        click.echo("\nunassigned:")
+        click.echo("\n" + _("unassigned:"))
         for u in result.unassigned:
             click.echo(f"  {u.candidate}: {u.reason}")
     if result.unfilled:
-        click.echo("\nunfilled openings:")
+        click.echo("\n" + _("unfilled openings:"))
         for u in result.unfilled:
             click.echo(f"  {u.function} ({u.filled}/{u.openings}): {u.reason}")
 
@@ -257,11 +272,11 @@ def demo_step(ctx, store) -> None:
     """The demo's last section: a sample match, explained."""
     from matchcore.matching.matcher import Matcher  # start-up: engines load when a command runs
 
-    click.echo("== sample match ==")
+    click.echo("== " + _("sample match") + " ==")
     matcher = Matcher(store).fit()
     ids = store.ids("candidate")
     if not ids:
-        click.echo("(no candidates)")
+        click.echo(_("(no candidates)"))
         return
     cids, index, scores = matcher.top_functions_all(top=1)
     # the candidate with the best non-excluded match (ties: first id)

@@ -14,6 +14,7 @@ import math
 import click
 
 from matchcore.errors import MatchcoreError
+from matchcore.i18n import _
 from matchcore.model.common import MAX_YEAR, MIN_YEAR
 
 __all__ = ["DATE", "Day", "Finite"]
@@ -32,8 +33,8 @@ class Day(click.DateTime):
             return value
         day = super().convert(value, param, ctx)
         if not MIN_YEAR <= day.year <= MAX_YEAR:
-            raise MatchcoreError(f"{_name(param)} must be a date between {MIN_YEAR} and {MAX_YEAR}, "
-                                 f"got {value!r}")
+            raise MatchcoreError(_("{option} must be a date between {first} and {last}, got {value!r}").format(
+                option=_name(param), first=MIN_YEAR, last=MAX_YEAR, value=value))
         return day
 
 
@@ -50,7 +51,8 @@ class Finite(click.FloatRange):
             except ValueError:
                 return super().convert(value, param, ctx)  # click's own "is not a valid float"
         if not math.isfinite(number):
-            raise MatchcoreError(f"{_name(param)} must be a finite number, got {value!r}")
+            raise MatchcoreError(_("{option} must be a finite number, got {value!r}").format(
+                option=_name(param), value=value))
         return super().convert(value, param, ctx)
 
 

@@ -18,6 +18,7 @@ import datetime as dt
 
 import click
 
+from matchcore.cli.options import DATE, Finite
 from matchcore.cli.root import emit_json, get_store, table
 from matchcore.cli.scan_prompts import (
     PER,
@@ -84,11 +85,11 @@ def scan():
 @scan.command("new")
 @click.argument("scan_id", required=False)
 @click.option("--employer", help="Employer id (must be imported already).")
-@click.option("--date", "scan_date", type=click.DateTime(["%Y-%m-%d"]), help="Visit date, YYYY-MM-DD.")
+@click.option("--date", "scan_date", type=DATE, help="Visit date, YYYY-MM-DD.")
 @click.option("--consultant", help="Who did the Quick Scan.")
-@click.option("--full-time-hours", type=click.FloatRange(10, 50), help="Full-time week at this employer [38].")
+@click.option("--full-time-hours", type=Finite(10, 50), help="Full-time week at this employer [38].")
 @click.option("--shifts-per-day", type=click.IntRange(1, 4), help="Shifts a day, for 'per: shift' [1].")
-@click.option("--carved-hourly-cost", type=click.FloatRange(0, 500),
+@click.option("--carved-hourly-cost", type=Finite(0, 500),
               help="Employer cost of an hour in a carved function (EUR).")
 @click.option("--role", "roles", multiple=True, metavar="ID:TITLE[:COST[:HEADCOUNT]]",
               help="A role observed (repeatable), e.g. dokwerker:Dokwerker:42:60.")
@@ -192,11 +193,11 @@ TASK_OPTIONS = [
     click.option("--id", "task_id", help="Task id [next free tNN]."),
     click.option("--description", help="What is done; with it, nothing is asked that has a default."),
     click.option("--role", help="Role that does it now."),
-    click.option("--times", type=click.FloatRange(0.01, 10_000), help="How often ..."),
+    click.option("--times", type=Finite(0.01, 10_000), help="How often ..."),
     click.option("--per", type=click.Choice(PER), help="... per shift, day, week, month or year."),
-    click.option("--minutes", type=click.FloatRange(0.1, 1440), help="Minutes each time."),
-    click.option("--days-per-week", type=click.FloatRange(0.1, 7), help="Working days a week [5]."),
-    click.option("--hours-per-week", type=click.FloatRange(0.01, 10_000),
+    click.option("--minutes", type=Finite(0.1, 1440), help="Minutes each time."),
+    click.option("--days-per-week", type=Finite(0.1, 7), help="Working days a week [5]."),
+    click.option("--hours-per-week", type=Finite(0.01, 10_000),
                  help="Volume directly, instead of times/per/minutes."),
     click.option("--complexity", type=click.IntRange(1, 5), help="1 simple routine .. 5 expert judgement [1]."),
     click.option("--core/--no-core", default=None, help="Core work of the role (never carved)."),

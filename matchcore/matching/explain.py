@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from matchcore.i18n import N_, _
+from matchcore.i18n import N_, _, format_number
 from matchcore.matching.constraints import outcomes
 from matchcore.matching.info import CandidateInfo, FunctionInfo
 from matchcore.matching.results import MatchedCompetence, PairExplanation, ScoreComponents, TextMatch
@@ -21,7 +21,7 @@ from matchcore.vocabulary import fold
 
 __all__ = ["explain_pair", "score_lines"]
 
-_CHECK_MARK = {True: "ok: ", False: "excluded: ", None: "not checked: "}
+_CHECK_MARK = {True: N_("ok: {reason}"), False: N_("excluded: {reason}"), None: N_("not checked: {reason}")}
 
 
 _HOW = {"exact": N_("exact"), "synonym": N_("synonym"), "esco_uri": N_("ESCO URI"),
@@ -33,6 +33,19 @@ def _how(how: str) -> str:
     if how.startswith("fuzzy "):
         return _("fuzzy, score {score}").format(score=how[6:])
     return _(_HOW[how]) if how in _HOW else how
+
+
+def _n(x: float, digits: int | None = 2) -> str:
+    """A figure of an explanation line: 0.85 -> '0,85' in Dutch; ``digits=None``: as short as
+    it is (0.8, 1.5, 2), what ``:g`` gave."""
+    return format_number(x, digits)
+
+
+def _tag(k) -> str:
+    """'afwassen (required, level 2)' / 'afwassen (level 2)'."""
+    if k.required:
+        return _("{name} (required, level {level})").format(name=k.name, level=k.level)
+    return _("{name} (level {level})").format(name=k.name, level=k.level)
 
 
 def _r(x, nd=3):
@@ -47,7 +60,7 @@ def explain_pair(p: ScoreParams, ci: CandidateInfo, fi: FunctionInfo, comp: Comp
     held_w = held_fit = text_w = total_w = 0.0
     for k in fi.competences:
         total_w += k.w
-        tag = f"{k.name} ({'required, ' if k.required else ''}level {k.level})"
+        tag = _tag(k)
         col = k.col
         if col is not None and col in ci.held:
             level, text = ci.held[col]
@@ -59,9 +72,10 @@ def explain_pair(p: ScoreParams, ci: CandidateInfo, fi: FunctionInfo, comp: Comp
                                              _r(fit), _r(k.w)))
             same = fold(text) == fold(k.name)
             how = ci.how.get(col)
-            lines.append(f"{'+' if fit >= 1 else '~'} {tag}: has level {level}"
-                         + ("" if same else f" as '{text}'")
-                         + ("" if fit >= 1 else f", counts {fit:.2f}")
+            lines.append(f"{'+' if fit >= 1 else '~'} {tag}: "
+                         + (_("has level {level}") if same else _("has level {level} as '{text}'")).format(
+                             level=level, text=text)
+                         + ("" if fit >= 1 else _(", counts {credit}").format(credit=_n(fit)))
                          + (f" ({_how(how)})" if how else ""))
         elif col is not None and col in ci.evidence:
             sim, text = ci.evidence[col]
@@ -71,21 +85,23 @@ def explain_pair(p: ScoreParams, ci: CandidateInfo, fi: FunctionInfo, comp: Comp
                                      _r(tau * sim), _r(k.w)))
             if via == "embedding":
                 lines.append(_("~ {tag}: text '{text}' via embedding {sim}, counts {credit}").format(
-                    tag=tag, text=text, sim=f"{shown:.2f}", credit=f"{tau * sim:.2f}"))
+                    tag=tag, text=text, sim=_n(shown), credit=_n(tau * sim)))
             elif via == "related":
                 lines.append(_("~ {tag}: has the related concept '{text}', counts {credit}").format(
-                    tag=tag, text=text, credit=f"{tau * sim:.2f}"))
+                    tag=tag, text=text, credit=_n(tau * sim)))
             else:
-                lines.append(f"~ {tag}: text '{text}' similarity {sim:.2f}, counts {tau * sim:.2f}")
+                lines.append(_("~ {tag}: text '{text}' similarity {sim}, counts {credit}").format(
+                    tag=tag, text=text, sim=_n(sim), credit=_n(tau * sim)))
         else:
             (miss_req if k.required else miss_opt).append(k.name)
-            lines.append(f"- {tag}: missing")
+            lines.append(_("- {tag}: missing").format(tag=tag))
     unresolved = list(ci.free) + [k.name for k in fi.competences if not k.resolved]
     for t in ci.free:
-        lines.append(f"? '{t}' (candidate) did not resolve to a concept; counts by text similarity")
+        lines.append(_("? '{text}' (candidate) did not resolve to a concept; counts by text similarity")
+                     .format(text=t))
     for k in fi.competences:
         if not k.resolved:
-            lines.append(f"? '{k.name}' (function) did not resolve to a concept")
+            lines.append(_("? '{text}' (function) did not resolve to a concept").format(text=k.name))
     checks = outcomes(ci, fi, excluded_by)
     failed = [c.text for c in checks if c.ok is False]
     reasons = failed + [c.text for c in checks if c.ok is not False]
@@ -107,7 +123,7 @@ def explain_pair(p: ScoreParams, ci: CandidateInfo, fi: FunctionInfo, comp: Comp
     masses = (sum(k.w for k in fi.competences if k.required),
               sum(k.w for k in fi.competences if not k.required))
     head = score_lines(p, score, components, masses)
-    head += [_CHECK_MARK[c.ok] + c.text for c in checks]
+    head += [_(_CHECK_MARK[c.ok]).format(reason=c.text) for c in checks]
     dist = None
     if fi.lat is not None and ci.lat is not None:
         dist = round(haversine_km(ci.lat, ci.lon, fi.lat, fi.lon), 1)
@@ -122,27 +138,33 @@ def score_lines(p: ScoreParams, score: float, c: ScoreComponents, masses=(0.0, 0
     """The score line, then C, the coverage A and P spelled out; ``masses``: the function's
     weight sums (sum of w) over its required and its optional competences."""
     sides = [(f * mass, name, v) for f, mass, name, v in
-             ((p.required_weight, masses[0], "required", c.required),
-              (p.optional_weight, masses[1], "optional", c.optional))
+             ((p.required_weight, masses[0], N_("required"), c.required),
+              (p.optional_weight, masses[1], N_("optional"), c.optional))
              if v is not None and f * mass > 0]
     cov_lines = []
     if c.coverage is None:
-        comp = "competence 0 (the function lists no competences)"
+        comp = _("competence 0 (the function lists no competences)")
     else:
         u = p.use_weight
         use = c.use if c.use is not None else 0.0
-        comp = (f"competence {c.competence:.2f} = (coverage {c.coverage:.2f} + {u:g} x use "
-                f"{use:.2f}) / {1 + u:g}")
-        total = sum(w for w, _, _ in sides)
-        terms = " + ".join(f"{w:.1f} x {name} {v:.2f}" for w, name, v in sides)
-        cov_lines = [f"  coverage {c.coverage:.2f} = ({terms}) / {total:.1f}"
-                     if sides else f"  coverage {c.coverage:.2f}"]
-    pen = (f"penalty {c.penalty:.2f} = 1 - {p.required_penalty:g} x (1 - presence of "
-           f"required {c.presence:.2f})")
+        comp = _("competence {competence} = (coverage {coverage} + {u} x use {use}) / {total}").format(
+            competence=_n(c.competence), coverage=_n(c.coverage), u=_n(u, None), use=_n(use),
+            total=_n(1 + u, None))
+        total = sum(w for w, _name, _v in sides)
+        terms = " + ".join(_("{weight} x {side} {value}").format(weight=_n(w, 1), side=_(name), value=_n(v))
+                           for w, name, v in sides)
+        cov_lines = ["  " + (_("coverage {coverage} = ({terms}) / {total}").format(
+            coverage=_n(c.coverage), terms=terms, total=_n(total, 1)) if sides
+            else _("coverage {coverage}").format(coverage=_n(c.coverage)))]
+    pen = _("penalty {penalty} = 1 - {k} x (1 - presence of required {presence})").format(
+        penalty=_n(c.penalty), k=_n(p.required_penalty, None), presence=_n(c.presence))
     if c.job_target is None:
-        first = f"score {score:.2f} = penalty {c.penalty:.2f} x competence {c.competence:.2f}"
+        first = _("score {score} = penalty {penalty} x competence {competence}").format(
+            score=_n(score), penalty=_n(c.penalty), competence=_n(c.competence))
     else:
         a = p.target_share
-        first = (f"score {score:.2f} = penalty {c.penalty:.2f} x ({1 - a:g} x competence "
-                 f"{c.competence:.2f} + {a:g} x job target {c.job_target:.2f})")
+        first = _("score {score} = penalty {penalty} x ({c_share} x competence {competence} + "
+                  "{j_share} x job target {job_target})").format(
+            score=_n(score), penalty=_n(c.penalty), c_share=_n(1 - a, None), competence=_n(c.competence),
+            j_share=_n(a, None), job_target=_n(c.job_target))
     return [first, "  " + comp, *cov_lines, "  " + pen]

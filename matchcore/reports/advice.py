@@ -57,9 +57,13 @@ def freed_hours_chart(result: CarvingResult, *, width: int = 640) -> str:
     order = sorted(roles, key=lambda r: (-sum(roles[r].values()), r))
     colour = {fn.id: PALETTE[i % len(PALETTE)] for i, fn in enumerate(result.functions)}
     full = result.options.full_time_hours
-    label_w, value_w, bar_h, gap, top = 170, 150, 22, 10, 8
+    # the role titles in full (a clipped "Heftruckchauffeur termi…" reads as a mistake on paper):
+    # the label column is as wide as the longest title, about 7 px a character at 12 px
+    longest = max(len(titles[r]) for r in roles)
+    label_w, value_w, bar_h, gap, top = max(120, 7 * longest + 16), 150, 22, 10, 8
     legend_h = 20 * len(result.functions) if len(result.functions) > 1 else 0
-    plot_w = width - label_w - value_w
+    plot_w = max(240, width - 170 - value_w)
+    width = label_w + plot_w + value_w
     biggest = max(sum(v.values()) for v in roles.values()) or 1.0
     height = top + len(order) * (bar_h + gap) + legend_h + 4
     out = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -68,7 +72,7 @@ def freed_hours_chart(result: CarvingResult, *, width: int = 640) -> str:
     for i, role in enumerate(order):
         y = top + i * (bar_h + gap)
         out.append(f'<text x="{label_w - 8}" y="{y + bar_h * 0.7:.1f}" text-anchor="end">'
-                   f'{escape(_cut(titles[role], 26))}</text>')
+                   f'{escape(titles[role])}</text>')
         x = float(label_w)
         for fid, hours in sorted(roles[role].items()):
             w = plot_w * hours / biggest
@@ -88,10 +92,6 @@ def freed_hours_chart(result: CarvingResult, *, width: int = 640) -> str:
     return "\n".join(out)
 
 
-def _cut(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
 def _few(names, n: int = 5) -> str:
     """The first ``n`` names, then 'en 7 meer'."""
     names = list(names or [])
@@ -100,10 +100,12 @@ def _few(names, n: int = 5) -> str:
 
 
 def _instruments(rows) -> str:
-    """'TBS, onderaanneming; mogelijk: BIS' from the brief instrument rows of a candidate."""
+    """'terbeschikkingstelling, onderaanneming; mogelijk: beroepsinlevingsstage' from the brief
+    instrument rows of a candidate (the code when a row has no name)."""
     rows = rows or []
-    yes = [r["code"] for r in rows if r.get("eligible") is True]
-    maybe = [r["code"] for r in rows if r.get("eligible") is None]
+    # the instrument's Dutch name where the row has one (a director does not read "K-IBO")
+    yes = [r.get("name") or r["code"] for r in rows if r.get("eligible") is True]
+    maybe = [r.get("name") or r["code"] for r in rows if r.get("eligible") is None]
     text = ", ".join(yes)
     if maybe:
         text += ("; " if text else "") + "mogelijk: " + ", ".join(maybe)
