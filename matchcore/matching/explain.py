@@ -25,7 +25,8 @@ _CHECK_MARK = {True: N_("ok: {reason}"), False: N_("excluded: {reason}"), None: 
 
 
 _HOW = {"exact": N_("exact"), "synonym": N_("synonym"), "esco_uri": N_("ESCO URI"),
-        "alias": N_("coach's alias"), "compound": N_("compound"), "related": N_("related concept")}
+        "alias": N_("coach's alias"), "compound": N_("compound"), "related": N_("related concept"),
+        "ambiguous": N_("ambiguous"), "unresolved": N_("unresolved")}
 
 
 def _how(how: str) -> str:

@@ -24,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 from matchcore.errors import MatchcoreError, NotFound
 from matchcore.i18n import _, normalise_language, use_language
 from matchcore.store import Store
-from matchcore.web import accounts, audit, logins, views_consultant, views_jobhunter
+from matchcore.web import accounts, audit, logins, views_consultant, views_jobhunter, views_records
 from matchcore.web.rendering import HERE, is_htmx, language_of, render, store_of, user_of
 from matchcore.web.security import COOKIE, LANGUAGE_COOKIE, Guard, StorePool
 
@@ -184,6 +184,7 @@ def create_app(db_path: str, *, debug: bool = False, allowed_hosts: Iterable[str
         Route("/language", choose_language, methods=["POST"]),
         Route("/audit", audit_page),
         Route("/favicon.ico", favicon),
+        *views_records.routes,  # before the jobhunter pages: /candidates/new is no candidate
         *views_jobhunter.routes,
         *views_consultant.routes,
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
