@@ -246,3 +246,25 @@ def test_delete_candidate_erases_the_person_and_everything_about_them(team):
 
 def test_delete_of_an_unknown_candidate_is_one_line_with_a_suggestion(team):
     one_clean_line(cli(team, "delete", "candidate", "K-0044", "--yes"), "did you mean")
+
+
+def test_delete_candidate_also_forgets_their_texts_in_the_vector_cache(team):
+    # <db>.vectors (vocabulary/semantic.py) keeps embeddings of texts by hash; the erased person's
+    # own phrasings go, other texts stay
+    import sqlite3
+
+    from matchcore.vocabulary.semantic import cache_for, text_hash
+
+    path = str(team) + ".vectors"
+    with sqlite3.connect(path) as db:
+        db.execute("create table if not exists vectors (model text, hash blob, q blob, scale real, "
+                   "primary key (model, hash))")
+        db.executemany("insert into vectors values ('m', ?, x'00', 1.0)",
+                       [(text_hash(MARKER),), (text_hash("iets van iemand anders"),)])
+    cache_for(Store.open(team)).memory.clear()
+    result = cli(team, "delete", "candidate", "K-0042", "--yes", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["rows"]["vectors"] == 1
+    with sqlite3.connect(path) as db:
+        left = [r[0] for r in db.execute("select hash from vectors")]
+    assert left == [text_hash("iets van iemand anders")]

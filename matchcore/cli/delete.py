@@ -44,13 +44,36 @@ def delete_candidate(ctx, candidate_id, yes, as_json):
             .format(id=candidate_id, rows=shown), default=False):
         click.echo(_("kept"))
         return
+    # start-up: the embedding cache module loads only for an erasure
+    from matchcore.vocabulary.semantic import forget
+
+    texts = _texts(store.candidate(candidate_id))
     with store.write():
         counts = store.erase_candidate(candidate_id)
         audit.record(store, "cli", "candidate.erase", f"candidate:{candidate_id}",
                      {"rows": counts})  # counts only: nothing about the person
     flush(store)
+    # their own phrasings may sit in <db>.vectors (vocabulary/semantic.py), keyed by a hash
+    counts["vectors"] = forget(store, texts)
     if as_json:
         emit_json({"erased": candidate_id, "rows": counts})
     else:
         click.echo(_("erased candidate {id}: {rows}").format(
             id=candidate_id, rows=", ".join(f"{n} {t}" for t, n in counts.items())))
+
+
+def _texts(record) -> list[str]:
+    """Every text of a record (competences, job targets, notes, extra), for the vector cache."""
+    out: list[str] = []
+
+    def walk(value):
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                walk(v)
+    walk(record.model_dump(mode="json"))
+    return out

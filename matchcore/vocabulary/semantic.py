@@ -34,6 +34,7 @@ from matchcore.vocabulary.resolution import fold
 
 __all__ = [
     "BUNDLED_PATH",
+    "forget",
     "LABELS_PER_CONCEPT",
     "CONFIRM",
     "FLOOR",
@@ -217,6 +218,26 @@ class VectorCache:
                 v = np.frombuffer(q, np.int8).astype(np.float32) * s
                 self.memory[k] = v
                 out[todo.pop(k)] = v
+
+
+def forget(store, texts) -> int:
+    """Remove the stored vectors of ``texts`` from ``<db>.vectors`` and from memory (erasure of a
+    candidate: their own phrasings must not stay behind, even as vectors). A text another record
+    also uses is simply embedded again when next needed. Returns the rows removed."""
+    cache = cache_for(store)
+    hashes = [text_hash(t) for t in dict.fromkeys(t for t in texts if t)]
+    for h in hashes:
+        cache.memory.pop(h, None)
+    db = cache._conn()
+    if db is None or not hashes:
+        return 0
+    removed = 0
+    with db:
+        for lo in range(0, len(hashes), 500):
+            part = hashes[lo:lo + 500]
+            removed += db.execute(f"delete from vectors where hash in ({','.join('?' * len(part))})",
+                                  part).rowcount
+    return removed
 
 
 def cache_for(store) -> VectorCache:
