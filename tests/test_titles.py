@@ -103,3 +103,19 @@ def test_bundled_titles_hold_every_shared_label():
         have = {t.casefold() for t in by_uri[row["conceptUri"]]}
         assert row["preferredLabel"].strip().casefold() in have
         assert {a.strip().casefold() for a in row["altLabels"].splitlines() if a.strip()} <= have
+
+
+def test_the_query_side_hashing_gives_scikit_learns_features():
+    # matching/titles.py hashes a query's targets itself (no scikit-learn import on a CLI query);
+    # it must give exactly HashingVectorizer's counts, or scores would silently drift
+    import random
+    import string
+
+    from matchcore.matching.titles import _char_wb_counts, _vectorizer
+
+    rnd = random.Random(3)
+    texts = ["magazijnmedewerker", "heftruckchauffeur in de haven", "a b", "x", "élève café",
+             "poetshulp 4/5", "  dubbel   spatie\tTAB "]
+    texts += ["".join(rnd.choice(string.ascii_lowercase + " éëçü-/'") for _ in range(rnd.randint(0, 40)))
+              for _ in range(200)]
+    assert abs(_char_wb_counts(texts) - _vectorizer().transform(texts)).sum() == 0
