@@ -208,3 +208,13 @@ def test_demo_step_prints_the_port_carving(bundled_store, capsys):
         demo_step(ctx, bundled_store)
     out = capsys.readouterr().out
     assert "Quick Scan haven-2025-03" in out and "3 position(s)" in out and "Not carved:" in out
+
+
+def test_carve_title_and_positions_options(run):
+    doc = json.loads(run("carve", "haven-test", "--json", "--no-candidates", "--title", "F1=Medewerker terrein",
+                         "--positions", "full-time-first").output)
+    assert doc["functions"][0]["title"] == "Medewerker terrein"
+    assert doc["options"]["positions"] == "full_time_first"
+    bad = run("carve", "haven-test", "--title", "F1")
+    assert bad.exit_code == 1 and bad.output.count("\n") == 1 and "--title" in bad.output
+    assert "Traceback" not in bad.output

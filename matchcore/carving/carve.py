@@ -38,9 +38,7 @@ from matchcore.carving.bundles import beyond_positions, bundle_tasks, positions
 from matchcore.carving.business_case import (
     business_case,
     find_candidates,
-    function_record,
     instruments_for,
-    shifts_needed,
 )
 from matchcore.carving.candidates import rank_for_positions
 from matchcore.carving.capacity import capacity_warnings
@@ -57,12 +55,9 @@ from matchcore.carving.options import (
 from matchcore.carving.quality import function_profile, job_quality, variety_suggestions
 from matchcore.carving.results import (
     AppliedOptions,
-    CandidateWithInstruments,
-    CarvedCandidate,
     CarvedFunction,
     CarvingResult,
     CarvingTotals,
-    FlaggedJobQuality,
     ProfileCompetence,
     TaskDetail,
 )

@@ -13,7 +13,7 @@ import shlex
 import click
 from rapidfuzz import fuzz, process
 
-from matchcore.errors import InputNotUnderstood, MatchcoreError, closest
+from matchcore.errors import InputNotUnderstood, MatchcoreError, did_you_mean
 from matchcore.i18n import _, format_number
 from matchcore.model import Task, task_hours_per_week
 from matchcore.model.dutch_input import WORDS, parse_choice, parse_choices, parse_number, parse_yes_no
@@ -42,10 +42,9 @@ class KnownRole(click.ParamType):
         folded = {r.casefold(): r for r in self.roles}
         if str(value).casefold() in folded:
             return folded[str(value).casefold()]
-        hit = closest(str(value), self.roles, cutoff=60)
-        hint = "; " + _("did you mean {suggestion!r}?").format(suggestion=hit) if hit else ""
         self.fail(_("{value!r} is not a role of this scan ({roles})").format(
-            value=value, roles=", ".join(self.roles)) + hint, param, ctx)
+            value=value, roles=", ".join(self.roles))
+            + did_you_mean(str(value), self.roles, cutoff=60), param, ctx)
 
 
 class StrainList(click.ParamType):

@@ -13,7 +13,7 @@ import click
 
 from matchcore.cli.options import DATE
 from matchcore.cli.root import emit_json, get_store
-from matchcore.errors import TrajectoryError, closest
+from matchcore.errors import TrajectoryError, did_you_mean
 from matchcore.i18n import _, format_date
 from matchcore.model.trajectory import AFTERCARE_FORMS, PHASES
 
@@ -210,10 +210,9 @@ def action_add(ctx, candidate_id, what, who, due, note):
 def _find(traj, action_id):
     found = traj.action(action_id)
     if found is None:
-        hint = closest(action_id, [a.id for a in traj.actions], cutoff=60)
         raise TrajectoryError(_("trajectory of {candidate} has no action {id!r}").format(
             candidate=traj.candidate, id=action_id)
-            + (_("; did you mean {hint!r}?").format(hint=hint) if hint else ""))
+            + did_you_mean(action_id, [a.id for a in traj.actions], cutoff=60))
     return found
 
 

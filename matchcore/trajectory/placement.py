@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from matchcore.i18n import _, use_language
+from matchcore.i18n import use_language
 from matchcore.instruments import evaluate_all
 from matchcore.model.trajectory import Action, Placement, Reminder, Trajectory, next_action_id
 from matchcore.trajectory.aftercare import AFTERCARE_SOURCE, schedule
