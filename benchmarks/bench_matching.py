@@ -261,6 +261,44 @@ def naive_excluded(f, lat, lon, reach, hours, cshifts, night_ok, clic, cdutch, c
     return (nostand and f["standing"]) or (f["own"] and not own)
 
 
+# --- the peer: a plain BM25 ranking over the same profiles ---------------------------------
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in "".join(ch if ch.isalnum() else " " for ch in text.casefold()).split()]
+
+
+def bm25_peer(store, sample: list[str]):
+    """(index seconds, query p50 ms) of ``bm25s`` (the bench extra) ranking the functions'
+    competence texts for each sampled candidate's competence texts, top 10; None without it.
+
+    A ranking with no levels, weights, constraints, evidence or explanations: the floor a
+    query of matchcore is compared with (issue 16)."""
+    try:
+        import bm25s
+    except ImportError:
+        return None
+    docs: dict[str, list[str]] = {}
+    for fid, name in store.db.execute("select function_id, name from function_competences "
+                                      "order by function_id, pos"):
+        docs.setdefault(fid, []).extend(_tokens(name))
+    queries: dict[str, list[str]] = {}
+    for cid, name in store.db.execute("select candidate_id, name from candidate_competences "
+                                      "order by candidate_id, pos"):
+        queries.setdefault(cid, []).extend(_tokens(name))
+    t0 = time.perf_counter()
+    retriever = bm25s.BM25()
+    retriever.index(list(docs.values()), show_progress=False)
+    index_s = time.perf_counter() - t0
+    known = set(retriever.vocab_dict) if hasattr(retriever, "vocab_dict") else None
+    times = []
+    for cid in sample:
+        t0 = time.perf_counter()
+        q = [t for t in queries.get(cid, []) if known is None or t in known] or ["_"]
+        retriever.retrieve([q], k=10, show_progress=False)
+        times.append(time.perf_counter() - t0)
+    return round(index_s, 2), round(statistics.median(times) * 1000, 2)
+
+
 # --- the run ------------------------------------------------------------------------------
 
 def main(argv=None) -> int:
@@ -272,7 +310,7 @@ def main(argv=None) -> int:
     ap.add_argument("--queries", type=int, default=50, help="single queries timed (default 50)")
     ap.add_argument("--naive", type=int, default=3, help="candidates for the naive scorer (default 3)")
     ap.add_argument("--cli-runs", type=int, default=5)
-    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--quick", action="store_true", help="skip the all-pairs batch")
     ap.add_argument("--db", type=Path, help="keep the database here (reused if it matches)")
     ap.add_argument("--out", type=Path, help="also write the report to this file")
@@ -333,6 +371,10 @@ def main(argv=None) -> int:
         m.top_functions_all(top=10, candidate_ids=[cid])
         score_times.append(time.perf_counter() - t0)
     report["query_scoring_only_p50_ms"] = round(statistics.median(score_times) * 1000, 1)
+    bm = bm25_peer(store, sample)
+    if bm is not None:
+        report["bm25_index_s"], report["bm25_query_p50_ms"] = bm
+        report["query_p50_vs_bm25_p50"] = round(report["query_p50_ms"] / bm[1], 2)
     times = []
     for cid in sample[:10]:
         t0 = time.perf_counter()
@@ -345,7 +387,14 @@ def main(argv=None) -> int:
         _, idx, sc = m.top_functions_all(top=10, batch_size=args.batch_size)
         report["all_pairs_top10_s"] = round(time.perf_counter() - t0, 1)
         report["all_pairs_pairs"] = len(cids) * m.n_functions_
+    if "all_pairs_top10_s" in report and bm is not None:
+        # the peer: a BM25 ranking of every candidate, estimated from its p50 (no constraints)
+        report["bm25_all_queries_estimate_s"] = round(bm[1] / 1000 * len(cids), 1)
+        report["all_pairs_vs_bm25_all_queries"] = round(
+            report["all_pairs_top10_s"] / report["bm25_all_queries_estimate_s"], 2)
+        report["all_pairs_vs_target_10s"] = round(report["all_pairs_top10_s"] / 10.0, 2)
     report["peak_rss_engine_mb"] = round(rss_mb())  # before the naive scorer's lists
+    report["peak_rss_vs_budget_2gb"] = round(report["peak_rss_engine_mb"] / 2048, 2)
 
     # naive pure-Python scorer, same formula, same sample candidates
     idf, funcs = naive_prepare(m)
@@ -386,6 +435,22 @@ def main(argv=None) -> int:
         rss += [int(line.split("=")[1]) / 1024 for line in done.stderr.splitlines()
                 if line.startswith("maxrss_kb=")]
     report["cli_match_median_s"] = round(statistics.median(times), 2)
+    bare = []
+    for _ in range(5):  # the floor: Python starting with numpy, scipy and sqlite3, nothing else
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import numpy, scipy.sparse, sqlite3"], check=True)
+        bare.append(time.perf_counter() - t0)
+    report["bare_startup_median_s"] = round(statistics.median(bare), 3)
+    report["cli_match_vs_bare_startup"] = round(statistics.median(times) / statistics.median(bare), 2)
+    times = []
+    for cid in sample[:args.cli_runs]:
+        t0 = time.perf_counter()
+        subprocess.run(cli + [cid, "--top", "10", "--json", "--no-instruments"], check=True,
+                       capture_output=True)
+        times.append(time.perf_counter() - t0)
+    report["cli_match_no_instruments_median_s"] = round(statistics.median(times), 2)
+    report["cli_match_no_instruments_vs_bare_startup"] = round(
+        statistics.median(times) / statistics.median(bare), 2)
     report["cli_match_max_s"] = round(max(times), 2)
     report["cli_match_peak_rss_mb"] = round(max(rss)) if rss else "n/a"
     t0 = time.perf_counter()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from matchcore.i18n import format_percent
 from matchcore.instruments import N_, Check, Context, Cost, Instrument, Note, _, format_number, money
 
 STATUS_WORDS = {
@@ -54,6 +55,14 @@ def field_or_fact(ctx: Context, value: Any, name: str, *, extra_of: Any = None) 
     return ctx.fact(name)
 
 
+REGION_WORDS = {"flanders": N_("Flanders"), "brussels": N_("Brussels"), "wallonia": N_("Wallonia")}
+
+
+def region_words(region: str) -> str:
+    """A region code (``postcodes.Place.region``) as a coach reads it, in the language in use."""
+    return _(REGION_WORDS[region]) if region in REGION_WORDS else region
+
+
 def region_check(inst: Instrument, ctx: Context, param: str, rule: str, whose: str = "employer") -> Check:
     """The employer's site (or the candidate's home) must lie in one of the listed regions."""
     allowed = inst.p(param, ctx)
@@ -65,7 +74,8 @@ def region_check(inst: Instrument, ctx: Context, param: str, rule: str, whose: s
         return Check(rule, None, text, params=[allowed], missing=[field])
     text = (_("employer's site is in {region}; allowed: {allowed}") if whose == "employer"
             else _("candidate's home is in {region}; allowed: {allowed}"))
-    return Check(rule, region in allowed.value, text.format(region=region, allowed=", ".join(allowed.value)),
+    return Check(rule, region in allowed.value,
+                 text.format(region=region_words(region), allowed=", ".join(region_words(r) for r in allowed.value)),
                  params=[allowed])
 
 
@@ -96,7 +106,7 @@ def wage_costs(inst: Instrument, ctx: Context, *, what: str = N_("gross wage")) 
         Cost(_(what), "employer", "candidate", money(wage), "month", basis=basis),
         Cost(_("employer social contributions (estimate)"), "employer", "RSZ",
              money(wage * rate.value) if wage is not None else None, "month",
-             basis=_("{rate} of the gross wage").format(rate=f"{rate.value:.0%}"), params=[rate]),
+             basis=_("{rate} of the gross wage").format(rate=format_percent(rate.value)), params=[rate]),
     ]
 
 
@@ -123,9 +133,10 @@ def index_notes(*params) -> list[Note]:
     """One note per indexed value asked beyond its last known indexation (``ParamValue.indexation_note``)
     and per disputed value's alternative in force, so the coach reads that the figure may be outdated."""
     out, seen = [], set()
+    unverified = _("not verified")   # outside the f-string, so that tools/i18n.py extracts it
     for p in params:
         for text in ([p.indexation_note] if p.indexation_note else []) + [
-                f"{p.name}: {a.describe()} ({_('not verified')})" for a in p.alternatives]:
+                f"{p.name}: {a.describe()} ({unverified})" for a in p.alternatives]:
             if text not in seen:
                 seen.add(text)
                 out.append(Note(text, p.reference, params=[p]))

@@ -19,10 +19,10 @@ import datetime as dt
 from dateutil.relativedelta import relativedelta
 
 from matchcore.errors import ParameterError
-from matchcore.instruments import _, hookimpl
+from matchcore.instruments import _, date_text, format_number, hookimpl
 from matchcore.instruments import Check, Context, Cost, Instrument, Note, Step, Variant, money
 
-from ._common import STATUS_WORDS, field_or_fact, wage_costs
+from ._common import field_or_fact, region_words, status_words, wage_costs
 
 GENERIC = Variant("generic", "activa.brussels attest", "a long-term non-working jobseeker (or exempt profile)")
 REDUCED = Variant("reduced-capacity", "activa.brussels 'verminderde arbeidsgeschiktheid' attest",
@@ -48,15 +48,16 @@ class ActivaBrussels(Instrument):
         if weeks is not None:
             months = self.p("min_contract_months", ctx)
             need = months.value * WEEKS_PER_MONTH
-            checks.append(Check("contract length", weeks >= need - 1e-9, f"planned contract of {weeks:g} weeks; "
-                                f"open-ended or at least {months.value} months needed", params=[months]))
+            checks.append(Check("contract length", weeks >= need - 1e-9, _(
+                "planned contract of {weeks} weeks; open-ended or at least {months} months needed").format(
+                    weeks=format_number(weeks), months=months.value), params=[months]))
         return checks
 
     def _residence(self, ctx: Context) -> Check:
         region = ctx.candidate.home.region
         return Check("residence", region == "brussels",
                      _("the candidate lives in {region}; activa.brussels is for residents of the Brussels-Capital "
-                       "Region (the employer may be anywhere in Belgium)").format(region=region),
+                       "Region (the employer may be anywhere in Belgium)").format(region=region_words(region)),
                      self.ref("partena-2024"))
 
     def _exempt(self, ctx: Context) -> tuple[bool | None, str, list]:
@@ -64,55 +65,63 @@ class ActivaBrussels(Instrument):
         prof = self.p("exempt_profiles", ctx)
         age, edu = ctx.age, ctx.candidate.education
         if age is not None and age >= prof.value["from_age"]:
-            return True, f"aged {age}: from {prof.value['from_age']} no inactivity days are needed", [prof]
+            return True, _("aged {age}: from {from_age} no inactivity days are needed").format(
+                age=age, from_age=prof.value["from_age"]), [prof]
         if age is not None and age < prof.value["under_age"] and edu == "low":
-            return True, (f"aged {age} with a low education level: under {prof.value['under_age']} without a "
-                          "diploma above lower secondary no inactivity days are needed"), [prof]
+            return True, _("aged {age} with a low education level: under {under_age} without a diploma above lower "
+                           "secondary no inactivity days are needed").format(
+                               age=age, under_age=prof.value["under_age"]), [prof]
         if age is None or (age < prof.value["under_age"] and edu is None):
-            return None, "the exemptions depend on the age and the education level", [prof]
-        return False, "no exempt profile applies", [prof]
+            return None, _("the exemptions depend on the age and the education level"), [prof]
+        return False, _("no exempt profile applies"), [prof]
 
     def _situation(self, ctx: Context, exempt) -> Check:
         emp = ctx.employment
         days, window = self.p("inactivity_days", ctx), self.p("inactivity_window_months", ctx)
         params = [days, window, *exempt[2]]
-        need = f"{days.value} days (12 months) registered at Actiris as a non-working jobseeker in the " \
-               f"{window.value} months before the hire"
+        need = _("{days} days (12 months) registered at Actiris as a non-working jobseeker in the {months} months "
+                 "before the hire").format(days=days.value, months=window.value)
+        days_missing = _("days registered at Actiris as a non-working jobseeker in the {months} months before the "
+                         "hire").format(months=window.value)
         if emp.status not in ("jobseeker", "sec_employee"):
-            return Check("non-working jobseeker", False, f"the candidate is {STATUS_WORDS.get(emp.status, emp.status)}"
-                         "; activa.brussels is for a non-working jobseeker registered at Actiris", params=params)
+            return Check("non-working jobseeker", False, _(
+                "the candidate is {status}; activa.brussels is for a non-working jobseeker registered at Actiris"
+            ).format(status=status_words(emp.status)), params=params)
         if exempt[0]:
             if emp.status == "sec_employee":
-                return Check("non-working jobseeker", None, f"{exempt[1]}, but the SEC job must have ended and the "
-                             "candidate be registered at Actiris the day before the hire", params=params,
-                             missing=["whether the candidate is registered at Actiris as a non-working jobseeker "
-                                      "the day before the hire"])
+                return Check("non-working jobseeker", None, _(
+                    "{exempt}, but the SEC job must have ended and the candidate be registered at Actiris the day "
+                    "before the hire").format(exempt=exempt[1]), params=params,
+                    missing=[_("whether the candidate is registered at Actiris as a non-working jobseeker the day "
+                               "before the hire")])
             return Check("non-working jobseeker", True, exempt[1], params=params)
         if emp.status == "sec_employee":
             since = getattr(emp, "since", None)
             limit = ctx.start - relativedelta(months=window.value - 12)
             if since is not None and since < limit:
-                return Check("non-working jobseeker", False, f"employed since {since.isoformat()}: more than "
-                             f"{window.value - 12} of the last {window.value} months, so not {need}; "
-                             f"{exempt[1]}", params=params)
-            return Check("non-working jobseeker", None, f"a SEC worker qualifies only with {need} (or an exempt "
-                         f"profile, e.g. after an art. 60 contract); {exempt[1]}", self.ref("sx-exempt"),
-                         params=params, missing=["days registered at Actiris as a non-working jobseeker in the "
-                                                 f"{window.value} months before the hire"])
+                return Check("non-working jobseeker", False, _(
+                    "employed since {since}: more than {months} of the last {window} months, so not {need}; "
+                    "{exempt}").format(since=date_text(since), months=window.value - 12, window=window.value,
+                                       need=need, exempt=exempt[1]), params=params)
+            return Check("non-working jobseeker", None, _(
+                "a SEC worker qualifies only with {need} (or an exempt profile, e.g. after an art. 60 contract); "
+                "{exempt}").format(need=need, exempt=exempt[1]), self.ref("sx-exempt"),
+                params=params, missing=[days_missing])
         since = emp.jobseeker_since
         if since is None:
             missing = ["candidate.employment.jobseeker_since"] + (["candidate.birth_date or candidate.age"]
                                                                    if exempt[0] is None else [])
-            return Check("non-working jobseeker", None, f"{need} needed; since when is unknown", params=params,
-                         missing=missing)
+            return Check("non-working jobseeker", None, _("{need} needed; since when is unknown").format(need=need),
+                         params=params, missing=missing)
         full = ctx.start - relativedelta(months=12)
         if since <= full:
-            return Check("non-working jobseeker", True, f"registered as a non-working jobseeker since "
-                         f"{since.isoformat()}: 12 months or more before the start", params=params)
-        return Check("non-working jobseeker", None, f"registered since {since.isoformat()}, less than 12 months; "
-                     f"{need}: earlier registration in that window counts too; {exempt[1]}", params=params,
-                     missing=[f"days registered at Actiris as a non-working jobseeker in the {window.value} months "
-                              "before the hire"])
+            return Check("non-working jobseeker", True, _(
+                "registered as a non-working jobseeker since {since}: 12 months or more before the start").format(
+                    since=date_text(since)), params=params)
+        return Check("non-working jobseeker", None, _(
+            "registered since {since}, less than 12 months; {need}: earlier registration in that window counts "
+            "too; {exempt}").format(since=date_text(since), need=need, exempt=exempt[1]), params=params,
+            missing=[days_missing])
 
     def _age(self, ctx: Context) -> Check:
         lo = self.p("min_age", ctx)
@@ -122,33 +131,37 @@ class ActivaBrussels(Instrument):
             pension = None
         params = [lo] + ([pension] if pension else [])
         if ctx.age is None:
-            return Check("age", None, "the candidate's age is unknown", params=params,
+            return Check("age", None, _("the candidate's age is unknown"), params=params,
                          missing=["candidate.birth_date or candidate.age"])
         top = pension.value if pension else 200
-        return Check("age", lo.value <= ctx.age < top, f"age {ctx.age} at the start; from {lo.value} (end of "
-                     f"compulsory schooling) to the pension age{f' {top}' if pension else ''}", params=params)
+        text = (_("age {age} at the start; from {min_age} (end of compulsory schooling) to the pension age {top}")
+                if pension else
+                _("age {age} at the start; from {min_age} (end of compulsory schooling) to the pension age"))
+        return Check("age", lo.value <= ctx.age < top, text.format(age=ctx.age, min_age=lo.value, top=top),
+                     params=params)
 
     def _fraction(self, ctx: Context) -> Check:
         least = self.p("min_work_fraction", ctx)
-        return Check("work fraction", ctx.fraction >= least.value - 1e-9, f"work fraction {ctx.fraction:.3f} "
-                     f"({ctx.hours_per_week:g} h / 38 h); at least half time", params=[least])
+        return Check("work fraction", ctx.fraction >= least.value - 1e-9, _(
+            "work fraction {fraction} ({hours} h / 38 h); at least half time").format(
+                fraction=format_number(ctx.fraction, 3), hours=format_number(ctx.hours_per_week)), params=[least])
 
     def _employer(self, ctx: Context) -> Check:
         category = ctx.employer.sector_category
         if category == "public":
-            return Check("employer category", None, "of the public employers only some qualify, for contractual "
-                         "staff (autonomous public companies, provinces, municipalities, OCMWs, schools for "
-                         "non-teaching staff, ...)", self.ref("a1819"),
-                         missing=["whether the public employer is one of those admitted"])
-        return Check("employer category", True, "every private-sector employer, in any region", self.ref("a1819"))
+            return Check("employer category", None, _(
+                "of the public employers only some qualify, for contractual staff (autonomous public companies, "
+                "provinces, municipalities, OCMWs, schools for non-teaching staff, ...)"), self.ref("a1819"),
+                missing=[_("whether the public employer is one of those admitted")])
+        return Check("employer category", True, _("every private-sector employer, in any region"), self.ref("a1819"))
 
     # --- the rest -------------------------------------------------------------------------
     def select_variant(self, ctx: Context):
         if field_or_fact(ctx, None, "reduced_work_capacity") is True:
-            return REDUCED.key, Note("variant 'reduced-capacity': the candidate has a reduced work capacity "
-                                     "(fact reduced_work_capacity)", self.ref("actiris"))
-        return GENERIC.key, Note("variant 'generic' by default; with an Actiris attest 'verminderde "
-                                 "arbeidsgeschiktheid' choose 'reduced-capacity'", self.ref("actiris"))
+            return REDUCED.key, Note(_("variant 'reduced-capacity': the candidate has a reduced work capacity "
+                                       "(fact reduced_work_capacity)"), self.ref("actiris"))
+        return GENERIC.key, Note(_("variant 'generic' by default; with an Actiris attest 'verminderde "
+                                   "arbeidsgeschiktheid' choose 'reduced-capacity'"), self.ref("actiris"))
 
     def costs(self, ctx: Context, variant: str | None = None) -> list[Cost]:
         table = self.p("allowance_schedule", ctx)
@@ -156,10 +169,12 @@ class ActivaBrussels(Instrument):
         out = wage_costs(self, ctx)
         since = 0
         for until, amount in steps:
-            out.append(Cost(f"work allowance deducted from the net wage (months {since + 1}-{until})", "RVA",
+            out.append(Cost(_("work allowance deducted from the net wage (months {first}-{last})").format(
+                                first=since + 1, last=until), "RVA",
                             "employer", money(amount * ctx.fraction), "month",
-                            basis=f"{amount} a month full time x work fraction {ctx.fraction:.3f}; paid to the "
-                                  "worker by the payment institution, the employer pays that much less net wage",
+                            basis=_("{amount} a month full time x work fraction {fraction}; paid to the worker by the "
+                                    "payment institution, the employer pays that much less net wage").format(
+                                        amount=format_number(amount), fraction=format_number(ctx.fraction, 3)),
                             params=[table], from_week=since * WEEKS_PER_MONTH, until_week=until * WEEKS_PER_MONTH))
             since = until
         return out
@@ -168,24 +183,24 @@ class ActivaBrussels(Instrument):
         months = self.p("rva_application_months", ctx)
         last = (ctx.start.replace(day=1) + relativedelta(months=months.value + 1)) - dt.timedelta(days=1)
         return [
-            Step("Activa card (attest activa.brussels) from Actiris; valid 12 months", ctx.before_start(1),
+            Step(_("Activa card (attest activa.brussels) from Actiris; valid 12 months"), ctx.before_start(1),
                  who="candidate", legal=True, source=self.ref("hvw")),
-            Step("contract of at least half time, open-ended or of at least 6 months; a new contract needs a new "
-                 "application, even with the same employer", ctx.start, who="employer", legal=True,
+            Step(_("contract of at least half time, open-ended or of at least 6 months; a new contract needs a new "
+                   "application, even with the same employer"), ctx.start, who="employer", legal=True,
                  source=self.ref("a1819")),
-            Step("application for the work allowance at the RVA through the payment institution (later: paid only "
-                 "from the month the RVA receives it)", last, who="candidate, employer (forms)", legal=True,
+            Step(_("application for the work allowance at the RVA through the payment institution (later: paid "
+                   "only from the month the RVA receives it)"), last, who="candidate, employer (forms)", legal=True,
                  params=[months]),
-            Step("deduct the work allowance from the net wage", ctx.start, who="employer", recurring="monthly",
+            Step(_("deduct the work allowance from the net wage"), ctx.start, who="employer", recurring="monthly",
                  source=self.ref("rva-t8")),
         ]
 
     def notes(self, ctx: Context) -> list[Note]:
         return [
-            Note("an employer that hires full time and open-ended a worker under 30 without an upper secondary "
-                 "diploma can also get up to EUR 5,000 for training (aanmoedigingssteun voor opleiding)",
+            Note(_("an employer that hires full time and open-ended a worker under 30 without an upper secondary "
+                   "diploma can also get up to EUR 5,000 for training (aanmoedigingssteun voor opleiding)"),
                  self.ref("actiris")),
-            Note("no allowance again within 12 months after a previous job with an Activa allowance",
+            Note(_("no allowance again within 12 months after a previous job with an Activa allowance"),
                  self.ref("rva-t8")),
         ]
 

@@ -6,7 +6,7 @@ prices of the seed are two variants (see ``_booster``). From 2018-09-01 the BIO 
 """
 from __future__ import annotations
 
-from matchcore.instruments import hookimpl
+from matchcore.instruments import N_, _, format_number, hookimpl
 from matchcore.instruments import Check, Context, Duration, Instrument, Note
 
 from . import _booster
@@ -23,12 +23,12 @@ class BIO(Instrument):
 
     def eligibility(self, ctx: Context) -> list[Check]:
         return [status_check(self, ctx, "allowed_statuses", "candidate situation", unclear={
-            "sec_employee": "unclear whether a SEC worker who is still employed can start one (leave or "
-                            "termination?) [rules sheet, unverified]"})]
+            "sec_employee": N_("unclear whether a SEC worker who is still employed can start one (leave or "
+                               "termination?) [rules sheet, unverified]")})]
 
     def duration(self, ctx: Context) -> Duration:
         limit = self.p("max_duration_weeks", ctx)
-        return Duration(None, None, text="no legal maximum for a BIO; the training plan sets it", params=[limit])
+        return Duration(None, None, text=_("no legal maximum for a BIO; the training plan sets it"), params=[limit])
 
     def select_variant(self, ctx: Context):
         return _booster.select(ctx)
@@ -36,16 +36,18 @@ class BIO(Instrument):
     def costs(self, ctx: Context, variant: str | None = None):
         allowance = _booster.p("allowance_month_eur", ctx)
         amount = allowance.value * ctx.fraction
-        basis = f"{allowance.value:.2f} EUR a month full time x {ctx.fraction:.3f} ({ctx.hours_per_week:g} h / 38 h)"
+        basis = _("{allowance} EUR a month full time x {fraction} ({hours} h / 38 h)").format(
+            allowance=format_number(allowance.value, 2), fraction=format_number(ctx.fraction, 3),
+            hours=format_number(ctx.hours_per_week))
         return _booster.costs(self, ctx, variant, amount, basis, [allowance])
 
     def steps(self, ctx: Context):
-        return _booster.steps(ctx, contract="BIO contract")
+        return _booster.steps(ctx, contract=N_("BIO contract"))
 
     def notes(self, ctx: Context) -> list[Note]:
         chosen = ctx.variants.get(self.code) or _booster.select(ctx)[0]
-        return [Note("no hiring obligation after the BIO", "S-000"),
-                Note("only for a job the trainee has not done or learned before", "S-002"),
+        return [Note(_("no hiring obligation after the BIO"), "S-000"),
+                Note(_("only for a job the trainee has not done or learned before"), "S-002"),
                 *_booster.notes(ctx, chosen)]
 
 

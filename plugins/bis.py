@@ -12,7 +12,7 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 
-from matchcore.instruments import hookimpl
+from matchcore.instruments import _, format_number, hookimpl
 from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step, Variant, money
 
 from . import _booster
@@ -38,8 +38,8 @@ class BIS(Instrument):
 
     def practical_feasibility(self, ctx: Context) -> tuple[str, str]:
         if ctx.employment.status == "sec_employee":
-            return "medium", ("possible for an employed SEC worker, but the SEC employer must give leave (or the "
-                              "hours must fit beside the SEC job) for the stage [bisw]")
+            return "medium", _("possible for an employed SEC worker, but the SEC employer must give leave (or the "
+                               "hours must fit beside the SEC job) for the stage [bisw]")
         return self.feasibility, self.feasibility_reason
 
     def eligibility(self, ctx: Context) -> list[Check]:
@@ -51,35 +51,37 @@ class BIS(Instrument):
             # VDAB: "werkzoekende, werknemer, zelfstandige, student ... kan een BIS doen"; excluded only
             # "opleidingen ... in het kader van een lopende arbeidsovereenkomst" [bisw]. A SEC worker is
             # an employee; the stage company is not the SEC employer, so the exclusion does not apply.
-            return Check("candidate situation", True, "yes: an employed SEC worker is an employee, and an employee "
-                         "may do a BIS with another employer; only training within the running SEC contract is "
-                         "excluded (so not at the SEC employer itself); the SEC job's hours must leave room (leave "
-                         "or part time)", self.ref("bisw"), params=[allowed])
+            return Check("candidate situation", True, _(
+                "yes: an employed SEC worker is an employee, and an employee may do a BIS with another employer; "
+                "only training within the running SEC contract is excluded (so not at the SEC employer itself); "
+                "the SEC job's hours must leave room (leave or part time)"), self.ref("bisw"), params=[allowed])
         return status_check(self, ctx, "allowed_statuses", "candidate situation")
 
     def duration(self, ctx: Context) -> Duration:
         limit = self.p("max_duration_weeks", ctx)
-        return Duration(None, limit.value, text="set by VDAB when approving the training plan", params=[limit])
+        return Duration(None, limit.value, text=_("set by VDAB when approving the training plan"), params=[limit])
 
     def allowance(self, ctx: Context):
         share = self.p("min_allowance_ggmmi_share", ctx)
         ggmmi = self.shared("ggmmi_monthly_eur", ctx)
         amount = money(share.value * ggmmi.value * ctx.fraction)
-        basis = (f"minimum: {share.value:g} x GGMMI {ggmmi.value:.2f} x {ctx.fraction:.3f} "
-                 f"({ctx.hours_per_week:g} h / 38 h)")
+        basis = _("minimum: {share} x GGMMI {ggmmi} x {fraction} ({hours} h / 38 h)").format(
+            share=format_number(share.value), ggmmi=format_number(ggmmi.value, 2),
+            fraction=format_number(ctx.fraction, 3), hours=format_number(ctx.hours_per_week))
         return amount, basis, [share, ggmmi]
 
     def select_variant(self, ctx: Context):
-        return DIRECT.key, Note("variant 'direct' by default: the employer pays the allowance; with a "
-                                "BIO-booster promoter choose 'booster-nonprofit' (non-profit employers) or "
-                                "'booster-partner' (partner coaching), whose prices date from the BIO era", "S-000")
+        return DIRECT.key, Note(_("variant 'direct' by default: the employer pays the allowance; with a "
+                                  "BIO-booster promoter choose 'booster-nonprofit' (non-profit employers) or "
+                                  "'booster-partner' (partner coaching), whose prices date from the BIO era"), "S-000")
 
     def costs(self, ctx: Context, variant: str | None = None) -> list[Cost]:
         amount, basis, params = self.allowance(ctx)
         if variant in (None, DIRECT.key):
-            return [Cost("trainee allowance (stagevergoeding), no RSZ; payroll tax withheld from it", "employer",
+            return [Cost(_("trainee allowance (stagevergoeding), no RSZ; payroll tax withheld from it"), "employer",
                          "candidate", amount, "month", basis=basis, params=params)]
-        return _booster.costs(self, ctx, variant, amount, basis + ", passed on by the promoter", params)
+        return _booster.costs(self, ctx, variant, amount,
+                              _("{basis}, passed on by the promoter").format(basis=basis), params)
 
     def steps(self, ctx: Context) -> list[Step]:
         deadline = self.p("plan_deadline_days_before_start", ctx)
@@ -87,32 +89,33 @@ class BIS(Instrument):
         booster = _booster.p("plan_days_before_start", ctx)
         before = ctx.before_start(1)
         out = [
-            Step("training plan in Dutch (competences, training actions, duration) to VDAB for approval",
+            Step(_("training plan in Dutch (competences, training actions, duration) to VDAB for approval"),
                  ctx.before_start(deadline.value), who="employer", legal=True,
                  earliest=_months_before(ctx.start, ahead.value), params=[deadline, ahead]),
-            Step("training plan to VDAB when a BIO-booster promoter organises the BIS (its practice: 5 weeks ahead)",
+            Step(_("training plan to VDAB when a BIO-booster promoter organises the BIS (its practice: 5 weeks "
+                   "ahead)"),
                  ctx.before_start(booster.value), who="BIO-coach", params=[booster]),
-            Step("BIS contract signed; mentor appointed; workplace accident and civil liability insurance", before,
+            Step(_("BIS contract signed; mentor appointed; workplace accident and civil liability insurance"), before,
                  who="employer", legal=True, source=self.ref("bis")),
-            Step("Dimona declaration, type STG", ctx.start, who="employer", legal=True, source=self.ref("bis-dim")),
-            Step("attendance list", ctx.start, who="employer", recurring="daily", source="S-000"),
-            Step("final attest; opleidingsattest for a benefit recipient", ctx.end, who="employer",
+            Step(_("Dimona declaration, type STG"), ctx.start, who="employer", legal=True, source=self.ref("bis-dim")),
+            Step(_("attendance list"), ctx.start, who="employer", recurring="daily", source="S-000"),
+            Step(_("final attest; opleidingsattest for a benefit recipient"), ctx.end, who="employer",
                  source=self.ref("bisw")),
         ]
         benefit = ctx.employment.unemployment_benefit
         if benefit is not False:
             who = "candidate" + ("" if benefit else " (if receiving unemployment benefit)")
-            out.append(Step("exemption from availability (vrijstelling) approved by VDAB before the start, to keep "
-                            "part of the benefit", before, who=who, legal=True, source=self.ref("bisw")))
+            out.append(Step(_("exemption from availability (vrijstelling) approved by VDAB before the start, to "
+                              "keep part of the benefit"), before, who=who, legal=True, source=self.ref("bisw")))
         return out
 
     def notes(self, ctx: Context) -> list[Note]:
         chosen = ctx.variants.get(self.code) or DIRECT.key
         return [
             *index_notes(self.shared("ggmmi_monthly_eur", ctx)),
-            Note("not an employment contract; no hiring obligation; no overtime", self.ref("bis")),
-            Note("excluded: training within a running employment contract, recognised education, compulsory "
-                 "diploma internships, protected titles", self.ref("bisw")),
+            Note(_("not an employment contract; no hiring obligation; no overtime"), self.ref("bis")),
+            Note(_("excluded: training within a running employment contract, recognised education, compulsory "
+                   "diploma internships, protected titles"), self.ref("bisw")),
             *_booster.notes(ctx, chosen if chosen != DIRECT.key else None),
         ]
 

@@ -1,7 +1,7 @@
 """BVS: beroepsverkennende stage, 2017-01-01 until 2023-01-01 (then WES) [S-001][S-002]."""
 from __future__ import annotations
 
-from matchcore.instruments import hookimpl
+from matchcore.instruments import _, hookimpl
 from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step
 
 from ._common import status_check
@@ -19,30 +19,31 @@ class BVS(Instrument):
 
     def duration(self, ctx: Context) -> Duration:
         weeks = self.p("duration_weeks", ctx)
-        return Duration(None, weeks.value, weeks.value, text="the seed's practice", params=[weeks])
+        return Duration(None, weeks.value, weeks.value, text=_("the seed's practice"), params=[weeks])
 
     def costs(self, ctx: Context) -> list[Cost]:
         # Free for the NEC company: the SEC employer keeps paying the wage [S-001].
         if ctx.employment.status == "sec_employee":
-            return [Cost("wage keeps running at the SEC employer", "SEC employer", "candidate", None, "month",
-                         basis="not a cost of the NEC company", source="S-001")]
+            return [Cost(_("wage keeps running at the SEC employer"), "SEC employer", "candidate", None, "month",
+                         basis=_("not a cost of the NEC company"), source="S-001")]
         return []
 
     def steps(self, ctx: Context) -> list[Step]:
         code = self.p("training_code", ctx)
         return [
-            Step("stage agreement with a training plan of the tasks, checked with the insurance broker",
+            Step(_("stage agreement with a training plan of the tasks, checked with the insurance broker"),
                  ctx.before_start(1), who="SEC organisation", source="S-001"),
-            Step("the company names a mentor (meter/peter)", ctx.before_start(1), who="employer", source="S-001"),
-            Step(f"register the BVS with training code {code.value}", ctx.start, who="job coach", params=[code]),
-            Step("interim evaluations (mostly by phone)", ctx.start, who="job coach", recurring="weekly",
+            Step(_("the company names a mentor (meter/peter)"), ctx.before_start(1), who="employer", source="S-001"),
+            Step(_("register the BVS with training code {code}").format(code=code.value), ctx.start, who="job coach",
+                 params=[code]),
+            Step(_("interim evaluations (mostly by phone)"), ctx.start, who="job coach", recurring="weekly",
                  source="S-001"),
-            Step("final evaluation on the work floor", ctx.end or ctx.start, who="job coach", source="S-001"),
+            Step(_("final evaluation on the work floor"), ctx.end or ctx.start, who="job coach", source="S-001"),
         ]
 
     def notes(self, ctx: Context) -> list[Note]:
-        return [Note("no economically profitable work during the BVS", "S-001"),
-                Note("free for the NEC company", "S-001")]
+        return [Note(_("no economically profitable work during the BVS"), "S-001"),
+                Note(_("free for the NEC company"), "S-001")]
 
 
 @hookimpl

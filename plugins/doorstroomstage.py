@@ -19,13 +19,13 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 
-from matchcore.instruments import hookimpl
+from matchcore.instruments import N_, _, format_number, hookimpl
 from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step, money
 
 from ._common import field_or_fact, status_check
 
-STATUTE_WORDS = {"maatwerk": "maatwerk", "sociale_werkplaats": "a social workshop (now maatwerk)", "lde": "LDE",
-                 "art60": "an art. 60 job (OCMW)", "other": "another statute"}
+STATUTE_WORDS = {"maatwerk": N_("maatwerk"), "sociale_werkplaats": N_("a social workshop (now maatwerk)"),
+                 "lde": N_("LDE"), "art60": N_("an art. 60 job (OCMW)"), "other": N_("another statute")}
 
 
 class Doorstroomstage(Instrument):
@@ -46,30 +46,32 @@ class Doorstroomstage(Instrument):
         allowed = self.p("allowed_statutes", ctx)
         statute = ctx.employment.statute
         if statute is None:
-            return Check("target group", None, "the doorstroomtraject is for maatwerk and LDE target-group workers; "
-                         "the candidate's statute is unknown", params=[allowed],
+            return Check("target group", None, _("the doorstroomtraject is for maatwerk and LDE target-group "
+                                                 "workers; the candidate's statute is unknown"), params=[allowed],
                          missing=["candidate.employment.statute"])
-        return Check("target group", statute in allowed.value, f"the candidate works in "
-                     f"{STATUTE_WORDS.get(statute, statute)}; the doorstroomtraject is for maatwerk and LDE "
-                     "target-group workers", params=[allowed])
+        return Check("target group", statute in allowed.value, _("the candidate works in {statute}; the "
+                                                                 "doorstroomtraject is for maatwerk and LDE "
+                                                                 "target-group workers").format(
+                                                                     statute=_(STATUTE_WORDS.get(statute, statute))),
+                     params=[allowed])
 
     def duration(self, ctx: Context) -> Duration:
         weeks = self.p("max_stage_weeks", ctx)
-        return Duration(None, weeks.value, weeks.value, text="a vacancy-oriented stage of at most 3 months within "
-                        "the trajectory", params=[weeks])
+        return Duration(None, weeks.value, weeks.value, text=_("a vacancy-oriented stage of at most 3 months within "
+                                                               "the trajectory"), params=[weeks])
 
     def costs(self, ctx: Context) -> list[Cost]:
         agreed = field_or_fact(ctx, None, "doorstroom_invoice_month_eur")
-        basis = ("agreed with the SEC company (fact doorstroom_invoice_month_eur)" if agreed is not None else
-                 "at most the part of the SEC wage its subsidy does not cover; agreed with the SEC company "
-                 "(unknown: fact doorstroom_invoice_month_eur)")
+        basis = (_("agreed with the SEC company (fact doorstroom_invoice_month_eur)") if agreed is not None else
+                 _("at most the part of the SEC wage its subsidy does not cover; agreed with the SEC company "
+                   "(unknown: fact doorstroom_invoice_month_eur)"))
         return [
-            Cost("wage during the stage (the worker stays on the SEC payroll)", "SEC employer", "candidate", None,
+            Cost(_("wage during the stage (the worker stays on the SEC payroll)"), "SEC employer", "candidate", None,
                  "month", source=self.ref("mentor")),
-            Cost("non-subsidised part of the wage, if the SEC company invoices it", "employer", "SEC employer",
+            Cost(_("non-subsidised part of the wage, if the SEC company invoices it"), "employer", "SEC employer",
                  money(float(agreed)) if agreed is not None else None, "month", basis=basis,
                  source=self.ref("mentor")),
-            Cost("guidance by the mandated provider (ESF)", "VDAB", "provider", None, "month",
+            Cost(_("guidance by the mandated provider (ESF)"), "VDAB", "provider", None, "month",
                  source=self.ref("mentor")),
         ]
 
@@ -79,25 +81,28 @@ class Doorstroomstage(Instrument):
         before = phases.value["pre"] + phases.value["matching"]
         end = ctx.end or ctx.start + dt.timedelta(weeks=self.p("max_stage_weeks", ctx).value)
         return [
-            Step("VDAB finds the worker ready to move on (doorstroomklaar) and assigns the trajectory to a "
-                 f"mandated provider (about {hours.value} guidance hours); pre-trajectory and job matching take at "
-                 f"most {before} months before the stage", ctx.before_start(1), who="VDAB, provider",
+            Step(_("VDAB finds the worker ready to move on (doorstroomklaar) and assigns the trajectory to a "
+                   "mandated provider (about {hours} guidance hours); pre-trajectory and job matching take at most "
+                   "{months} months before the stage").format(hours=format_number(hours.value),
+                                                              months=format_number(before)),
+                 ctx.before_start(1), who=_("VDAB, provider"),
                  earliest=ctx.start - relativedelta(months=before), params=[phases, hours]),
-            Step("stage agreement between SEC company, stage company, provider and worker; the SEC company exempts "
-                 "the worker from work for the stage", ctx.before_start(1), who="SEC employer, employer, provider",
-                 legal=True, source=self.ref("herwin-doorstroom")),
-            Step("at the end of the stage the provider updates the worker's personal development plan (POP)", end,
-                 who="provider", source=self.ref("herwin-doorstroom")),
-            Step(f"aftercare by the provider, at most {phases.value['aftercare']} months after the hire",
-                 end + relativedelta(months=phases.value["aftercare"]), who="provider", params=[phases]),
+            Step(_("stage agreement between SEC company, stage company, provider and worker; the SEC company exempts "
+                   "the worker from work for the stage"), ctx.before_start(1),
+                 who=_("SEC employer, employer, provider"), legal=True, source=self.ref("herwin-doorstroom")),
+            Step(_("at the end of the stage the provider updates the worker's personal development plan (POP)"), end,
+                 who=_("provider"), source=self.ref("herwin-doorstroom")),
+            Step(_("aftercare by the provider, at most {months} months after the hire").format(
+                months=format_number(phases.value["aftercare"])),
+                 end + relativedelta(months=phases.value["aftercare"]), who=_("provider"), params=[phases]),
         ]
 
     def notes(self, ctx: Context) -> list[Note]:
         return [
-            Note("the worker stays employed and paid by the SEC company until the regular contract is signed, and "
-                 "is exempted from work there for the guidance and the stage", self.ref("mentor")),
-            Note("during the stage the provider supports the stage company: welcome, adapting the workplace and work "
-                 "processes, communication, coaching", self.ref("herwin-doorstroom")),
+            Note(_("the worker stays employed and paid by the SEC company until the regular contract is signed, and "
+                   "is exempted from work there for the guidance and the stage"), self.ref("mentor")),
+            Note(_("during the stage the provider supports the stage company: welcome, adapting the workplace and "
+                   "work processes, communication, coaching"), self.ref("herwin-doorstroom")),
         ]
 
 

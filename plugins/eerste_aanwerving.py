@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from matchcore.instruments import _, hookimpl
+from matchcore.i18n import format_percent
+from matchcore.instruments import _, format_number, hookimpl
 from matchcore.instruments import Check, Context, Cost, Instrument, Note, Step, money
 
 from ._common import CATEGORY_WORDS, field_or_fact, wage_costs
@@ -51,17 +52,20 @@ class FirstHires(Instrument):
         table = self.p("reduction_by_rank", ctx)
         period = self.p("reference_period_months", ctx)
         ranks = sorted(int(k) for k in table.value)
-        listed = f"ranks {ranks[0]}-{ranks[-1]}" if len(ranks) > 1 else f"rank {ranks[0]}"
+        listed = (_("ranks {first}-{last}").format(first=ranks[0], last=ranks[-1]) if len(ranks) > 1
+                  else _("rank {rank}").format(rank=ranks[0]))
         workers, most = self._counts(ctx)
         if most is not None:
             n = int(most) + 1
-            rank = Check("rank of the hire", n in ranks,
-                         f"at most {most} worker(s) at the same time in the {period.value} months before the hire: "
-                         f"this hire is worker no. {n}; a reduction exists for {listed}", params=[table, period])
+            rank = Check("rank of the hire", n in ranks, _(
+                "at most {most} worker(s) at the same time in the {months} months before the hire: this hire is "
+                "worker no. {n}; a reduction exists for {listed}").format(most=most, months=period.value, n=n,
+                                                                         listed=listed), params=[table, period])
         elif workers is not None and int(workers) + 1 > ranks[-1]:
-            rank = Check("rank of the hire", False,
-                         f"the employer employs {workers} worker(s) now, so this hire is at least worker no. "
-                         f"{int(workers) + 1}; a reduction exists only for {listed}", params=[table, period])
+            rank = Check("rank of the hire", False, _(
+                "the employer employs {workers} worker(s) now, so this hire is at least worker no. {n}; a reduction "
+                "exists only for {listed}").format(workers=workers, n=int(workers) + 1, listed=listed),
+                params=[table, period])
         else:
             known = _("{n} now; ").format(n=workers) if workers is not None else ""
             rank = Check("rank of the hire", None,
@@ -75,11 +79,11 @@ class FirstHires(Instrument):
         excluded = self.p("excluded_categories", ctx)
         category = ctx.employer.sector_category
         if category is None:
-            return Check("employer category", True, "private-sector employers only; employer.category not given: "
-                         "taken as private", params=[excluded])
-        return Check("employer category", category not in excluded.value,
-                     f"private-sector employers only (profit and non-profit); the employer is "
-                     f"{CATEGORY_WORDS[category]}", params=[excluded])
+            return Check("employer category", True, _("private-sector employers only; employer.category not given: "
+                                                      "taken as private"), params=[excluded])
+        return Check("employer category", category not in excluded.value, _(
+            "private-sector employers only (profit and non-profit); the employer is {category}").format(
+                category=_(CATEGORY_WORDS[category])), params=[excluded])
 
     def costs(self, ctx: Context) -> list[Cost]:
         out = wage_costs(self, ctx)
@@ -88,8 +92,9 @@ class FirstHires(Instrument):
         n = self.rank(ctx)
         steps = table.value.get(n) if n is not None else None
         if steps is None:
-            why = "the rank of the hire is unknown" if n is None else f"no reduction for worker no. {n}"
-            out.append(Cost("reduction of employer contributions", "RSZ", "employer", None if n is None else 0.0,
+            why = (_("the rank of the hire is unknown") if n is None
+                   else _("no reduction for worker no. {n}").format(n=n))
+            out.append(Cost(_("reduction of employer contributions"), "RSZ", "employer", None if n is None else 0.0,
                             "quarter", basis=why, params=[table]))
             return out
         wage = ctx.monthly_gross_wage_eur
@@ -97,38 +102,42 @@ class FirstHires(Instrument):
         since = 0
         for until, amount in steps:
             capped = None if cap is None else min(float(amount), cap)
-            span = "unlimited in time" if until is None else f"quarters {since + 1}-{until}"
-            basis = (f"worker no. {n}: at most {amount:,} a quarter, {span}; capped at the estimated employer "
-                     f"contributions ({rate.value:.0%} of the quarterly wage" +
-                     (f" = {cap:,.2f})" if cap is not None else ": wage unknown)"))
-            out.append(Cost(f"reduction of employer contributions ({span})", "RSZ", "employer", money(capped),
-                            "quarter", basis=basis, params=[table, rate], from_week=since * WEEKS_PER_QUARTER,
-                            until_week=None if until is None else until * WEEKS_PER_QUARTER))
+            span = (_("unlimited in time") if until is None
+                    else _("quarters {first}-{last}").format(first=since + 1, last=until))
+            basis = (_("worker no. {n}: at most {amount} a quarter, {span}; capped at the estimated employer "
+                       "contributions ({rate} of the quarterly wage = {cap})") if cap is not None else
+                     _("worker no. {n}: at most {amount} a quarter, {span}; capped at the estimated employer "
+                       "contributions ({rate} of the quarterly wage: wage unknown)")).format(
+                         n=n, amount=format_number(amount), span=span, rate=format_percent(rate.value),
+                         cap=format_number(cap, 2))
+            out.append(Cost(_("reduction of employer contributions ({span})").format(span=span), "RSZ", "employer",
+                            money(capped), "quarter", basis=basis, params=[table, rate],
+                            from_week=since * WEEKS_PER_QUARTER, until_week=None if until is None else until * WEEKS_PER_QUARTER))
             since = until or since
         return out
 
     def steps(self, ctx: Context) -> list[Step]:
         return [
-            Step("Dimona declaration of the new worker", ctx.start, who="employer (social secretariat)", legal=True,
+            Step(_("Dimona declaration of the new worker"), ctx.start, who="employer (social secretariat)", legal=True,
                  source=self.ref("rsz-first")),
-            Step("declare the reduction in the DmfA of the quarter of the hire", quarter_declaration_due(ctx.start),
+            Step(_("declare the reduction in the DmfA of the quarter of the hire"), quarter_declaration_due(ctx.start),
                  who="employer (social secretariat)", legal=True, source=self.ref("rsz-first")),
         ]
 
     def notes(self, ctx: Context) -> list[Note]:
         out = [
-            Note("counted per technical business unit: the employer must not belong to one with another employer "
-                 "that employed more workers, and the new worker must not replace one who worked in the same unit "
-                 "in the 12 months before", self.ref("sx-tbe")),
-            Note("apprentices, domestic staff, occasional (extras) and flexi workers are not counted for the rank",
+            Note(_("counted per technical business unit: the employer must not belong to one with another employer "
+                   "that employed more workers, and the new worker must not replace one who worked in the same unit "
+                   "in the 12 months before"), self.ref("sx-tbe")),
+            Note(_("apprentices, domestic staff, occasional (extras) and flexi workers are not counted for the rank"),
                  self.ref("prato-2022")),
         ]
         change = dt.date(2026, 4, 1)
         if ctx.start < change <= ctx.start + dt.timedelta(weeks=52 * 5):
             later = self.p("reduction_by_rank", change)
-            out.append(Note("planned from 2026-04-01 (a draft): EUR 2,000 a quarter for the first worker and EUR "
-                            "1,000 a quarter for 13 quarters for the 2nd-5th; in 2024 the lower first-worker amount "
-                            "also applied to first workers hired before", params=[later]))
+            out.append(Note(_("planned from 2026-04-01 (a draft): EUR 2,000 a quarter for the first worker and EUR "
+                              "1,000 a quarter for 13 quarters for the 2nd-5th; in 2024 the lower first-worker "
+                              "amount also applied to first workers hired before"), params=[later]))
         return out
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 
 from matchcore.errors import ParameterError
-from matchcore.instruments import _, hookimpl
+from matchcore.i18n import format_date, format_percent
+from matchcore.instruments import N_, _, format_number, hookimpl
 from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step, money
 
 from ._common import field_or_fact, index_notes, pc_matches
@@ -22,6 +23,20 @@ def quarter_label(day: dt.date, back: int = 0) -> str:
     q = (day.month - 1) // 3 - back
     year = day.year + q // 4
     return f"{year} Q{q % 4 + 1}"
+
+
+# The reasons of the parameter file's 'partial' committees (flexijob.yaml, sectors), marked here
+# so that the catalogue has them: _sector shows them through _() (a new reason stays English).
+PARTIAL_REASONS = (
+    N_("temp agency work, only when the user is in an allowed committee"),
+    N_("only artisan chocolate retail (NACE 47242)"),
+    N_("only some NACE codes and support functions, never care functions"),
+    N_("only the subsectors listed (118.03, 118.07-118.12, 118.14, 118.21, 118.22) and artisan chocolate retail"),
+    N_("only driving schools (NACE 85.531) and some event activities"),
+    N_("only childcare (NACE 88.91) as main activity"),
+    N_("not for domestic staff (dienstboden) and their employers"),
+    N_("funeral undertakers: only the functions possible as occasional work"),
+)
 
 
 def quarter_start(day: dt.date, back: int = 0) -> dt.date:
@@ -47,36 +62,41 @@ class Flexijob(Instrument):
         pension = self.p("pensioners_exempt_from_t3", ctx)
         t3 = quarter_label(ctx.start, 3)
         if field_or_fact(ctx, ctx.employment.pensioner, "pensioner") and pension.value:
-            return Check("T-3 employment", True, "pensioner: no T-3 condition", params=[pension])
-        fraction, how = ctx.employment.regime_fraction_t3, "worked"
+            return Check("T-3 employment", True, _("pensioner: no T-3 condition"), params=[pension])
+        fraction = ctx.employment.regime_fraction_t3
+        text = _("worked {fraction} with other employers in quarter T-3 ({quarter}); at least {need} (4/5) needed")
         if fraction is None:
             now, since = ctx.employment.regime_fraction, ctx.employment.since
             first = quarter_start(ctx.start, 3)
             if now is not None and since is not None and since <= first:
                 fraction = now
-                how = f"works {now:g} in the current job since {since.isoformat()}, so also"
+                text = _("works {fraction} in the current job since {since}, so also {fraction} with other "
+                         "employers in quarter T-3 ({quarter}); at least {need} (4/5) needed")
             else:
                 if now is not None and since is not None:
-                    why = (f"the current job ({now:g}) started on {since.isoformat()}, after the first day of "
-                           f"quarter T-3 ({first.isoformat()}), so its fraction does not count")
+                    why = _("the current job ({fraction}) started on {since}, after the first day of quarter T-3 "
+                            "({first}), so its fraction does not count")
                 elif now is not None:
-                    why = (f"the current job is {now:g}, but since when is unknown (it counts if it started by "
-                           f"{first.isoformat()})")
+                    why = _("the current job is {fraction}, but since when is unknown (it counts if it started by "
+                            "{first})")
                 else:
-                    why = "no work fraction is given"
-                return Check("T-3 employment", None, f"the work fraction with other employers in quarter T-3 ({t3}) "
-                             f"is needed: {why}; at least {need.value:g} (4/5) is needed", params=[need],
-                             missing=["candidate.employment.regime_fraction_t3",
-                                      "candidate.employment.since"])
+                    why = _("no work fraction is given")
+                why = why.format(fraction=format_number(now), since=format_date(since), first=format_date(first))
+                return Check("T-3 employment", None, _("the work fraction with other employers in quarter T-3 "
+                                                       "({quarter}) is needed: {why}; at least {need} (4/5) is "
+                                                       "needed").format(quarter=t3, why=why,
+                                                                        need=format_number(need.value)),
+                             params=[need], missing=["candidate.employment.regime_fraction_t3",
+                                                     "candidate.employment.since"])
         return Check("T-3 employment", fraction >= need.value - 1e-9,
-                     f"{how} {fraction:g} with other employers in quarter T-3 ({t3}); at least {need.value:g} "
-                     "(4/5) needed", params=[need])
+                     text.format(fraction=format_number(fraction), since=format_date(ctx.employment.since),
+                                 quarter=t3, need=format_number(need.value)), params=[need])
 
     def _sector(self, ctx: Context) -> Check:
         sectors = self.p("sectors", ctx)
         pc = ctx.employer.joint_committee
         if pc is None:
-            return Check("sector", None, "the employer's joint committee is unknown", params=[sectors],
+            return Check("sector", None, _("the employer's joint committee is unknown"), params=[sectors],
                          missing=["employer.joint_committee"])
         found = self._sector_verdict(sectors.value, pc)
         if found[0] is False:
@@ -85,16 +105,17 @@ class Flexijob(Instrument):
                 return Check("sector", None, _("flexijobs are not allowed in PC {pc} under the verified rules; "
                                                "{other} would allow them (not verified)").format(
                                                    pc=pc, other=wider[0].describe()), params=[sectors],
-                             missing=["whether flexijobs are open to all sectors on the start date "
-                                      f"(planned from {wider[0].valid_from.isoformat()}, not verified)"])
+                             missing=[_("whether flexijobs are open to all sectors on the start date (planned "
+                                        "from {date}, not verified)").format(date=format_date(wider[0].valid_from))])
             return Check("sector", False, _("flexijobs are not allowed in PC {pc} on {date}").format(
-                pc=pc, date=ctx.start.isoformat()),
+                pc=pc, date=format_date(ctx.start)),
                          params=[sectors])
         ok, why = found
         if ok:
-            return Check("sector", True, f"flexijobs are allowed in PC {pc}", params=[sectors])
-        return Check("sector", None, f"in PC {pc} flexijobs are allowed only partly: {why}", params=[sectors],
-                     missing=["whether the employer's activity or function is among the allowed ones"])
+            return Check("sector", True, _("flexijobs are allowed in PC {pc}").format(pc=pc), params=[sectors])
+        return Check("sector", None, _("in PC {pc} flexijobs are allowed only partly: {why}").format(pc=pc, why=_(why)),
+                     params=[sectors],
+                     missing=[_("whether the employer's activity or function is among the allowed ones")])
 
     @staticmethod
     def _sector_verdict(value: dict, pc: str) -> tuple[bool | None, str]:
@@ -112,7 +133,7 @@ class Flexijob(Instrument):
         return False, ""
 
     def duration(self, ctx: Context) -> Duration:
-        return Duration(None, None, text="no limit; the hours are agreed per job", source="S-001")
+        return Duration(None, None, text=_("no limit; the hours are agreed per job"), source="S-001")
 
     def costs(self, ctx: Context) -> list[Cost]:
         rate = self.p("employer_contribution_rate", ctx)
@@ -125,49 +146,54 @@ class Flexijob(Instrument):
                 params.append(minimum)
                 base_min = minimum.value / (1 + holiday.value)   # like with like: the minimum includes it
                 if wage is None or wage < base_min - 1e-9:
-                    basis = (f"PC 302 minimum flexi wage {minimum.value:.2f} EUR/h incl. holiday pay = "
-                             f"{base_min:.4f} base")
+                    basis = _("PC 302 minimum flexi wage {minimum} EUR/h incl. holiday pay = {base} base").format(
+                        minimum=format_number(minimum.value, 2), base=format_number(base_min, 4))
                     wage = base_min
             except ParameterError:
-                basis = "the PC 302 minimum flexi wage for this date is not in the parameters"
+                basis = _("the PC 302 minimum flexi wage for this date is not in the parameters")
         if wage is None:
-            return [Cost("flexi wage", "employer", "candidate", None, "week",
-                         basis="function.hourly_wage_eur is unknown (at least the sector scale)"),
-                    Cost("flexi holiday pay", "employer", "candidate", None, "week", params=[holiday]),
-                    Cost("special employer contribution", "employer", "RSZ", None, "week", params=[rate])]
+            return [Cost(_("flexi wage"), "employer", "candidate", None, "week",
+                         basis=_("function.hourly_wage_eur is unknown (at least the sector scale)")),
+                    Cost(_("flexi holiday pay"), "employer", "candidate", None, "week", params=[holiday]),
+                    Cost(_("special employer contribution"), "employer", "RSZ", None, "week", params=[rate])]
         weekly = wage * ctx.hours_per_week
         pay = weekly * holiday.value
-        basis = basis or f"the function's wage {wage:.2f} EUR/h as the base flexi wage (at least the sector scale)"
+        basis = basis or _("the function's wage {wage} EUR/h as the base flexi wage (at least the sector "
+                           "scale)").format(wage=format_number(wage, 2))
         return [
-            Cost("flexi wage (free of worker contributions)", "employer", "candidate", money(weekly), "week",
-                 basis=f"{basis} x {ctx.hours_per_week:g} h", params=params),
-            Cost("flexi holiday pay, paid with the wage", "employer", "candidate", money(pay), "week",
-                 basis=f"{holiday.value:.2%} of the base flexi wage", params=[holiday]),
-            Cost("special employer contribution", "employer", "RSZ", money((weekly + pay) * rate.value), "week",
-                 basis=f"{rate.value:.0%} of the flexi wage and the flexi holiday pay", params=[rate]),
+            Cost(_("flexi wage (free of worker contributions)"), "employer", "candidate", money(weekly), "week",
+                 basis=_("{basis} x {hours} h").format(basis=basis, hours=format_number(ctx.hours_per_week)),
+                 params=params),
+            Cost(_("flexi holiday pay, paid with the wage"), "employer", "candidate", money(pay), "week",
+                 basis=_("{rate} of the base flexi wage").format(rate=format_percent(holiday.value, 2)),
+                 params=[holiday]),
+            Cost(_("special employer contribution"), "employer", "RSZ", money((weekly + pay) * rate.value), "week",
+                 basis=_("{rate} of the flexi wage and the flexi holiday pay").format(rate=format_percent(rate.value)),
+                 params=[rate]),
         ]
 
     def steps(self, ctx: Context) -> list[Step]:
         return [
-            Step("written framework agreement (identities, call-up, functions, flexi wage, the 4/5 condition)",
-                 ctx.before_start(1), who="employer, candidate", legal=True, source=self.ref("flx-contract")),
-            Step("flexi employment contract for the job, hours agreed beforehand (oral or written)", ctx.start,
-                 who="employer, candidate", legal=True, recurring="each job", source="S-001"),
-            Step("Dimona FLX before the job starts (oral contract: a day Dimona with start and end times)", ctx.start,
-                 who="employer", legal=True, recurring="each job", source=self.ref("flx-contract")),
+            Step(_("written framework agreement (identities, call-up, functions, flexi wage, the 4/5 condition)"),
+                 ctx.before_start(1), who=_("employer, candidate"), legal=True, source=self.ref("flx-contract")),
+            Step(_("flexi employment contract for the job, hours agreed beforehand (oral or written)"), ctx.start,
+                 who=_("employer, candidate"), legal=True, recurring=_("each job"), source="S-001"),
+            Step(_("Dimona FLX before the job starts (oral contract: a day Dimona with start and end times)"),
+                 ctx.start, who=_("employer"), legal=True, recurring=_("each job"), source=self.ref("flx-contract")),
         ]
 
     def notes(self, ctx: Context) -> list[Note]:
-        out = [Note("not with an employer where the candidate works at least 4/5 in the same quarter, nor during a "
-                    "notice period with it; since 2024 not at a company linked to the main employer; never artistic "
-                    "or care functions", self.ref("flx-konsil"))]
+        out = [Note(_("not with an employer where the candidate works at least 4/5 in the same quarter, nor during "
+                      "a notice period with it; since 2024 not at a company linked to the main employer; never "
+                      "artistic or care functions"), self.ref("flx-konsil"))]
         try:
             cap = self.p("tax_free_cap_eur", ctx)
             maximum = self.p("max_wage_factor", ctx)
-            out.append(Note(f"flexi income is tax-free up to EUR {cap.value:,} a year for non-pensioners (income year "
-                            f"{ctx.start.year})", params=[cap]))
-            out.append(Note(f"the flexi wage may be at most {maximum.value:g} x the minimum", params=[maximum]))
-            out.append(Note("after a switch from full time to 4/5, a waiting period of 2 quarters applies",
+            out.append(Note(_("flexi income is tax-free up to EUR {cap} a year for non-pensioners (income year "
+                              "{year})").format(cap=format_number(cap.value), year=ctx.start.year), params=[cap]))
+            out.append(Note(_("the flexi wage may be at most {factor} x the minimum").format(
+                factor=format_number(maximum.value)), params=[maximum]))
+            out.append(Note(_("after a switch from full time to 4/5, a waiting period of 2 quarters applies"),
                             self.ref("flx-konsil")))
             out += index_notes(cap, self.p("sectors", ctx))
             if ctx.employer.joint_committee and pc_matches(ctx.employer.joint_committee, "302"):

@@ -6,7 +6,7 @@ the employer must hire: an open-ended contract or one of at least the IBO's dura
 """
 from __future__ import annotations
 
-from matchcore.instruments import _, hookimpl
+from matchcore.instruments import N_, _, format_number, hookimpl
 from matchcore.instruments import (FULL_TIME_HOURS, Check, Context, Cost, Duration, Instrument, Note, Step,
                                    money)
 
@@ -22,7 +22,7 @@ class IBO(Instrument):
                           "the employer must then offer a contract at least as long [ibo-voka]")
 
     def eligibility(self, ctx: Context) -> list[Check]:
-        out = [self._situation(ctx), region_check(self, ctx, "employer_regions", "employer site"),
+        out = [self._situation(ctx), region_check(self, ctx, "employer_regions", N_("employer site")),
                self._sector(ctx)]
         previous = self._previous_employment(ctx)
         return out + [previous] if previous is not None else out
@@ -33,11 +33,13 @@ class IBO(Instrument):
         if not listed:
             return None
         if ctx.employer.id in listed:
-            return Check("previous employment", False, f"the candidate worked for {ctx.employer.id} before "
-                         "(candidate.employment.previous_employers); unless that was at most 20 days as a temp or "
-                         "as a student, an IBO there is not possible", self.ref("ibo-faq"))
-        return Check("previous employment", True, f"{ctx.employer.id} is not among the candidate's previous "
-                     "employers", self.ref("ibo-faq"))
+            return Check("previous employment", False, _("the candidate worked for {employer} before "
+                                                         "(candidate.employment.previous_employers); unless that was "
+                                                         "at most 20 days as a temp or as a student, an IBO there is "
+                                                         "not possible").format(employer=ctx.employer.id),
+                         self.ref("ibo-faq"))
+        return Check("previous employment", True, _("{employer} is not among the candidate's previous "
+                                                    "employers").format(employer=ctx.employer.id), self.ref("ibo-faq"))
 
     def _situation(self, ctx: Context) -> Check:
         allowed = self.p("allowed_statuses", ctx)
@@ -45,12 +47,14 @@ class IBO(Instrument):
         emp = ctx.employment
         words = STATUS_WORDS.get(emp.status, emp.status)
         if emp.status == "sec_employee" and emp.statute in excluded.value:
-            return Check("candidate situation", False, f"a target-group worker still employed in "
-                         f"{'a maatwerkbedrijf' if emp.statute == 'maatwerk' else 'LDE'} cannot start an IBO",
+            return Check("candidate situation", False,
+                         _("a target-group worker still employed in a maatwerkbedrijf cannot start an IBO")
+                         if emp.statute == "maatwerk" else
+                         _("a target-group worker still employed in LDE cannot start an IBO"),
                          params=[excluded, allowed])
         if emp.status == "sec_employee" and emp.status in allowed.value:
-            return Check("candidate situation", True, "a SEC worker, after resigning with an RVA ruling to keep the "
-                         "unemployment benefit (the seed's practice)", params=[allowed])
+            return Check("candidate situation", True, _("a SEC worker, after resigning with an RVA ruling to keep the "
+                                                        "unemployment benefit (the seed's practice)"), params=[allowed])
         ok = emp.status in allowed.value
         return Check("candidate situation", ok, _("candidate is {status}; an IBO is for {allowed}").format(
             status=_(words), allowed=", ".join(_(STATUS_WORDS.get(s, s)) for s in allowed.value)), params=[allowed])
@@ -59,8 +63,9 @@ class IBO(Instrument):
         words = self.p("excluded_sector_words", ctx)
         sector = (ctx.employer.sector or "").casefold()
         hit = next((w for w in words.value if w in sector), None)
-        return Check("employer sector", hit is None, f"sector {ctx.employer.sector!r}"
-                     + (f" is service-voucher work, excluded" if hit else ": not service-voucher work"), params=[words])
+        text = (_("sector {sector} is service-voucher work, excluded") if hit else
+                _("sector {sector}: not service-voucher work"))
+        return Check("employer sector", hit is None, text.format(sector=repr(ctx.employer.sector)), params=[words])
 
     def duration(self, ctx: Context) -> Duration:
         limits = self.p("duration_weeks", ctx)
@@ -70,46 +75,53 @@ class IBO(Instrument):
         brackets = self.p("premium_brackets", ctx)
         wage = ctx.hourly_wage_eur
         if wage is None:
-            return [Cost("monthly premium to VDAB", "employer", "VDAB", None, "month",
-                         basis="by the future wage: function.hourly_wage_eur is unknown", params=[brackets])]
+            return [Cost(_("monthly premium to VDAB"), "employer", "VDAB", None, "month",
+                         basis=_("by the future wage: function.hourly_wage_eur is unknown"), params=[brackets])]
         full_time = wage * FULL_TIME_HOURS * 52 / 12
         premium = next(p for below, p in brackets.value if below is None or full_time < below)
-        return [Cost("monthly premium to VDAB (no wage, no RSZ, no travel costs)", "employer", "VDAB",
+        return [Cost(_("monthly premium to VDAB (no wage, no RSZ, no travel costs)"), "employer", "VDAB",
                      money(premium * ctx.fraction), "month",
-                     basis=f"future wage {full_time:.2f} EUR/month full time -> EUR {premium} x {ctx.fraction:.3f} "
-                           f"(part time pro rata); VAT not verified (none assumed)", params=[brackets])]
+                     basis=_("future wage {wage} EUR/month full time -> EUR {premium} x {fraction} (part time pro "
+                             "rata); VAT not verified (none assumed)").format(
+                                 wage=format_number(full_time, 2), premium=format_number(premium),
+                                 fraction=format_number(ctx.fraction, 3)), params=[brackets])]
 
     def steps(self, ctx: Context) -> list[Step]:
         out = []
         if ctx.employment.status == "sec_employee" and "sec_employee" in self.p("allowed_statuses", ctx).value:
-            out.append(Step("RVA ruling requested, then resignation at the SEC employer without losing benefits",
-                            ctx.before_start(1), who="SEC employer, candidate", source="S-001"))
-        hire = f"{ctx.duration_weeks:g} weeks" if ctx.duration_weeks is not None else "the IBO's duration"
+            out.append(Step(_("RVA ruling requested, then resignation at the SEC employer without losing benefits"),
+                            ctx.before_start(1), who=_("SEC employer, candidate"), source="S-001"))
         out += [
-            Step("candidate and training plan proposed to VDAB, VDAB approves", ctx.before_start(1), who="employer",
-                 legal=True, source=self.ref("ibo-opwijk")),
-            Step("3-party IBO contract (employer, trainee, VDAB) signed before the start", ctx.before_start(1),
-                 who="employer, candidate, VDAB", legal=True, source=self.ref("ibo-opwijk")),
-            Step("common-law insurance equivalent to workplace accident cover, and civil liability insurance",
-                 ctx.before_start(1), who="employer", source=self.ref("ibo-vdab")),
-            Step("follow-up by the VDAB consultant", ctx.start, who="VDAB", recurring="during the IBO",
+            Step(_("candidate and training plan proposed to VDAB, VDAB approves"), ctx.before_start(1),
+                 who=_("employer"), legal=True, source=self.ref("ibo-opwijk")),
+            Step(_("3-party IBO contract (employer, trainee, VDAB) signed before the start"), ctx.before_start(1),
+                 who=_("employer, candidate, VDAB"), legal=True, source=self.ref("ibo-opwijk")),
+            Step(_("common-law insurance equivalent to workplace accident cover, and civil liability insurance"),
+                 ctx.before_start(1), who=_("employer"), source=self.ref("ibo-vdab")),
+            Step(_("follow-up by the VDAB consultant"), ctx.start, who=_("VDAB"), recurring=_("during the IBO"),
                  source=self.ref("ibo-opwijk")),
-            Step(f"hire: open-ended contract, or fixed-term of at least {hire}, in the trained function", ctx.end,
-                 who="employer", legal=True, source=self.ref("ibo-voka")),
+            Step(_("hire: open-ended contract, or fixed-term of at least {hire}, in the trained function").format(
+                hire=self._hire(ctx)), ctx.end, who=_("employer"), legal=True, source=self.ref("ibo-voka")),
         ]
         return out
 
+    @staticmethod
+    def _hire(ctx: Context) -> str:
+        """The shortest fixed-term contract after the IBO: its planned weeks, else its duration."""
+        if ctx.duration_weeks is None:
+            return _("the IBO's duration")
+        return _("{weeks} weeks").format(weeks=format_number(ctx.duration_weeks))
+
     def notes(self, ctx: Context) -> list[Note]:
-        hire = f"{ctx.duration_weeks:g} weeks" if ctx.duration_weeks is not None else "the IBO's duration"
         brackets = [] if self.code == "K-IBO" else index_notes(self.p("premium_brackets", ctx))
         return [
             *brackets,
-            Note(f"hiring obligation: afterwards an open-ended contract, or a fixed-term one of at least {hire}, in "
-                 "the function of the training plan", self.ref("ibo-voka")),
-            Note("the candidate must not have worked for this employer before (except up to 20 days as a temp, or "
-                 "as a student); no department on temporary unemployment; no VDAB arrears", self.ref("ibo-faq")),
-            Note("the trainee keeps the benefit plus a VDAB IBO premium; travel and childcare costs are paid by VDAB",
-                 self.ref("ibo-vdab")),
+            Note(_("hiring obligation: afterwards an open-ended contract, or a fixed-term one of at least {hire}, in "
+                   "the function of the training plan").format(hire=self._hire(ctx)), self.ref("ibo-voka")),
+            Note(_("the candidate must not have worked for this employer before (except up to 20 days as a temp, or "
+                   "as a student); no department on temporary unemployment; no VDAB arrears"), self.ref("ibo-faq")),
+            Note(_("the trainee keeps the benefit plus a VDAB IBO premium; travel and childcare costs are paid by "
+                   "VDAB"), self.ref("ibo-vdab")),
         ]
 
 
@@ -123,9 +135,9 @@ class KIBO(IBO):
         months = self.p("kibo_registration_months", ctx)
         emp = ctx.employment
         if emp.vop_indication:
-            return Check("vulnerable jobseeker", True, "VDAB indication of a work disability", params=[months])
+            return Check("vulnerable jobseeker", True, _("VDAB indication of a work disability"), params=[months])
         if field_or_fact(ctx, emp.sickness_benefit, "riziv"):
-            return Check("vulnerable jobseeker", True, "on sickness benefit (RIZIV), taking steps to work",
+            return Check("vulnerable jobseeker", True, _("on sickness benefit (RIZIV), taking steps to work"),
                          params=[months])
         age = ctx.age
         need = None if age is None else months.value["under_25" if age < 25 else "from_25"]
@@ -140,17 +152,22 @@ class KIBO(IBO):
             registered = (ctx.start.year - emp.jobseeker_since.year) * 12 + ctx.start.month - emp.jobseeker_since.month \
                 - (ctx.start.day < emp.jobseeker_since.day)
             if registered >= need:
-                return Check("vulnerable jobseeker", True, f"registered {registered} months before the start "
-                             f"(at least {need} at age {age})", params=[months])
+                return Check("vulnerable jobseeker", True, _("registered {months} months before the start (at least "
+                                                             "{need} at age {age})").format(
+                                                                 months=registered, need=need, age=age),
+                             params=[months])
             if emp.vop_indication is False:
-                return Check("vulnerable jobseeker", False, f"registered {registered} months (needs {need} at age "
-                             f"{age}) and no indication of a work disability", params=[months])
+                return Check("vulnerable jobseeker", False, _("registered {months} months (needs {need} at age {age}) "
+                                                              "and no indication of a work disability").format(
+                                                                  months=registered, need=need, age=age),
+                             params=[months])
             missing = ["candidate.employment.vop_indication"]
         elif emp.status != "jobseeker" and emp.vop_indication is False:
-            return Check("vulnerable jobseeker", False, "not a registered jobseeker and no indication of a work "
-                         "disability", params=[months])
-        return Check("vulnerable jobseeker", None, "a K-IBO needs an indication of a work disability, or 12 months "
-                     "registered as a jobseeker (under 25) / 24 months (from 25), or RIZIV", params=[months],
+            return Check("vulnerable jobseeker", False, _("not a registered jobseeker and no indication of a work "
+                                                          "disability"), params=[months])
+        return Check("vulnerable jobseeker", None, _("a K-IBO needs an indication of a work disability, or 12 months "
+                                                     "registered as a jobseeker (under 25) / 24 months (from 25), or "
+                                                     "RIZIV"), params=[months],
                      missing=missing or ["candidate.employment.vop_indication"])
 
     def duration(self, ctx: Context) -> Duration:
@@ -160,7 +177,8 @@ class KIBO(IBO):
 
     def costs(self, ctx: Context) -> list[Cost]:
         premium = self.p("kibo_premium_eur", ctx)
-        return [Cost("no monthly premium for a K-IBO", "employer", "VDAB", premium.value, "month", params=[premium])]
+        return [Cost(_("no monthly premium for a K-IBO"), "employer", "VDAB", premium.value, "month",
+                     params=[premium])]
 
 
 @hookimpl

@@ -5,7 +5,8 @@ The price is commercial and not in any source: it is the function's ``subcontrac
 """
 from __future__ import annotations
 
-from matchcore.instruments import hookimpl
+from matchcore.i18n import format_percent
+from matchcore.instruments import _, hookimpl
 from matchcore.instruments import Check, Context, Cost, Instrument, Note, Step, money
 
 from ._common import field_or_fact, index_notes, status_check
@@ -27,22 +28,23 @@ class Onderaanneming(Instrument):
         price = field_or_fact(ctx, ctx.function.subcontract_price_month_eur, "subcontract_price_month_eur",
                               extra_of=ctx.function)
         price = float(price) if price is not None else None
-        return [Cost("agreed price for the described tasks", "employer", "SEC organisation", money(price), "month",
+        return [Cost(_("agreed price for the described tasks"), "employer", "SEC organisation", money(price), "month",
                      vat_eur=money(price * vat.value) if price is not None else 0.0,
-                     basis=(f"plus {vat.value:.0%} VAT" + "".join(f"; {a.describe()}" for a in vat.alternatives)
+                     basis=(_("plus {rate} VAT").format(rate=format_percent(vat.value))
+                            + "".join(f"; {a.describe()}" for a in vat.alternatives)
                             if price is not None
-                            else "commercial price; give function.subcontract_price_month_eur"),
+                            else _("commercial price; give function.subcontract_price_month_eur")),
                      params=[vat])]
 
     def steps(self, ctx: Context) -> list[Step]:
-        return [Step("subcontracting agreement describing the tasks and the agreed price, signed", ctx.before_start(1),
-                     who="SEC organisation, employer", source="S-001")]
+        return [Step(_("subcontracting agreement describing the tasks and the agreed price, signed"),
+                     ctx.before_start(1), who=_("SEC organisation, employer"), source="S-001")]
 
     def notes(self, ctx: Context) -> list[Note]:
         return [
-            Note("the SEC organisation chooses which workers it sends; they keep their SEC wage", "S-001"),
-            Note("to stay out of illegal lending (TBS) the company may only give instructions on well-being at work "
-                 "or instructions spelled out in the written contract", self.ref("tbs-flexius")),
+            Note(_("the SEC organisation chooses which workers it sends; they keep their SEC wage"), "S-001"),
+            Note(_("to stay out of illegal lending (TBS) the company may only give instructions on well-being at work "
+                   "or instructions spelled out in the written contract"), self.ref("tbs-flexius")),
             *index_notes(self.p("vat_rate", ctx)),
         ]
 

@@ -7,7 +7,7 @@ that is not given, the fact ``current_hourly_wage_eur`` (the old ``candidate.ext
 """
 from __future__ import annotations
 
-from matchcore.instruments import hookimpl
+from matchcore.instruments import _, format_number, hookimpl
 from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step, money
 
 from ._common import field_or_fact, index_notes, status_check
@@ -27,8 +27,9 @@ class TBS(Instrument):
     def duration(self, ctx: Context) -> Duration:
         weeks = self.p("max_duration_weeks", ctx)
         other = "; ".join(a.describe() for a in weeks.alternatives)
-        return Duration(None, weeks.value, weeks.value, text="the seed's practice; the inspection sets the limit"
-                        + (f" (disputed: {other})" if other else ""), params=[weeks])
+        text = (_("the seed's practice; the inspection sets the limit (disputed: {other})").format(other=other)
+                if other else _("the seed's practice; the inspection sets the limit"))
+        return Duration(None, weeks.value, weeks.value, text=text, params=[weeks])
 
     def costs(self, ctx: Context) -> list[Cost]:
         nec = ctx.hourly_wage_eur
@@ -36,36 +37,39 @@ class TBS(Instrument):
         if nec is None or sec is None:
             missing = [n for n, v in (("function.hourly_wage_eur", nec),
                                       ("candidate.employment.current_hourly_wage_eur", sec)) if v is None]
-            amount, basis = None, "unknown: " + ", ".join(missing)
+            amount, basis = None, _("unknown: {fields}").format(fields=", ".join(missing))
         else:
             diff = max(0.0, float(nec) - float(sec))
             amount = money(diff * ctx.hours_per_week)
-            basis = f"({float(nec):.2f} - {float(sec):.2f}) EUR/h x {ctx.hours_per_week:g} h"
+            basis = _("({nec} - {sec}) EUR/h x {hours} h").format(nec=format_number(float(nec), 2),
+                                                                 sec=format_number(float(sec), 2),
+                                                                 hours=format_number(ctx.hours_per_week))
         return [
-            Cost("wage difference (NEC wage for the function - SEC wage)", "employer", "SEC employer", amount,
-                 "week", basis=basis + "; plus the worker's transport costs at cost; VAT on this recharge not "
-                 "verified", source="S-001"),
-            Cost("wage (keeps running)", "SEC employer", "candidate", None, "month", source="S-001"),
+            Cost(_("wage difference (NEC wage for the function - SEC wage)"), "employer", "SEC employer", amount,
+                 "week", basis=_("{basis}; plus the worker's transport costs at cost; VAT on this recharge not "
+                                 "verified").format(basis=basis), source="S-001"),
+            Cost(_("wage (keeps running)"), "SEC employer", "candidate", None, "month", source="S-001"),
         ]
 
     def steps(self, ctx: Context) -> list[Step]:
         return [
-            Step("prior permission of the social inspection (Toezicht op de Sociale Wetten) requested, with proof "
-                 "that the user's union delegation or works council (else its joint committee) consents",
-                 ctx.before_start(1), who="SEC employer", legal=True, source=self.ref("tbs-fod")),
-            Step("TBS agreement in writing (duration, conditions), signed by SEC employer, user and worker",
-                 ctx.before_start(1), who="SEC employer, employer, candidate", legal=True, source=self.ref("tbs-fod")),
+            Step(_("prior permission of the social inspection (Toezicht op de Sociale Wetten) requested, with proof "
+                   "that the user's union delegation or works council (else its joint committee) consents"),
+                 ctx.before_start(1), who=_("SEC employer"), legal=True, source=self.ref("tbs-fod")),
+            Step(_("TBS agreement in writing (duration, conditions), signed by SEC employer, user and worker"),
+                 ctx.before_start(1), who=_("SEC employer, employer, candidate"), legal=True,
+                 source=self.ref("tbs-fod")),
         ]
 
     def notes(self, ctx: Context) -> list[Note]:
         notice = self.p("notice_hours_case_b", ctx)
         return [
-            Note("lending staff without permission is prohibited: the user and the worker are then deemed bound by "
-                 "an open-ended contract from day one, with joint liability and fines", self.ref("tbs-echo")),
-            Note(f"without permission only within one economic entity or for specialised tasks, telling the "
-                 f"inspection at least {notice.value} h ahead", params=[notice]),
-            Note("in practice a difficult procedure ('voornamelijk in theorie mogelijk'); it can lead to an "
-                 "open-ended contract or an IBO", "S-001"),
+            Note(_("lending staff without permission is prohibited: the user and the worker are then deemed bound by "
+                   "an open-ended contract from day one, with joint liability and fines"), self.ref("tbs-echo")),
+            Note(_("without permission only within one economic entity or for specialised tasks, telling the "
+                   "inspection at least {hours} h ahead").format(hours=format_number(notice.value)), params=[notice]),
+            Note(_("in practice a difficult procedure ('voornamelijk in theorie mogelijk'); it can lead to an "
+                   "open-ended contract or an IBO"), "S-001"),
             *index_notes(self.p("max_duration_weeks", ctx)),
         ]
 

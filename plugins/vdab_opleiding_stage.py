@@ -8,7 +8,7 @@ nil apart from the insurance, and it may refund travel costs.
 """
 from __future__ import annotations
 
-from matchcore.instruments import hookimpl
+from matchcore.instruments import N_, _, format_number, hookimpl
 from matchcore.instruments import FULL_TIME_HOURS, Check, Context, Cost, Duration, Instrument, Note, Step
 
 from ._common import region_check, status_check
@@ -28,11 +28,11 @@ class ShortTraining(Instrument):
         openings = ctx.function.openings
         return [
             status_check(self, ctx, "allowed_statuses", "candidate situation", unclear={
-                "other": "the short training is for anyone registered at VDAB as a non-working jobseeker; whether "
-                         "the candidate is is not known"}),
-            region_check(self, ctx, "employer_regions", "organiser's site"),
-            Check("open vacancy", openings > 0, f"the aim is to fill an open vacancy; the function has {openings} "
-                  "opening(s)", self.ref("kos-werkgever")),
+                "other": N_("the short training is for anyone registered at VDAB as a non-working jobseeker; "
+                            "whether the candidate is is not known")}),
+            region_check(self, ctx, "employer_regions", N_("organiser's site")),
+            Check("open vacancy", openings > 0, _("the aim is to fill an open vacancy; the function has {n} "
+                                                  "opening(s)").format(n=openings), self.ref("kos-werkgever")),
         ]
 
     def _limit(self, ctx: Context):
@@ -43,31 +43,34 @@ class ShortTraining(Instrument):
     def duration(self, ctx: Context) -> Duration:
         half, days = self._limit(ctx)
         weeks = round(days.value / ctx.days_per_week, 2)
-        kind = "half" if half else "full"
-        return Duration(None, weeks, weeks, text=f"at most {days.value} {kind} days: {weeks:g} week(s) at "
-                        f"{ctx.days_per_week} day(s) a week of {ctx.hours_per_day:.1f} h", params=[days])
+        text = (_("at most {days} half days: {weeks} week(s) at {per_week} day(s) a week of {hours} h") if half else
+                _("at most {days} full days: {weeks} week(s) at {per_week} day(s) a week of {hours} h"))
+        return Duration(None, weeks, weeks, text=text.format(
+            days=format_number(days.value), weeks=format_number(weeks), per_week=ctx.days_per_week,
+            hours=format_number(ctx.hours_per_day, 1)), params=[days])
 
     def costs(self, ctx: Context) -> list[Cost]:
-        return [Cost("no wage or premium: the jobseeker keeps the benefit (with VDAB's permission)", "employer",
+        return [Cost(_("no wage or premium: the jobseeker keeps the benefit (with VDAB's permission)"), "employer",
                      "candidate", 0.0, "day", source=self.ref("kos-werkgever"))]
 
     def steps(self, ctx: Context) -> list[Step]:
         return [
-            Step("request the short training with stage at VDAB (company, temp agency or training partner, or "
-                 "social-economy company)", ctx.before_start(1), who="employer", source=self.ref("kos-werkgever")),
-            Step("the jobseeker asks VDAB's permission before the start, or gets no benefit for those days",
-                 ctx.before_start(1), who="candidate", legal=True, source=self.ref("kos-werkzoekende")),
-            Step("training contract to the jobseeker: unpaid, with accident and civil liability insurance",
-                 ctx.before_start(1), who="employer", legal=True, source=self.ref("kos-werkzoekende")),
+            Step(_("request the short training with stage at VDAB (company, temp agency or training partner, or "
+                   "social-economy company)"), ctx.before_start(1), who=_("employer"),
+                 source=self.ref("kos-werkgever")),
+            Step(_("the jobseeker asks VDAB's permission before the start, or gets no benefit for those days"),
+                 ctx.before_start(1), who=_("candidate"), legal=True, source=self.ref("kos-werkzoekende")),
+            Step(_("training contract to the jobseeker: unpaid, with accident and civil liability insurance"),
+                 ctx.before_start(1), who=_("employer"), legal=True, source=self.ref("kos-werkzoekende")),
         ]
 
     def notes(self, ctx: Context) -> list[Note]:
         return [
-            Note("free for the jobseeker: no enrolment fee, no charge for materials or protective equipment; travel "
-                 "costs may be refunded, not required", self.ref("kos-werkgever")),
-            Note("the jobseeker stays available for the labour market and may be invited to interviews",
+            Note(_("free for the jobseeker: no enrolment fee, no charge for materials or protective equipment; "
+                   "travel costs may be refunded, not required"), self.ref("kos-werkgever")),
+            Note(_("the jobseeker stays available for the labour market and may be invited to interviews"),
                  self.ref("kos-werkgever")),
-            Note("voluntary: the jobseeker may refuse", self.ref("kos-werkzoekende")),
+            Note(_("voluntary: the jobseeker may refuse"), self.ref("kos-werkzoekende")),
         ]
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from matchcore.instruments import _, hookimpl
+from matchcore.i18n import format_percent
+from matchcore.instruments import _, format_number, hookimpl
 from matchcore.instruments import Check, Context, Cost, Duration, Instrument, Note, Step, money
 
 from ._common import STATUS_WORDS, pc_matches, wage_costs
@@ -37,8 +38,8 @@ class WIO(Instrument):
         pc = self.p("joint_committee", ctx)
         given = ctx.employer.joint_committee
         if given is None:
-            return Check("joint committee", None, f"the employer's joint committee is unknown; PC {pc.value} needed",
-                         params=[pc], missing=["employer.joint_committee"])
+            return Check("joint committee", None, _("the employer's joint committee is unknown; PC {pc} needed").format(
+                pc=pc.value), params=[pc], missing=["employer.joint_committee"])
         return Check("joint committee", pc_matches(given, pc.value),
                      _("the employer is in PC {pc}; the project is for employers of PC {wanted}").format(
                          pc=given, wanted=pc.value), params=[pc])
@@ -49,12 +50,14 @@ class WIO(Instrument):
         emp = ctx.employment
         words = STATUS_WORDS.get(emp.status, emp.status)
         if emp.employer_joint_committee and pc_matches(emp.employer_joint_committee, pc.value):
-            return Check("candidate situation", False, f"the candidate already works in PC {pc.value}: the project "
-                         "is for people switching in from outside the sector", params=[allowed, pc])
+            return Check("candidate situation", False, _("the candidate already works in PC {pc}: the project is for "
+                                                         "people switching in from outside the sector").format(
+                                                             pc=pc.value), params=[allowed, pc])
         if emp.status == "other":
-            return Check("candidate situation", None, "the candidate is in another situation: when applying, an "
-                         "employment contract or self-employment is needed", params=[allowed],
-                         missing=["whether the candidate holds an employment contract or is self-employed"])
+            return Check("candidate situation", None, _("the candidate is in another situation: when applying, an "
+                                                        "employment contract or self-employment is needed"),
+                         params=[allowed],
+                         missing=[_("whether the candidate holds an employment contract or is self-employed")])
         return Check("candidate situation", emp.status in allowed.value,
                      _("the candidate is {status}; the project is for people with an employment contract or "
                        "self-employed (jobseekers excluded)").format(status=_(words)), params=[allowed])
@@ -62,12 +65,13 @@ class WIO(Instrument):
     def _full_time(self, ctx: Context) -> Check:
         hours = self.p("full_time_hours", ctx)
         return Check("full-time contract", ctx.hours_per_week >= hours.value - 1e-9,
-                     f"the function has {ctx.hours_per_week:g} h a week; the WIO contract is full time "
-                     f"({hours.value:g} h), open-ended", params=[hours])
+                     _("the function has {hours} h a week; the WIO contract is full time ({full} h), "
+                       "open-ended").format(hours=format_number(ctx.hours_per_week), full=format_number(hours.value)),
+                     params=[hours])
 
     def duration(self, ctx: Context) -> Duration:
-        return Duration(text="the length of the training VIVO admits, until its last school day; repeating a year "
-                             "or extending a module ends the project", source="S-003")
+        return Duration(text=_("the length of the training VIVO admits, until its last school day; repeating a year "
+                               "or extending a module ends the project"), source="S-003")
 
     def costs(self, ctx: Context) -> list[Cost]:
         advance = self.p("advance_quarter_eur", ctx)
@@ -75,58 +79,62 @@ class WIO(Instrument):
         barema = self.p("funded_barema", ctx)
         wages = wage_costs(self, ctx)
         out = [*wages,
-               Cost("VIVO advance for the wage cost", "VIVO", "employer", advance.value, "quarter",
-                    basis="per WIO, settled yearly", params=[advance])]
+               Cost(_("VIVO advance for the wage cost"), "VIVO", "employer", advance.value, "quarter",
+                    basis=_("per WIO, settled yearly"), params=[advance])]
         parts = [c.amount_eur for c in wages]
         quarter = None if None in parts else sum(parts) * 3
-        item = f"yearly settlement by VIVO: the funded wage cost (barema {barema.value}) minus the advances"
+        item = _("yearly settlement by VIVO: the funded wage cost (barema {barema}) minus the advances").format(
+            barema=barema.value)
         if quarter is None:
-            out.append(Cost(item, "VIVO", "employer", None, "quarter", basis="the function's wage is unknown",
+            out.append(Cost(item, "VIVO", "employer", None, "quarter", basis=_("the function's wage is unknown"),
                             params=[barema, advance]))
         elif quarter >= advance.value:
             out.append(Cost(item, "VIVO", "employer", money(quarter - advance.value), "quarter",
-                            basis=f"{quarter:,.2f} wage cost a quarter - {advance.value:,.2f} advance",
+                            basis=_("{wage} wage cost a quarter - {advance} advance").format(
+                                wage=format_number(quarter, 2), advance=format_number(advance.value, 2)),
                             params=[barema, advance]))
         else:
-            out.append(Cost("yearly settlement: the advances above the funded wage cost are paid back", "employer",
+            out.append(Cost(_("yearly settlement: the advances above the funded wage cost are paid back"), "employer",
                             "VIVO", money(advance.value - quarter), "quarter",
-                            basis=f"{advance.value:,.2f} advance - {quarter:,.2f} wage cost a quarter",
+                            basis=_("{advance} advance - {wage} wage cost a quarter").format(
+                                wage=format_number(quarter, 2), advance=format_number(advance.value, 2)),
                             params=[barema, advance]))
-        out += [Cost("study grant to the WIO (taxable; form 281.10)", "employer", "candidate", grant.value, "once",
+        out += [Cost(_("study grant to the WIO (taxable; form 281.10)"), "employer", "candidate", grant.value, "once",
                      params=[grant]),
-                Cost("study grant refunded in the yearly settlement", "VIVO", "employer", grant.value, "once",
+                Cost(_("study grant refunded in the yearly settlement"), "VIVO", "employer", grant.value, "once",
                      params=[grant])]
         return out
 
     def steps(self, ctx: Context) -> list[Step]:
         grant = self.p("study_grant_eur", ctx)
         return [
-            Step("candidate selected by VIVO's joint working group zij-instroom (official letter to worker and "
-                 "employer) and enrolled at a school", ctx.before_start(1), who="candidate, VIVO", legal=True,
+            Step(_("candidate selected by VIVO's joint working group zij-instroom (official letter to worker and "
+                   "employer) and enrolled at a school"), ctx.before_start(1), who=_("candidate, VIVO"), legal=True,
                  source="S-003"),
-            Step("full-time open-ended contract with the project clause, starting on the first school day; the signed "
-                 "contract to VIVO", ctx.start, who="employer", legal=True, source="S-003"),
-            Step(f"pay the study grant of EUR {grant.value:,.0f} with one of the first wages, in the first school year",
-                 school_year_end(ctx.start), who="employer", params=[grant]),
-            Step("the WIO works at the employer from the end of the school year (30 June) to the first school day, "
-                 "statutory leave allowed", school_year_end(ctx.start), who="candidate, employer", recurring="yearly",
-                 source="S-003"),
-            Step("yearly settlement with VIVO (advances, study grant)", None, who="employer", recurring="yearly",
-                 source="S-003"),
+            Step(_("full-time open-ended contract with the project clause, starting on the first school day; the "
+                   "signed contract to VIVO"), ctx.start, who=_("employer"), legal=True, source="S-003"),
+            Step(_("pay the study grant of EUR {grant} with one of the first wages, in the first school year").format(
+                grant=format_number(grant.value, 0)), school_year_end(ctx.start), who=_("employer"), params=[grant]),
+            Step(_("the WIO works at the employer from the end of the school year (30 June) to the first school day, "
+                   "statutory leave allowed"), school_year_end(ctx.start), who=_("candidate, employer"),
+                 recurring=_("yearly"), source="S-003"),
+            Step(_("yearly settlement with VIVO (advances, study grant)"), None, who=_("employer"),
+                 recurring=_("yearly"), source="S-003"),
         ]
 
     def notes(self, ctx: Context) -> list[Note]:
         absence = self.p("max_unjustified_absence_share", ctx)
         years = self.p("commitment_years", ctx)
         return [
-            Note(f"unjustified absence of more than {absence.value:.0%} of the courses and stages, failing a year, or "
-                 "a new paid activity (employee, self-employed, temp) ends the project and its funding",
-                 params=[absence]),
-            Note("extralegal benefits and a wage above the funded barema are not funded; when the project stops and "
-                 "the employer does not keep the WIO, VIVO funds the legal notice period", "S-003"),
-            Note(f"after the training the WIO is asked to work {years.value} years as persoonsbegeleider in the "
-                 "Flemish welfare sector, at least half time, preferably with this employer", params=[years]),
-            Note("stages are followed as far as possible at the employer, who provides the stage supervision",
+            Note(_("unjustified absence of more than {share} of the courses and stages, failing a year, or a new paid "
+                   "activity (employee, self-employed, temp) ends the project and its funding").format(
+                       share=format_percent(absence.value)), params=[absence]),
+            Note(_("extralegal benefits and a wage above the funded barema are not funded; when the project stops and "
+                   "the employer does not keep the WIO, VIVO funds the legal notice period"), "S-003"),
+            Note(_("after the training the WIO is asked to work {years} years as persoonsbegeleider in the Flemish "
+                   "welfare sector, at least half time, preferably with this employer").format(
+                       years=format_number(years.value)), params=[years]),
+            Note(_("stages are followed as far as possible at the employer, who provides the stage supervision"),
                  "S-003"),
         ]
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from matchcore.i18n import format_date
 from matchcore.instruments import evaluate_all, load_parameters, make_plugin_manager
 from matchcore.instruments.registry import Registry, get_registry
 from matchcore.model import Candidate, Employer, parse_record
@@ -153,7 +154,7 @@ def test_twe_deadlines_move_with_the_first_appointment():
         result = evaluate("TWE", candidate(), start=start)
         due = {s.what.split(" (")[0].split(",")[0]: s.due for s in result.steps}
         assert due["first agreement sheet"] == start + dt.timedelta(days=15)
-        assert due[f"if the candidate is absent on {start.isoformat()}: a new appointment fixed within 7 calendar "
+        assert due[f"if the candidate is absent on {format_date(start)}: a new appointment fixed within 7 calendar "
                    "days"] == start + dt.timedelta(days=7)
 
 

@@ -157,7 +157,8 @@ def test_an_unknown_sheet_is_named(tmp_path):
     path = workbook(tmp_path / "w.xlsx", {"Notities": [["wat", "wanneer"], ["bellen", "maandag"]]})
     assert problems([path]) == [
         f"{path}, sheet Notities: cannot tell which records it holds: name the sheet Kandidaten, Werkgevers, "
-        "Scans, Rollen or Taken (or Candidates, Employers, Scans, Roles, Tasks), or remove it"]
+        "Scans, Rollen, Taken, Trajecten, Fasen or Acties (or Candidates, Employers, Scans, Roles, Tasks, "
+        "Trajectories, Phases, Actions), or remove it"]
 
 
 def test_not_a_workbook(tmp_path):

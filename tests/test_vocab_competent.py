@@ -7,7 +7,6 @@ import csv
 import gzip
 import importlib.util
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -94,15 +93,12 @@ def test_starter_concepts_absorb_their_competent_twin_instead_of_duplicating(voc
     assert vocab.resolve(competent_label).concept == target
 
 
-def test_the_store_vocabulary_is_the_bundled_one_and_loads_fast(store):
+def test_the_store_vocabulary_is_the_bundled_one(store):
     alone = Vocabulary.from_starter()
-    t0 = time.perf_counter()
     from_store = Vocabulary(store).fit()
-    seconds = time.perf_counter() - t0
     for name in ("concepts_", "by_uri_", "labels_", "exact_", "normal_", "keys_", "related_"):
         assert getattr(alone, name) == getattr(from_store, name), name
     assert len(from_store.concepts_) > 9000
-    assert seconds < 3.0   # about 0.1 s once the bundle is read (docs/matching.md)
 
 
 def test_a_coach_alias_on_a_bundled_concept_is_stored(store):

@@ -14,7 +14,10 @@ What is extracted (Babel's extractors, plus one for click):
   ``help=``/``short_help=``/``epilog=`` of every click option, argument, command and group, cleaned
   the way click cleans them (:func:`inspect.cleandoc`), so that :mod:`matchcore.cli.root` can look
   the help up in the catalogue when it shows it in the chosen language;
-- the instruments' ``name`` and ``summary`` in the plugins' parameter files (``plugins/*.yaml``),
+- the instruments' ``name``, ``summary`` and ``notes``, and the parameters' ``description`` and
+  the ``note`` of their values and alternatives, in the plugins' parameter files (``plugins/*.yaml``;
+  whitespace collapsed as :mod:`matchcore.instruments.params` reads them; a text given per language,
+  ``{nl: ..., en: ...}``, carries its own forms and is not extracted),
   and the plain-string texts of the built-in plugins' answers (``Check``, ``Cost``, ``Step``,
   ``Note``, ... and ``feasibility_reason``), which are shown through ``_()``.
 
@@ -51,9 +54,10 @@ JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
 CLICK_CALLS = {"option", "argument", "command", "group", "Option", "Argument", "Command", "Group",
                "password_option", "confirmation_option", "version_option"}
 CLICK_TEXT_KEYS = ("help", "short_help", "epilog")
-# Fields of an instrument in plugins/*.yaml that are prose for people (shown through _()); the
-# parameters' descriptions and notes document the rules for whoever checks them, and stay English.
-YAML_TEXT_KEYS = {"name", "summary"}
+# Fields of plugins/*.yaml that are prose for people (shown through _()): an instrument's name,
+# summary and notes; a parameter's description and the notes of its values and alternatives, which
+# a coach reads in `instruments show`, the unverified flags and the disputed values.
+YAML_TEXT_KEYS = {"name", "summary", "notes", "description", "note"}
 
 
 def _name(func: ast.expr) -> str:
@@ -119,10 +123,13 @@ def yaml_messages(path: Path) -> Iterator[str]:
             for v in value:
                 yield from walk(v, key)
         elif isinstance(value, str) and key in YAML_TEXT_KEYS and value.strip():
-            yield value.strip()
+            yield " ".join(value.split())   # as matchcore.instruments.params._text reads it
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     for instrument in (data.get("instruments") or {}).values():
         yield from walk(instrument)
+    for parameter in (data.get("parameters") or {}).values():
+        if isinstance(parameter, dict):
+            yield from walk({k: v for k, v in parameter.items() if k in ("description", "values")})
 
 
 def extract() -> Catalog:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from matchcore.i18n import _
 from matchcore.carving.results import BusinessCase, CarvedFunction, FreedHours, TaskDetail
 from matchcore.model import Function, FunctionCompetence, Scan, Task
 
@@ -37,7 +38,8 @@ def business_case(scan: Scan, tasks: list[Task], hours: list[float], *, carved_h
         role = scan.role(role_id)
         cost = None if role.hourly_cost_eur is None else freed[role_id] * role.hourly_cost_eur
         if cost is None:
-            notes.append(f"role {role_id} has no hourly_cost_eur in scan {scan.id}; its freed hours count as 0 EUR")
+            notes.append(_("role {role} has no hourly_cost_eur in scan {scan}; its freed hours count as 0 EUR")
+                         .format(role=role_id, scan=scan.id))
         freed_cost += cost or 0.0
         rows.append(FreedHours(role=role_id, title=role.title, hours_per_week=round(freed[role_id], 2),
                                fte=round(freed[role_id] / scan.full_time_hours, 2),

@@ -5,7 +5,20 @@ import click
 
 from matchcore.cli.root import emit_json, get_store
 from matchcore.cli.scan_prompts import ask_yes_no
-from matchcore.i18n import _
+from matchcore.i18n import N_, _
+
+# What each table of an erasure holds, as the coach reads it (the JSON keeps the table names).
+TABLES = {"candidates": N_("candidates"), "candidate_competences": N_("competences"),
+          "trajectories": N_("trajectories"), "trajectory_phases": N_("trajectory phases"),
+          "trajectory_actions": N_("actions"), "trajectory_reminders": N_("reminders"),
+          "contact_log": N_("contact-log entries"), "revisions": N_("revisions"), "audit_log": N_("audit lines"),
+          "vectors": N_("stored embeddings")}
+
+
+def _rows(counts: dict[str, int]) -> str:
+    """``{"candidates": 1, "revisions": 5}`` -> "candidates: 1, revisions: 5" in the language in use."""
+    return ", ".join(f"{_(TABLES[t]) if t in TABLES else t}: {n}" for t, n in counts.items())
+
 
 __all__ = ["delete"]
 
@@ -38,7 +51,7 @@ def delete_candidate(ctx, candidate_id, yes, as_json):
 
     store = get_store(ctx)
     planned = store.erase_candidate(candidate_id, dry_run=True)
-    shown = ", ".join(f"{n} {table}" for table, n in planned.items())
+    shown = _rows(planned)
     if not yes and not ask_yes_no(
             _("Erase candidate {id} and everything about them ({rows} rows)? This cannot be undone")
             .format(id=candidate_id, rows=shown), default=False):
@@ -59,7 +72,7 @@ def delete_candidate(ctx, candidate_id, yes, as_json):
         emit_json({"erased": candidate_id, "rows": counts})
     else:
         click.echo(_("erased candidate {id}: {rows}").format(
-            id=candidate_id, rows=", ".join(f"{n} {t}" for t, n in counts.items())))
+            id=candidate_id, rows=_rows(counts)))
 
 
 def _texts(record) -> list[str]:

@@ -19,6 +19,14 @@ from matchcore.i18n import N_, _, format_date, format_number, format_percent
 
 # The codes of the results as a coach reads them (JSON keeps the codes).
 FEASIBILITY = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
+# The units of the parameter files (plugins/*.yaml) as a coach reads them in `instruments show`;
+# the JSON keeps the unit as written. A unit not listed is shown as written.
+UNITS = {"weeks": N_("weeks"), "days": N_("days"), "months": N_("months"), "years": N_("years"),
+         "hours": N_("hours"), "quarters": N_("quarters"), "hours/week": N_("hours/week"),
+         "days/year": N_("days/year"), "EUR/hour": N_("EUR/hour"), "EUR/month": N_("EUR/month"),
+         "EUR/quarter": N_("EUR/quarter"), "EUR/year": N_("EUR/year"), "ratio": N_("ratio"),
+         "list": N_("list"), "mapping": N_("mapping"), "code": N_("code"), "bool": N_("yes/no"),
+         "joint committees": N_("joint committees")}
 
 
 def _day(value) -> dt.date | None:
@@ -97,7 +105,7 @@ def list_(on, as_json):
         matchcore instruments list --on 2018-03-01
     """
     # start-up: plugins load when a command runs
-    from matchcore.instruments import get_registry
+    from matchcore.instruments import date_text, get_registry
 
     on = _day(on) or dt.date.today()
     registry = get_registry()
@@ -105,9 +113,9 @@ def list_(on, as_json):
     rows = []
     for code, (inst, plugin) in sorted(registry.instruments.items(), key=lambda kv: (kv[0].casefold(), kv[0])):
         status = _("current") if inst.exists_on(on) else (
-            _("ended {date}").format(date=inst.valid_until.isoformat())
+            _("ended {date}").format(date=date_text(inst.valid_until))
             + (f" -> {inst.successor}" if inst.successor else "")
-            if inst.valid_until and on >= inst.valid_until else _("from {date}").format(date=inst.valid_from.isoformat()))
+            if inst.valid_until and on >= inst.valid_until else _("from {date}").format(date=date_text(inst.valid_from)))
         rows.append({"code": code, "name": _(inst.name), "valid_from": _iso(inst.valid_from),
                      "valid_until": _iso(inst.valid_until), "successor": inst.successor,
                      "status": status, "plugin": plugin, "distribution": registry.distribution(plugin),
@@ -136,7 +144,7 @@ def show(code, on, as_json):
         matchcore instruments show flexijob --on 2024-03-01
     """
     # start-up: plugins load when a command runs
-    from matchcore.instruments import DatedValue, Reference, get_registry
+    from matchcore.instruments import DatedValue, Reference, date_text, get_registry, local
 
     on = _day(on) or dt.date.today()
     registry = get_registry()
@@ -151,9 +159,10 @@ def show(code, on, as_json):
         "predecessor": inst.predecessor, "successor": inst.successor, "exists_on": inst.exists_on(on),
         "plugin": plugin, "distribution": registry.distribution(plugin),
         "parameter_file": str(inst.parameters.path) if inst.parameters else None,
-        "notes": list(inst.meta_notes),
-        "variants": [{"variant": v.key, "label": v.label, "condition": v.condition} for v in inst.variants],
-        "parameters": {name: {"description": p.description, "unit": p.unit,
+        "notes": [local(n) for n in inst.meta_notes],
+        "variants": [{"variant": v.key, "label": _(v.label), "condition": _(v.condition)} for v in inst.variants],
+        # descriptions and notes follow the language (the catalogue, or the file's per-language form)
+        "parameters": {name: {"description": local(p.description), "unit": p.unit,
                               "in_force": _in_force(p, on),
                               "values": [DatedValue.of(v) for v in p.values]} for name, p in params.items()},
     }
@@ -162,14 +171,15 @@ def show(code, on, as_json):
         return
     click.echo(f"{inst.code}: {doc['name']}  [{plugin}]")
     click.echo(doc["summary"])
-    valid = _("{start} until {end}").format(start=doc["valid_from"] or "...", end=doc["valid_until"] or "...")
+    valid = _("{start} until {end}").format(start=date_text(inst.valid_from) or "...",
+                                            end=date_text(inst.valid_until) or "...")
     click.echo(_("valid: {span}").format(span=valid)
                + ("; " + _("predecessor {code}").format(code=inst.predecessor) if inst.predecessor else "")
                + ("; " + _("successor {code}").format(code=inst.successor) if inst.successor else "")
-               + ("" if inst.exists_on(on) else "  " + _("(not on {date})").format(date=on.isoformat())))
+               + ("" if inst.exists_on(on) else "  " + _("(not on {date})").format(date=date_text(on))))
     click.echo(_("source: {source}").format(source=doc["source"]))
     for note in inst.meta_notes:
-        click.echo(_("note: {text}").format(text=_(note)))
+        click.echo(_("note: {text}").format(text=local(note)))
     for v in inst.variants:
         click.echo(_("variant {key}: {label} - when {condition}").format(
             key=v.key, label=_(v.label), condition=_(v.condition)))
@@ -178,17 +188,33 @@ def show(code, on, as_json):
         current = _in_force(p, on)
         for v in p.values:
             mark = ("*" if current == v.valid_from.isoformat() else "") + ("!" if v.unverified else "")
-            rows.append({"parameter": name, "from": v.valid_from.isoformat(), "value": _short(v.value),
-                         "unit": p.unit, "ref": v.reference.key, "verified": v.last_verified.isoformat(),
+            rows.append({"parameter": name, "from": v.valid_from.isoformat(), "value": _short(_value(v.value)),
+                         "unit": _(UNITS[p.unit]) if p.unit in UNITS else p.unit, "ref": v.reference.key,
+                         "verified": v.last_verified.isoformat(),
                          " ": mark})
     click.echo("")
     table(rows, ["parameter", "from", "value", "unit", "ref", "verified", " "])
-    click.echo("\n" + _("* in force on {date}   ! unverified").format(date=on.isoformat()))
+    click.echo("\n" + _("* in force on {date}   ! unverified").format(date=date_text(on)))
+    # what each parameter is, and the notes of its values, as the coach reads them
+    if params:
+        click.echo("\n" + _("parameters:"))
+    for name, p in params.items():
+        click.echo(f"  {name}: {local(p.description)}")
+        for v in p.values:
+            if v.note:
+                click.echo("    " + _("{date}: {note}").format(date=date_text(v.valid_from), note=local(v.note)))
 
 
 def _in_force(param, on: dt.date) -> str | None:
     found = [v for v in param.values if v.valid_from <= on]
     return found[-1].valid_from.isoformat() if found and found[-1].value is not None else None
+
+
+def _value(value):
+    """A parameter value in the table: a number in the language's format (0,5 in Dutch), others as written."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_number(value)
+    return value
 
 
 def _short(value, width: int = 60) -> str:
@@ -282,13 +308,15 @@ def summary_rows(base, results, weeks=None) -> list[dict]:
 
 
 def _baseline_detail(base) -> None:
+    from matchcore.instruments import date_text  # start-up: plugins load when a command runs
+
     click.echo(f"\n== {base.code}: {_(base.name)} ==")
     click.echo(f"  {_(base.text)}")
     for c in base.costs:
         click.echo(f"    {_(c.item)}: " + _("{amount} per {period}").format(amount=_eur(c.amount_eur), period=_per(c.per))
                    + (f"  ({c.basis})" if c.basis else ""))
     click.echo("  " + _("rate: {rate} from {date}").format(rate=format_percent(base.employer_contribution_rate, 2),
-                                                         date=base.parameter_date.isoformat())
+                                                         date=date_text(base.parameter_date))
                + f" [{_keys(base.source)}]")
     for note in base.notes:
         click.echo("  " + _("note: {text}").format(text=_(note)))
@@ -310,6 +338,8 @@ def _why(result, width: int = 70) -> str:
 
 
 def _detail(r) -> None:
+    from matchcore.instruments import date_text  # start-up: plugins load when a command runs
+
     click.echo(f"\n== {r.code} {_(r.name)}: " + _("eligible {answer}").format(answer=_eligible(r.eligible)) + " =="
                + (" " + _("(abolished)") if r.abolished else ""))
     click.echo("  " + _("feasibility: {level} ({reason})").format(level=_feasibility(r.feasibility),
@@ -320,7 +350,7 @@ def _detail(r) -> None:
         click.echo(f"  {mark} {_(reason.rule)}: {_(reason.text)} [{cite}]"
                    + (" " + _("(unverified)") if reason.unverified else ""))
     if r.missing:
-        click.echo("  " + _("missing: {fields}").format(fields=", ".join(r.missing)))
+        click.echo("  " + _("missing: {fields}").format(fields=", ".join(_(m) for m in r.missing)))
     d = r.duration
     text = getattr(d, "text", None)
     if d.min_weeks is not None or d.max_weeks is not None or text:
@@ -358,7 +388,7 @@ def _detail(r) -> None:
         value = _plain(u.value)
         note = getattr(u, "note", None)
         click.echo("  ! " + _("unverified: {parameter} from {date} = {value}").format(
-            parameter=u.parameter, date=_iso(u.valid_from), value=_short(value, 40))
+            parameter=u.parameter, date=date_text(u.valid_from) or "-", value=_short(value, 40))
                    + (f" ({_(note)})" if note else ""))
 
 

@@ -8,7 +8,24 @@ from __future__ import annotations
 import click
 
 from matchcore.cli.root import emit_json, get_store, table
-from matchcore.i18n import _
+from matchcore.i18n import N_, _, format_number
+
+# How a coach reads the codes and fields of the vocabulary (the JSON keeps them as they are).
+METHODS = {"exact": N_("exact"), "synonym": N_("synonym"), "esco_uri": N_("ESCO URI"), "alias": N_("coach's alias"),
+           "compound": N_("compound"), "related": N_("related concept"), "ambiguous": N_("ambiguous"),
+           "unresolved": N_("unresolved")}
+TYPES = {"technical": N_("technical"), "generic": N_("generic")}
+FIELDS = {"id": N_("id"), "label": N_("label"), "type": N_("type"), "sectors": N_("sectors"),
+          "en": N_("English"), "esco_uri": N_("ESCO URI"), "source": N_("source"),
+          "description": N_("description"), "labels": N_("labels")}
+
+
+def _method(code) -> str:
+    return _(METHODS[code]) if code in METHODS else str(code)
+
+
+def _score(value) -> str:
+    return format_number(value) if isinstance(value, (int, float)) else str(value)
 
 __all__ = ["vocab"]
 
@@ -62,7 +79,7 @@ def vocab_suggest(ctx, limit, by_meaning, as_json):
     if not rows:
         click.echo(_("every competence resolves to a concept"))
     for r in rows:
-        near = "; ".join(f"{n['concept']} ({n['label']}, {n.get('score', n.get('similarity')):g})"
+        near = "; ".join(f"{n['concept']} ({n['label']}, {_score(n.get('score', n.get('similarity')))})"
                          for n in r["nearest"])
         click.echo(_("{text} x{count} ({candidates} candidates, {functions} functions) -> {near}").format(
             text=repr(r["text"]), count=r["count"], candidates=r["candidates"],
@@ -88,8 +105,8 @@ def vocab_alias(ctx, concept, aliases, as_json):
         return
     for d in done:
         was = d["before"]
-        before = (_("was {method} to {concept}").format(method=was["method"], concept=was["concept"])
-                  if was["concept"] else _("was {method}").format(method=was["method"]))
+        before = (_("was {method} to {concept}").format(method=_method(was["method"]), concept=was["concept"])
+                  if was["concept"] else _("was {method}").format(method=_method(was["method"])))
         click.echo(f"{d['alias']!r} -> {d['concept']} ({d['label']}); {before}")
 
 
@@ -114,10 +131,10 @@ def vocab_resolve(ctx, texts, as_json):
         if r["concept"]:
             via = f" '{r['matched']}'" if r.get("matched") and r["method"] != "exact" else ""
             click.echo(_("{text} -> {concept} ({label}) by {method}{via} {score}").format(
-                text=repr(r["text"]), concept=r["concept"], label=r["label"], method=r["method"],
-                via=via, score=f"{r['score']:g}"))
+                text=repr(r["text"]), concept=r["concept"], label=r["label"], method=_method(r["method"]),
+                via=via, score=_score(r["score"])))
         else:
-            near = ", ".join(f"{n['concept']} {n['score']:g}" for n in r["nearest"])
+            near = ", ".join(f"{n['concept']} {_score(n['score'])}" for n in r["nearest"])
             if r["method"] == "ambiguous":
                 click.echo(_("{text} -> ambiguous, nearest label '{matched}' (nearest: {near})").format(
                     text=repr(r["text"]), matched=r["matched"], near=near or _("none")))
@@ -162,7 +179,10 @@ def vocab_list(ctx, ctype, sector, source, search, limit, as_json):
     if as_json:
         emit_json(rows)
     else:
-        table(rows, ["id", "label", "type", "sectors", "labels"])
+        columns = ["id", "label", "type", "sectors", "labels"]
+        headers = [_(FIELDS[c]) for c in columns]   # the headers in the language in use
+        table([dict(zip(headers, (r["id"], r["label"], _(TYPES.get(r["type"], r["type"])), r["sectors"],
+                                  r["labels"]))) for r in rows], headers)
         if total > limit:
             click.echo(_("... {n} more (--limit)").format(n=total - limit))
 
@@ -188,7 +208,8 @@ def vocab_show(ctx, concept, as_json):
         return
     for k, val in doc.items():
         if k != "labels" and val:
-            click.echo(f"{k}: {', '.join(val) if isinstance(val, list) else val}")
+            val = _(TYPES[val]) if k == "type" and val in TYPES else val
+            click.echo(f"{_(FIELDS[k])}: {', '.join(val) if isinstance(val, list) else val}")
     click.echo(_("labels: {labels}").format(labels="; ".join(doc["labels"])))
 
 
@@ -227,4 +248,4 @@ def vocab_import_esco(ctx, directory, language, labels, mapping, as_json):
                      "{occupations} occupations with {relations} skills, {titled} with Dutch "
                      "titles, in {seconds} s").format(
             skills=counts["skills"], linked=counts["linked"], occupations=counts["occupations"],
-            relations=counts["relations"], titled=counts["titled"], seconds=f"{counts['seconds']:g}"))
+            relations=counts["relations"], titled=counts["titled"], seconds=format_number(counts["seconds"])))

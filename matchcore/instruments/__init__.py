@@ -14,7 +14,9 @@ Its modules, each importing only those above it in this list:
 
 Plugins write their texts in English inside ``_()`` (``N_()`` for module-level constants, shown
 through ``_()``), re-exported here from :mod:`matchcore.i18n`; a plugin with its own catalogue
-registers it with :func:`add_catalogue` (docs/plugins.md).
+registers it with :func:`add_catalogue` (docs/plugins.md). A text from a parameter file (a note,
+a description) goes through :func:`local`, which also picks a per-language form
+(``note: {nl: ..., en: ...}``); :func:`date_text` writes a date inside an engine text.
 """
 from matchcore.errors import InstrumentFailed
 from matchcore.i18n import N_, _, add_catalogue, format_money, format_number
@@ -22,7 +24,15 @@ from matchcore.instruments.base import DEFAULT_LEAD_DAYS, Instrument
 from matchcore.instruments.costs import NORMAL, normal_hire, rank_key, recommended, row_rank_key
 from matchcore.instruments.evaluate import brief, evaluate, evaluate_all, pair_rows
 from matchcore.instruments.hookspecs import hookimpl
-from matchcore.instruments.params import ParamValue, Reference, load_parameters
+from matchcore.instruments.params import (
+    LocalText,
+    ParamValue,
+    Reference,
+    date_text,
+    load_parameters,
+    local,
+    value_text,
+)
 from matchcore.instruments.registry import get_registry, make_plugin_manager
 from matchcore.instruments.results import (
     Baseline,
@@ -53,7 +63,8 @@ from matchcore.instruments.types import (
 )
 
 __all__ = [
-    "N_", "_", "add_catalogue", "format_money", "format_number",
+    "N_", "_", "add_catalogue", "date_text", "format_money", "format_number", "local", "LocalText",
+    "value_text",
     "COST_BASES", "DEFAULT_LEAD_DAYS", "FEASIBILITY", "FULL_TIME_HOURS", "NORMAL", "PERIODS", "Baseline", "Check",
     "Context", "Cost", "CostLine", "DatedValue", "Duration", "DurationLimits", "DurationLine", "Instrument",
     "InstrumentFailed", "InstrumentResult", "NetCost", "Note", "NoteLine", "ParamValue", "Reason", "Reference",

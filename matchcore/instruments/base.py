@@ -27,7 +27,8 @@ import sys
 from pathlib import Path
 
 from matchcore.errors import ParameterError, PluginError, UnknownParameter
-from matchcore.instruments.params import ParameterFile, ParamValue, Reference, load_parameters
+from matchcore.i18n import N_, _
+from matchcore.instruments.params import ParameterFile, ParamValue, Reference, date_text, load_parameters
 from matchcore.instruments.types import (
     WEEKS_PER_MONTH,
     Check,
@@ -105,7 +106,7 @@ class Instrument:
     validity_unverified: bool = False
     variants: tuple[Variant, ...] = ()
     feasibility: str = "medium"
-    feasibility_reason: str = "not assessed"
+    feasibility_reason: str = N_("not assessed")   # shown through _()
     cost_basis: str | None = None
 
     def __init_subclass__(cls, **kwargs) -> None:
@@ -209,7 +210,8 @@ class Instrument:
     def select_variant(self, ctx: Context) -> tuple[str, Note]:
         """Which variant applies to this context, and why. Default: the first one."""
         first = self.variants[0]
-        return first.key, Note(f"variant {first.key!r} ({first.label}) is the default")
+        return first.key, Note(_("variant {key} ({label}) is the default").format(key=repr(first.key),
+                                                                                 label=_(first.label)))
 
     # dated formulas ----------------------------------------------------------------------
     def _formula(self, base: str, ctx: Context, *args, default):
@@ -224,8 +226,8 @@ class Instrument:
         chosen = [attr for day, attr in formulas if day <= ctx.start]
         if not chosen:
             raise ParameterError(
-                f"instrument {self.code}: no {base} rule for {ctx.start.isoformat()}; its rules start "
-                f"on {formulas[0][0].isoformat()}")
+                _("instrument {code}: no {method} rule for {date}; its rules start on {first}").format(
+                    code=self.code, method=base, date=date_text(ctx.start), first=date_text(formulas[0][0])))
         method = getattr(self, chosen[-1])
         if base == "costs" and len(inspect.signature(method).parameters) < 2:
             return method(ctx)

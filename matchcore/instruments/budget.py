@@ -14,6 +14,7 @@ import threading
 import time
 
 from matchcore.errors import MatchcoreError
+from matchcore.i18n import _, format_number
 
 __all__ = ["BUDGET_ENV", "DEFAULT_BUDGET_S", "plugin_budget_s", "run_with_budget"]
 
@@ -88,8 +89,8 @@ def run_with_budget(key: object, budget_s: float, fn, *args):
     with _STUCK_LOCK:
         stuck = _STUCK.get(key)
     if stuck is not None:
-        raise TimeoutError(f"an earlier call, started {time.monotonic() - stuck[0]:.1f} s ago, overran its "
-                           f"time budget and has not finished")
+        raise TimeoutError(_("an earlier call, started {seconds} s ago, overran its time budget and has not "
+                             "finished").format(seconds=format_number(time.monotonic() - stuck[0], 1)))
     box: dict = {}
     done = threading.Event()
     call, started = object(), time.monotonic()
@@ -118,7 +119,8 @@ def run_with_budget(key: object, budget_s: float, fn, *args):
             if not done.is_set():
                 _STUCK[key] = (started, call)
                 worker.jobs.put(None)   # abandoned: it ends when (if ever) the call returns
-                raise TimeoutError(f"took longer than its time budget of {budget_s:g} s ({BUDGET_ENV})")
+                raise TimeoutError(_("took longer than its time budget of {seconds} s ({variable})").format(
+                    seconds=format_number(budget_s), variable=BUDGET_ENV))
     with _STUCK_LOCK:
         keep = len(_IDLE) < _MAX_IDLE
         if keep:

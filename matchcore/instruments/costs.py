@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from matchcore.i18n import _, format_number, format_percent
-from matchcore.instruments.params import ParamValue, Reference
+from matchcore.i18n import N_, _, format_number, format_percent
+from matchcore.instruments.params import ParamValue, Reference, date_text
 from matchcore.instruments.results import Baseline, CostLine, CostSummary, InstrumentResult, NetCostLine
 from matchcore.instruments.types import (
     COST_BASES,
@@ -43,8 +43,8 @@ _RSZ_2018 = Reference(
     url="https://www.socialsecurity.be/employer/instructions/dmfa/nl/2017-4/intermediates")
 EMPLOYER_RATE = (
     ParamValue("normal_hire.employer_contribution_rate", 0.25, dt.date(2018, 1, 1), _RSZ_2018,
-               dt.date(2026, 12, 1), note="category 1 (private sector); sector funds, the 108 % base of "
-               "manual workers, holiday pay and the end-of-year premium not included"),
+               dt.date(2026, 12, 1), note=N_("category 1 (private sector); sector funds, the 108 % base of "
+                                             "manual workers, holiday pay and the end-of-year premium not included")),
 )
 
 
@@ -122,7 +122,7 @@ def normal_hire(employer, function, start: dt.date) -> Baseline:
     notes = [_(rate.note)] if rate.note else []
     if early:
         notes.append(_("rate of {date}; the rates before it (tax shift 2016-2017) are not encoded")
-                     .format(date=rate.valid_from.isoformat()))
+                     .format(date=date_text(rate.valid_from)))
     category = getattr(employer, "sector_category", None)
     if category in ("non_profit", "public"):
         notes.append(_("the rate is the private sector's (category 1); a non-profit employer of category 2 "
@@ -170,10 +170,10 @@ def derive_net_cost(basis: str | None, costs: list[Cost] | None, normal_eur: flo
     if stated is not None:
         return _line(stated.amount_eur, "stated by the plugin", stated.text, [])
     if costs is None:
-        return _line(None, None, "net cost unknown: the plugin's costs are unknown for this date", [])
+        return _line(None, None, _("net cost unknown: the plugin's costs are unknown for this date"), [])
     if basis is None:
         if not costs:
-            return _line(None, None, "net cost unknown: the plugin states no cost items", [])
+            return _line(None, None, _("net cost unknown: the plugin states no cost items"), [])
         if any(c.payer == "employer" for c in costs):
             basis = "complete"
         elif any(c.payee == "employer" for c in costs):
@@ -181,25 +181,33 @@ def derive_net_cost(basis: str | None, costs: list[Cost] | None, normal_eur: flo
         else:
             basis = "complete"
     if basis not in COST_BASES:   # the registry refuses others; a plugin may have changed it since
-        return _line(None, None, f"net cost unknown: cost_basis {basis!r} is not one of {', '.join(COST_BASES)}", [])
+        return _line(None, None, _("net cost unknown: cost_basis {basis} is not one of {bases}").format(
+            basis=repr(basis), bases=", ".join(COST_BASES)), [])
     total, gains = _signed_month_ex_vat(costs, days_per_month)
     if total is None:
         unknown = [c.item for c in costs if c.amount_eur is None and c.sign() and _active_now(c)]
-        return _line(None, basis, "net cost unknown: " + "; ".join(unknown) + " unknown", [])
+        return _line(None, basis, _("net cost unknown: {items} unknown").format(
+            items="; ".join(_(u) for u in unknown)), [])
     if basis == "adjustment":
         if normal_eur is None:
-            return _line(None, basis, "net cost unknown: the normal hire's wage is unknown "
-                                      "(function.hourly_wage_eur)", [])
-        return _line(money(normal_eur + total), basis, f"normal hire {normal_eur:,.2f} "
-                     f"{'-' if total < 0 else '+'} {abs(total):,.2f} a month from the instrument", gains)
-    what = "the items the employer pays minus those paid to it" if gains else "the items the employer pays"
-    return _line(money(total), basis, f"{what}, a month, VAT excluded", gains)
+            return _line(None, basis, _("net cost unknown: the normal hire's wage is unknown "
+                                        "(function.hourly_wage_eur)"), [])
+        text = (_("normal hire {normal} - {amount} a month from the instrument") if total < 0 else
+                _("normal hire {normal} + {amount} a month from the instrument"))
+        return _line(money(normal_eur + total), basis, text.format(normal=format_number(normal_eur, 2),
+                                                                    amount=format_number(abs(total), 2)), gains)
+    text = (_("the items the employer pays minus those paid to it, a month, VAT excluded") if gains else
+            _("the items the employer pays, a month, VAT excluded"))
+    return _line(money(total), basis, text, gains)
 
 
 def _line(amount: float | None, basis: str | None, text: str, gains: list[str]) -> NetCostLine:
+    """The net cost line; texts in the language in use (a plugin's stated text through ``_()``)."""
+    text = _(text)
     if amount is not None and amount < 0:
-        why = ", ".join(gains) or "the items paid to the employer"
-        text = (f"net premium gain of {-amount:,.2f} EUR a month: {why} exceed what the employer pays ({text})")
+        why = ", ".join(_(g) for g in gains) or _("the items paid to the employer")
+        text = _("net premium gain of {amount} EUR a month: {items} exceed what the employer pays ({how})").format(
+            amount=format_number(-amount, 2), items=why, how=text)
     return NetCostLine(amount, basis, text, amount is not None and amount < 0)
 
 

@@ -26,11 +26,11 @@ from dataclasses import replace
 from types import MappingProxyType
 
 from matchcore.errors import InstrumentFailed, MatchcoreError, ParameterError
-from matchcore.i18n import _
+from matchcore.i18n import N_, _, format_number
 from matchcore.instruments.base import DEFAULT_LEAD_DAYS, Instrument
 from matchcore.instruments.checks import MAX_AMOUNT_EUR, check_answer, expect_list
 from matchcore.instruments.costs import NORMAL, derive_net_cost, normal_hire, recommended, summarise_costs
-from matchcore.instruments.params import ParamValue, Reference
+from matchcore.instruments.params import ParamValue, Reference, date_text, local
 from matchcore.instruments.budget import plugin_budget_s, run_with_budget
 from matchcore.instruments.registry import get_registry
 from matchcore.instruments.results import (
@@ -74,17 +74,24 @@ def _call(instrument: Instrument, method: str, plugin: str, *args):
 
 def _validity_check(inst: Instrument, ctx: Context) -> Check | None:
     src = inst.validity_reference or inst.source
+    # texts in the language in use, dates as date_text writes them (ISO in English)
     if inst.valid_from is not None and ctx.start < inst.valid_from:
-        before = f"; before that: {inst.predecessor}" if inst.predecessor else ""
-        return Check("validity", False, f"{inst.code} did not exist yet on the planned start "
-                     f"{ctx.start.isoformat()}: it exists from {inst.valid_from.isoformat()}{before}", src,
-                     date=inst.valid_from)
+        text = (_("{code} did not exist yet on the planned start {start}: it exists from {first}; before that: "
+                  "{predecessor}") if inst.predecessor else
+                _("{code} did not exist yet on the planned start {start}: it exists from {first}"))
+        return Check("validity", False, text.format(code=inst.code, start=date_text(ctx.start),
+                                                    first=date_text(inst.valid_from), predecessor=inst.predecessor),
+                     src, date=inst.valid_from)
     if inst.valid_until is not None and ctx.start >= inst.valid_until:
-        last = (inst.valid_until - dt.timedelta(days=1)).isoformat()
-        succ = (f"; its successor is {inst.successor}" if inst.successor else "; it has no successor")
-        since = f"from {inst.valid_from.isoformat()} " if inst.valid_from else ""
-        return Check("validity", False, f"{inst.code} existed {since}until {last} (ended on "
-                     f"{inst.valid_until.isoformat()}), so not for a start on {ctx.start.isoformat()}{succ}",
+        last = inst.valid_until - dt.timedelta(days=1)
+        succ = (_("its successor is {code}").format(code=inst.successor) if inst.successor
+                else _("it has no successor"))
+        text = (_("{code} existed from {first} until {last} (ended on {end}), so not for a start on {start}; "
+                  "{successor}") if inst.valid_from else
+                _("{code} existed until {last} (ended on {end}), so not for a start on {start}; {successor}"))
+        return Check("validity", False, text.format(code=inst.code, first=date_text(inst.valid_from),
+                                                    last=date_text(last), end=date_text(inst.valid_until),
+                                                    start=date_text(ctx.start), successor=succ),
                      src, date=inst.valid_until)
     return None
 
@@ -124,15 +131,15 @@ def _eligibility(inst: Instrument, ctx: Context, plugin: str) -> list[Check]:
     if err:
         param_file = inst.parameters.path.name if inst.parameters else None
         return [Check("parameters", None, str(err), param_file or inst.source,
-                      missing=["a parameter value for this date"])]
+                      missing=[N_("a parameter value for this date")])]   # shown through _()
     if checks is None:
         raise InstrumentFailed(plugin, inst.code, "eligibility", "returned None, expected a list of Check "
                                "(an empty list when no rule applies)")
     checks = expect_list(checks, Check, plugin, inst.code, "eligibility")
     if not checks:  # no rule at all is no verdict, not "eligible"
-        checks = [Check("rules", None, f"{inst.code} states no eligibility rule for a start on "
-                        f"{ctx.start.isoformat()}, so eligibility is unknown", inst.source,
-                        missing=["the instrument's eligibility rules"])]
+        checks = [Check("rules", None, _("{code} states no eligibility rule for a start on {start}, so "
+                                         "eligibility is unknown").format(code=inst.code, start=date_text(ctx.start)),
+                        inst.source, missing=[N_("the instrument's eligibility rules")])]
     return checks
 
 
@@ -148,13 +155,16 @@ def _duration(inst: Instrument, ctx: Context, plugin: str, checks: list[Check], 
     if ctx.duration_weeks is not None:
         lo, hi = duration.min_weeks, duration.max_weeks
         if hi is not None and ctx.duration_weeks > hi:
-            checks.append(Check("duration", False, f"planned {ctx.duration_weeks:g} weeks exceeds the maximum "
-                                f"of {hi:g} weeks", duration.source, duration.params))
+            checks.append(Check("duration", False, _("planned {weeks} weeks exceeds the maximum of {limit} weeks")
+                                .format(weeks=format_number(ctx.duration_weeks), limit=format_number(hi)),
+                                duration.source, duration.params))
         elif lo is not None and ctx.duration_weeks < lo:
-            checks.append(Check("duration", False, f"planned {ctx.duration_weeks:g} weeks is below the minimum "
-                                f"of {lo:g} weeks", duration.source, duration.params))
+            checks.append(Check("duration", False, _("planned {weeks} weeks is below the minimum of {limit} weeks")
+                                .format(weeks=format_number(ctx.duration_weeks), limit=format_number(lo)),
+                                duration.source, duration.params))
     if inst.valid_until is not None and weeks is not None and ctx.start + dt.timedelta(weeks=weeks) > inst.valid_until:
-        notes.append(Note(f"{inst.code} ends on {inst.valid_until.isoformat()}, before the planned end",
+        notes.append(Note(_("{code} ends on {end}, before the planned end").format(
+                              code=inst.code, end=date_text(inst.valid_until)),
                           inst.validity_reference or inst.source))
     return duration, weeks
 
@@ -167,7 +177,7 @@ def _variant(inst: Instrument, ctx: Context, plugin: str, keys: list, notes: lis
         if wanted not in keys:
             raise MatchcoreError(f"instrument {inst.code} has no variant {wanted!r}; its variants are "
                                  f"{', '.join(keys)}")
-        chosen, why = wanted, Note(f"variant {wanted!r} chosen by the user")
+        chosen, why = wanted, Note(_("variant {key} chosen by the user").format(key=repr(wanted)))
     else:
         sel, err = _call(inst, "select_variant", plugin, ctx)
         if err:
@@ -186,7 +196,8 @@ def _costs(inst: Instrument, ctx: Context, plugin: str, keys: list, chosen, note
     for key in keys:
         costs, err = _call(inst, "costs", plugin, ctx, key) if key is not None else _call(inst, "costs", plugin, ctx)
         if err:
-            notes.append(Note(f"costs{f' of variant {key}' if key else ''} unknown: {err}"))
+            notes.append(Note((_("costs of variant {key} unknown: {error}") if key else _("costs unknown: {error}"))
+                              .format(key=key, error=err)))
             per_variant[key] = None
             continue
         costs = expect_list(costs, Cost, plugin, inst.code, "costs")
@@ -199,20 +210,21 @@ def _costs(inst: Instrument, ctx: Context, plugin: str, keys: list, chosen, note
 def _steps_and_notes(inst: Instrument, ctx: Context, plugin: str, notes: list[Note]) -> list[Step]:
     steps, err = _call(inst, "steps", plugin, ctx)
     if err:
-        notes.append(Note(f"steps unknown: {err}"))
+        notes.append(Note(_("steps unknown: {error}").format(error=err)))
         steps = []
     steps = expect_list(steps, Step, plugin, inst.code, "steps")
     steps.sort(key=lambda s: (s.due is None, s.due or dt.date.max))
     more, err = _call(inst, "notes", plugin, ctx)
     notes.extend([Note(str(err))] if err else expect_list(more, Note, plugin, inst.code, "notes"))
-    notes.extend(Note(text, inst.source) for text in inst.meta_notes)
+    notes.extend(Note(local(text), inst.source) for text in inst.meta_notes)   # per-language forms too
     if ctx.start >= ctx.on:
         for s in steps:
             if s.legal and s.due is not None and s.due < ctx.on:
                 lead = (ctx.start - s.due).days
-                notes.append(Note(f"legal deadline already passed: '{s.what}' was due by {s.due.isoformat()} "
-                                  f"({lead} days before the start); the earliest start with it on time is "
-                                  f"{(ctx.on + dt.timedelta(days=lead)).isoformat()}", s.source, s.params))
+                notes.append(Note(_("legal deadline already passed: '{step}' was due by {due} ({days} days before "
+                                    "the start); the earliest start with it on time is {earliest}").format(
+                                      step=_(s.what), due=date_text(s.due), days=lead,
+                                      earliest=date_text(ctx.on + dt.timedelta(days=lead))), s.source, s.params))
     return steps
 
 
@@ -292,7 +304,7 @@ def _net_cost(inst: Instrument, ctx: Context, plugin: str, costs, days: float):
     normal = normal_hire(ctx.employer, ctx.function, ctx.start).net_cost_per_month_eur
     stated, err = _call(inst, "net_cost", plugin, ctx, list(costs or []), normal)
     if err:
-        stated = NetCost(None, f"net cost unknown: {err}")
+        stated = NetCost(None, _("net cost unknown: {error}").format(error=err))
     if stated is not None:
         amount = stated.amount_eur if isinstance(stated, NetCost) else None
         if not isinstance(stated, NetCost) or not isinstance(stated.text, str) or not stated.text.strip() or (
@@ -304,8 +316,9 @@ def _net_cost(inst: Instrument, ctx: Context, plugin: str, costs, days: float):
     full = ctx.days_per_week * WEEKS_PER_MONTH
     if stated is None and line.net_cost_per_month_eur is not None and days < full - 0.05 and \
             any(c.per == "day" and c.sign() for c in costs or []):
-        line = replace(line, net_cost_text=f"{line.net_cost_text}; for {days:.2f} days a month, fewer than the "
-                       f"function's {full:.2f}: not the normal hire's hours")
+        line = replace(line, net_cost_text=_("{text}; for {days} days a month, fewer than the function's {full}: "
+                                             "not the normal hire's hours").format(
+                           text=_(line.net_cost_text), days=format_number(days, 2), full=format_number(full, 2)))
     return line
 
 
@@ -426,9 +439,9 @@ def brief(results: list[InstrumentResult]) -> list[dict]:
     return [{"code": r.code, "kind": "instrument", "name": r.name, "eligible": r.eligible,
              "feasibility": r.feasibility, "feasibility_reason": r.feasibility_reason,
              "employer_cost_per_month_eur": r.employer_cost_per_month_eur,
-             "net_cost_per_month_eur": r.net_cost_per_month_eur, "net_cost_text": r.net_cost.net_cost_text,
+             "net_cost_per_month_eur": r.net_cost_per_month_eur, "net_cost_text": _(r.net_cost.net_cost_text),
              "net_premium_gain": r.net_cost.net_premium_gain, "abolished": r.abolished,
-             "reasons": [x.text for x in r.reasons]} for r in results]
+             "reasons": [_(x.text) for x in r.reasons]} for r in results]
 
 
 def baseline_row(employer, function, start: dt.date) -> dict:

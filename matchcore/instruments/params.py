@@ -40,6 +40,12 @@ unknown keys and references that do not resolve; asking for a date before the fi
 data), asking for a name the file does not define an :class:`~matchcore.errors.UnknownParameter`
 (a bug in the plugin).
 
+Texts for people. ``description`` (of a parameter), ``note`` (of a value or an alternative) and
+the instrument's ``notes`` are written in English and shown through the catalogue (``tools/i18n.py``
+extracts them), or given per language by a third-party plugin that ships no catalogue:
+``note: {nl: "...", en: "..."}`` (a :class:`LocalText`; :func:`local` picks the form of the
+language in use, else the English one through the catalogue).
+
 A file may cite the references of a shared file (``load_parameters(path, shared=...)``): the
 built-in plugins pass their ``shared.yaml`` (GGMMI, VAT, the seeds); matchcore itself knows no
 plugin folder.
@@ -55,16 +61,21 @@ from typing import Any
 import yaml
 
 from matchcore.errors import ParameterError, UnknownParameter, did_you_mean
+from matchcore.i18n import LANGUAGES, _, format_date, format_number, get_language
 from matchcore.yamlfiles import UniqueKeyLoader as _UniqueKeyLoader
 
 __all__ = [
     "Alternative",
     "InstrumentMeta",
+    "LocalText",
     "ParamValue",
     "Parameter",
     "ParameterFile",
     "Reference",
+    "date_text",
     "load_parameters",
+    "value_text",
+    "local",
     "parse_parameters",
 ]
 
@@ -76,6 +87,45 @@ PARAMETER_KEYS = {"description", "unit", "values", "reference", "indexed"}
 VALUE_KEYS = {"value", "reference", "last_verified", "unverified", "note", "checked_until", "alternatives"}
 ALTERNATIVE_KEYS = {"from", "value", "reference", "note"}
 
+
+class LocalText(str):
+    """A text of a parameter file given per language (``{nl: ..., en: ...}``); as a str it is the
+    English form (else the first one given), the form :func:`local` falls back on."""
+
+    forms: dict[str, str]
+
+    def __new__(cls, forms: dict[str, str]):
+        self = super().__new__(cls, forms.get("en") or next(iter(forms.values())))
+        self.forms = dict(forms)
+        return self
+
+
+def local(text: str | None) -> str | None:
+    """A text for people in the language in use: a :class:`LocalText`'s own form of that language,
+    else the text through the catalogue (``_()``)."""
+    if not text:
+        return text
+    if isinstance(text, LocalText):
+        own = text.forms.get(get_language())
+        if own:
+            return own
+    return _(str(text))
+
+
+def value_text(value: Any) -> str:
+    """A parameter's value inside an engine text: a number in the reader's format (``2.147,59`` in
+    Dutch), other values as written; in English as written (the English texts cite it so)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and get_language() != "en":
+        return format_number(value)
+    return repr(value)
+
+
+def date_text(day: dt.date | None) -> str:
+    """A date inside an engine text: ``1 december 2026`` in Dutch; in English the ISO form the
+    message ids were written with (the English texts, their tests and docs cite it)."""
+    if day is None:
+        return ""
+    return day.isoformat() if get_language() == "en" else format_date(day)
 
 
 @dataclass(frozen=True)
@@ -102,8 +152,10 @@ class Alternative:
     note: str | None = None
 
     def describe(self) -> str:
-        return (f"from {self.valid_from.isoformat()} possibly {self.value!r} [{self.reference.key}]"
-                + (f": {self.note}" if self.note else ""))
+        """The alternative in the language in use (its value as written in the file)."""
+        text = _("from {date} possibly {value} [{reference}]").format(
+            date=date_text(self.valid_from), value=value_text(self.value), reference=self.reference.key)
+        return text + (f": {local(self.note)}" if self.note else "")
 
 
 @dataclass(frozen=True)
@@ -128,7 +180,7 @@ class ParamValue:
     def as_dict(self) -> dict:
         return {"parameter": self.name, "value": self.value, "valid_from": self.valid_from.isoformat(),
                 "source": self.reference.cite(), "last_verified": self.last_verified.isoformat(),
-                "unverified": self.unverified, **({"note": self.note} if self.note else {}),
+                "unverified": self.unverified, **({"note": local(self.note)} if self.note else {}),
                 **({"alternatives": [a.describe() for a in self.alternatives]} if self.alternatives else {}),
                 **({"indexation_note": self.indexation_note} if self.indexation_note else {})}
 
@@ -157,8 +209,9 @@ class Parameter:
             return found
         text = found.note
         if active:
-            text = "; ".join([*([found.note] if found.note else []),
-                              "disputed: " + "; ".join(a.describe() for a in active)])
+            text = "; ".join([*([local(found.note)] if found.note else []),
+                              _("disputed: {alternatives}").format(
+                                  alternatives="; ".join(a.describe() for a in active))])
         return replace(found, alternatives=active, unverified=found.unverified or bool(active), note=text,
                        indexation_note=note)
 
@@ -183,13 +236,15 @@ class Parameter:
                 break
         if found is None:
             raise ParameterError(
-                f"{self.file}: parameter {self.name!r} has no value for {on.isoformat()}: its values "
-                f"start on {self.values[0].valid_from.isoformat()}; add an older dated value if the "
-                "rule existed then")
+                _("{file}: parameter {name} has no value for {date}: its values start on {first}; add "
+                  "an older dated value if the rule existed then").format(
+                    file=self.file, name=repr(self.name), date=date_text(on),
+                    first=date_text(self.values[0].valid_from)))
         if found.value is None:
             raise ParameterError(
-                f"{self.file}: parameter {self.name!r} has no value for {on.isoformat()}: it stopped "
-                f"applying on {found.valid_from.isoformat()} ({found.reference.key})")
+                _("{file}: parameter {name} has no value for {date}: it stopped applying on {end} "
+                  "({reference})").format(file=self.file, name=repr(self.name), date=date_text(on),
+                                          end=date_text(found.valid_from), reference=found.reference.key))
         return found
 
 
@@ -283,7 +338,15 @@ def _mapping(value: Any, where: str, allowed: set[str], required: tuple[str, ...
     return value
 
 
-def _text(value: Any, where: str) -> str:
+def _text(value: Any, where: str, *, forms: bool = False) -> str:
+    """A non-empty text, its whitespace collapsed (as tools/i18n.py extracts it); with ``forms``
+    also one per language, ``{nl: ..., en: ...}`` (a :class:`LocalText`)."""
+    if forms and isinstance(value, dict):
+        unknown = [k for k in value if k not in LANGUAGES]
+        if unknown or not value:
+            raise ParameterError(f"{where}: a text per language takes the keys {', '.join(LANGUAGES)}, "
+                                 f"got {', '.join(map(str, unknown)) or 'none'}")
+        return LocalText({k: _text(v, f"{where}.{k}") for k, v in value.items()})
     if not isinstance(value, str) or not value.strip():
         raise ParameterError(f"{where} must be a non-empty text, got {value!r}")
     return " ".join(value.split())
@@ -305,7 +368,8 @@ def _alternatives(raw: Any, when: dt.date, where: str, resolve) -> tuple[Alterna
         if since < when:
             raise ParameterError(f"{awhere}.from {since} must not be before the value's date {when}")
         out.append(Alternative(alt["value"], since, resolve(alt["reference"], f"{awhere}.reference"),
-                               _text(alt["note"], f"{awhere}.note") if alt.get("note") is not None else None))
+                               _text(alt["note"], f"{awhere}.note", forms=True) if alt.get("note") is not None
+                               else None))
     return tuple(sorted(out, key=lambda a: a.valid_from))
 
 
@@ -351,7 +415,7 @@ def parse_parameters(raw: Any, path: Path, shared: ParameterFile | None = None) 
             validity_reference=(resolve(meta["validity_reference"], f"{where}.validity_reference")
                                 if meta.get("validity_reference") else None),
             validity_unverified=bool(meta.get("validity_unverified", False)),
-            notes=tuple(_text(n, f"{where}.notes") for n in notes),
+            notes=tuple(_text(n, f"{where}.notes", forms=True) for n in notes),
         )
 
     for pname, spec in (top.get("parameters") or {}).items():
@@ -380,11 +444,12 @@ def parse_parameters(raw: Any, path: Path, shared: ParameterFile | None = None) 
                 name=str(pname), value=entry["value"], valid_from=when,
                 reference=resolve(ref_key, f"{vwhere}.reference"),
                 last_verified=_date(entry["last_verified"], f"{vwhere}.last_verified"),
-                unverified=unverified, note=entry.get("note"), file=name, checked_until=checked,
+                unverified=unverified, file=name, checked_until=checked,
+                note=_text(entry["note"], f"{vwhere}.note", forms=True) if entry.get("note") is not None else None,
                 listed_alternatives=_alternatives(entry.get("alternatives"), when, vwhere, resolve)))
         values.sort(key=lambda v: v.valid_from)
         result.parameters[str(pname)] = Parameter(
-            name=str(pname), description=_text(spec["description"], f"{where}.description"),
+            name=str(pname), description=_text(spec["description"], f"{where}.description", forms=True),
             unit=spec.get("unit"), values=values, file=name,
             indexed=_text(spec["indexed"], f"{where}.indexed") if spec.get("indexed") is not None else None)
     return result

@@ -29,6 +29,7 @@ import pluggy
 from rapidfuzz.distance import OSA
 
 from matchcore.errors import NotFound, closest
+from matchcore.i18n import _
 from matchcore.instruments import hookspecs
 from matchcore.instruments.base import CODE_RE, Instrument
 from matchcore.instruments.budget import plugin_budget_s, run_with_budget
@@ -64,8 +65,11 @@ class PluginProblem:
     def __str__(self) -> str:
         if self.message.startswith("plugin "):
             return self.message
-        what = f", instrument {self.instrument}" if self.instrument else ""
-        return f"plugin {self.plugin!r}{what}: {self.message}; skipped"
+        # in the language in use (the warning a coach reads); the message itself names the plugin's bug
+        if self.instrument:
+            return _("plugin {plugin}, instrument {code}: {message}; skipped").format(
+                plugin=repr(self.plugin), code=self.instrument, message=self.message)
+        return _("plugin {plugin}: {message}; skipped").format(plugin=repr(self.plugin), message=self.message)
 
 
 class PluginManager(pluggy.PluginManager):

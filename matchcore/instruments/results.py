@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from matchcore.instruments.params import ParamValue, Reference
+from matchcore.instruments.params import ParamValue, Reference, local
 from matchcore.instruments.types import Check, Cost, Duration, Note, Step, money
 
 __all__ = [
@@ -259,7 +259,8 @@ class DatedValue:
 
     @classmethod
     def of(cls, p: ParamValue) -> DatedValue:
-        return cls(p.name, p.value, p.valid_from, p.reference.cite(), p.last_verified, p.unverified, p.note)
+        # the note in the language in use (a per-language form of the file, else the catalogue's)
+        return cls(p.name, p.value, p.valid_from, p.reference.cite(), p.last_verified, p.unverified, local(p.note))
 
 
 @dataclass(frozen=True)
@@ -296,7 +297,7 @@ class InstrumentResult:
     on: dt.date
     duration: DurationLimits
     feasibility: str = "medium"
-    feasibility_reason: str = "not assessed"
+    feasibility_reason: str = "not assessed"   # N_ in base.py; shown through _()
     abolished: bool = False
     variant: str | None = None
     costs: list[CostLine] = field(default_factory=list)

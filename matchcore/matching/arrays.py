@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from matchcore.matching import sidecar
 from matchcore.matching.limits import CANDIDATE_FIELDS
 from matchcore.matching.titles import TitleIndex, expand_titles
 from matchcore.model import CEFR_LEVELS, SHIFTS
@@ -50,8 +51,8 @@ __all__ = [
     "unit_xyz",
 ]
 
-FORMAT = "match-v5"  # v4: day parts, weekdays, hours ranges, dates, windows, bending, cold, allergens;
-# v5: title TF-IDF (tm_*), ESCO titles, embedding evidence (ct_via)
+FORMAT = "match-v6"  # v4: day parts, weekdays, hours ranges, dates, windows, bending, cold, allergens;
+# v5: title TF-IDF (tm_*), ESCO titles, embedding evidence (ct_via); v6: functions and weights in <db>.match
 HOURS_TOLERANCE = 0.2  # a function within +-20 % of the wanted hours fits (FORMATS.md)
 EARTH_RADIUS_KM = 6371.0
 REFERENCE_EMPLOYERS = frozenset({"esco"})
@@ -307,11 +308,16 @@ class MatchData:
     tm_idf: np.ndarray | None = None
     text_index: TextIndex | None = field(default=None, metadata={"cache": False})
     semantic: Any = field(default=None, metadata={"cache": False})  # matching.evidence
+    # the default parameters' folded weights, as loaded from the cache (Weights.from_parts)
+    prepared: dict | None = field(default=None, metadata={"cache": False})
 
     def __post_init__(self) -> None:
         self.col_index = {c: i for i, c in enumerate(self.columns)}
-        self.f_index = {f: i for i, f in enumerate(self.functions.ids)}
         self.resolution_keys = list(self.resolutions)
+
+    @functools.cached_property
+    def f_index(self) -> dict[str, int]:
+        return {f: i for i, f in enumerate(self.functions.ids)}
 
     @functools.cached_property
     def title_index(self) -> TitleIndex:
@@ -348,9 +354,16 @@ def _split(obj, prefix: str, arrays: dict, meta: dict) -> None:
             meta[prefix + f.name] = v
 
 
-def save_cached(store, data: MatchData, params: str, *, wait_s: float = 0.5) -> None:
+# the functions' side and the weights go to the memory-mapped file (matchcore.matching.sidecar)
+_SIDE = ("functions.", "tm_", "weights.")
+
+
+def save_cached(store, data: MatchData, params: str, *, wait_s: float = 0.5,
+                extra: dict[str, np.ndarray] | None = None) -> None:
     """Keep ``data`` in ``match_cache``, labelled with the version it was read at
-    (``data.version``, never the store's version now: a write may have come in between).
+    (``data.version``, never the store's version now: a write may have come in between);
+    the functions' arrays and ``extra`` (the folded weights, names ``weights.*``) in the
+    memory-mapped file ``<db>.match`` that the blob names (:mod:`~matchcore.matching.sidecar`).
 
     Skipped when the store moved on meanwhile (the blob would be stale at once). Waits at most
     ``wait_s`` for the write lock: a match would rather work uncached than wait for writers.
@@ -359,13 +372,24 @@ def save_cached(store, data: MatchData, params: str, *, wait_s: float = 0.5) -> 
     arrays: dict[str, np.ndarray] = {}
     meta: dict[str, Any] = {}
     _split(data, "", arrays, meta)
+    arrays.update(extra or {})
+    key = _cache_key(data.version, params)
+    path = sidecar.path_of(store)
+    if path is not None:
+        side = {k: arrays.pop(k) for k in list(arrays) if k.startswith(_SIDE) and arrays[k].dtype.kind not in "OU"}
+        side_meta = {k: meta.pop(k) for k in list(meta) if k.startswith(_SIDE)}
+        try:
+            meta["__sidecar__"] = sidecar.write(path, key, side, side_meta)
+        except OSError:  # a read-only folder: everything in the blob
+            arrays.update(side)
+            meta.update(side_meta)
     arrays["__meta__"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), np.uint8)
     buf = io.BytesIO()
     np.savez(buf, **arrays)
     with store.write(bump=False, wait_s=wait_s):
         if store.data_version == data.version:
             store.db.execute("insert or replace into match_cache (name, key, blob) values (?, ?, ?)",
-                             ["matcher", _cache_key(data.version, params), buf.getvalue()])
+                             ["matcher", key, buf.getvalue()])
 
 
 def load_cached(store, params: str) -> MatchData | None:
@@ -379,12 +403,22 @@ def load_cached(store, params: str) -> MatchData | None:
     with np.load(io.BytesIO(row[1]), allow_pickle=False) as z:
         flat: dict[str, Any] = {k: z[k] for k in z.files}
     flat.update(json.loads(flat.pop("__meta__").tobytes().decode()))
-    parts: dict[str, dict[str, Any]] = {"": {}, "functions.": {}, "candidates.": {}}
+    token = flat.pop("__sidecar__", None)
+    if token is not None:
+        path = sidecar.path_of(store)
+        got = sidecar.read(path, row[0], token) if path else None
+        if got is None:  # the file is not the one this blob was written with: rebuild
+            return None
+        flat.update(got[0])
+        flat.update(got[1])
+    parts: dict[str, dict[str, Any]] = {"": {}, "functions.": {}, "candidates.": {}, "weights.": {}}
     for k, v in flat.items():
-        prefix, _, name = k.rpartition(".")
+        prefix, _, name = k.partition(".") if k.startswith("weights.") else k.rpartition(".")
         parts[prefix + "." if prefix else ""][name] = v
     try:
-        return MatchData(**parts[""], functions=FunctionArrays(**parts["functions."]),
+        data = MatchData(**parts[""], functions=FunctionArrays(**parts["functions."]),
                          candidates=CandidateArrays(**parts["candidates."]))
     except TypeError:  # a blob of another layout under the same key: rebuild
         return None
+    data.prepared = parts["weights."] or None
+    return data

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 import networkx as nx
 import numpy as np
 
+from matchcore.i18n import N_, _, format_number
 from matchcore.matching import constraints as cs
 from matchcore.matching.matcher import Matcher
 from matchcore.matching.results import (
@@ -46,6 +47,11 @@ SCALE = 10 ** 6  # scores become integer costs with this precision
 # the order constraint counts are listed in when they tie (as they always were)
 _COUNT_ORDER = ("commute", "hours", "lift", "shifts", "night", "licence", "dutch", "standing",
                 "own_transport")
+# How a coach reads each constraint in "every function is excluded by a hard constraint (...)"
+# (the names stay codes in the JSON).
+CONSTRAINT_LABELS = {"commute": N_("commute"), "hours": N_("hours"), "lift": N_("lifting"),
+                     "shifts": N_("shifts"), "night": N_("night"), "licence": N_("driving licence"),
+                     "dutch": N_("Dutch"), "standing": N_("standing"), "own_transport": N_("own transport")}
 
 
 def solve(scores: np.ndarray, allowed: np.ndarray, capacity: Sequence[int]) -> list[tuple[int, int]]:
@@ -150,15 +156,16 @@ def assign(store_or_matcher, *, candidate_ids=None, function_ids=None,
             continue
         col_ok = allowed[:, j]
         if capacity[j] == 0:
-            reason = "no openings"
+            reason = _("no openings")
         elif not col_ok.any():
             n_ex = int(excluded[:, j].sum())
-            reason = (f"no candidate scores >= {min_score:g} without a hard constraint against it"
-                      f" ({n_ex} of {len(cids)} excluded)")
+            reason = _("no candidate scores >= {minimum} without a hard constraint against it "
+                       "({excluded} of {total} excluded)").format(
+                minimum=format_number(min_score), excluded=n_ex, total=len(cids))
         else:
             elsewhere = [cids[i] for i in np.flatnonzero(col_ok) if i in taken and taken[i] != j]
-            reason = ("the candidates who qualify were assigned elsewhere: " + ", ".join(elsewhere[:5])
-                      + (" ..." if len(elsewhere) > 5 else ""))
+            reason = _("the candidates who qualify were assigned elsewhere: {candidates}").format(
+                candidates=", ".join(elsewhere[:5]) + (" ..." if len(elsewhere) > 5 else ""))
         unfilled.append(Unfilled(fid, capacity[j], filled, reason))
     report(3, 3, "explained")
     return Assignment(min_score, len(cids), len(fids), int(sum(capacity)),
@@ -170,22 +177,24 @@ def _why_unassigned(i, scores, excluded, allowed, fids, cids, holders, min_score
                     matcher) -> tuple[str, BestOption | ExcludedOption | None]:
     row_ok = allowed[i]
     if not len(fids):
-        return "no functions with openings", None
+        return _("no functions with openings"), None
     if row_ok.any():
         j = int(np.flatnonzero(row_ok)[np.argmax(scores[i, row_ok])])
-        who = [f"{cids[h]} ({scores[h, j]:.2f})" for h in holders.get(j, [])]
-        return (f"its best option {fids[j]} ({scores[i, j]:.2f}) went to "
-                f"{', '.join(who) or 'others'}; a higher total without this candidate",
+        who = [f"{cids[h]} ({format_number(scores[h, j], 2)})" for h in holders.get(j, [])]
+        return (_("its best option {function} ({score}) went to {holders}; a higher total without this "
+                  "candidate").format(function=fids[j], score=format_number(scores[i, j], 2),
+                                      holders=", ".join(who) or _("others")),
                 BestOption(fids[j], round(float(scores[i, j]), 3)))
     free = ~excluded[i]
     if free.any():
         j = int(np.flatnonzero(free)[np.argmax(scores[i, free])])
-        return (f"best score {scores[i, j]:.2f} ({fids[j]}) is below the minimum {min_score:g}",
+        return (_("best score {score} ({function}) is below the minimum {minimum}").format(
+                    score=format_number(scores[i, j], 2), function=fids[j], minimum=format_number(min_score)),
                 BestOption(fids[j], round(float(scores[i, j]), 3)))
     j = int(np.argmax(scores[i]))
     kinds = _exclusion_counts(matcher, cids[i], fids)
-    top = ", ".join(f"{k} x{n}" for k, n in kinds.most_common(3))
-    return (f"every function is excluded by a hard constraint ({top})",
+    top = ", ".join(f"{_(CONSTRAINT_LABELS.get(k, k))} x{n}" for k, n in kinds.most_common(3))
+    return (_("every function is excluded by a hard constraint ({constraints})").format(constraints=top),
             ExcludedOption(fids[j], round(float(scores[i, j]), 3)))
 
 

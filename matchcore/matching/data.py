@@ -147,6 +147,9 @@ def build(store, vocab: Vocabulary) -> MatchData:
                      functions, candidates=None)  # type: ignore[arg-type]  # filled below
     data.candidates = candidate_arrays(cands, data, vocab=vocab, store=store)
     data.title_index  # fitted now, so that its arrays go into the cache blob
+    # ... and used as the cache gives them back (float16 weights), so that the process that
+    # built the arrays ranks exactly as every later one that loads them
+    del data.__dict__["title_index"]
     return data
 
 

@@ -152,17 +152,23 @@ class Matcher:
             fresh = data is None
             if fresh:
                 data = build(self.store, self.vocabulary_.fit())
+        self.use(data, self.vocabulary_)
         if fresh and self.cache:
+            # the default parameters' weights are kept too: a CLI query maps them (issue 16)
+            extra = self.weights_.parts() if self.params == _DEFAULTS else None
             try:
-                ma.save_cached(self.store, data, "")
+                ma.save_cached(self.store, data, "", extra=extra)
             except (sqlite3.OperationalError, StoreError):  # read-only or busy: work uncached
                 pass
-        return self.use(data, self.vocabulary_)
+        return self
 
     def use(self, data: ma.MatchData, vocabulary: Vocabulary) -> Matcher:
         """Score with arrays already built (by another Matcher's fit); return self."""
         self.data_, self.vocabulary_, self.version_ = data, vocabulary, data.version
-        self.weights_: Weights = prepare(data, self.params)
+        if data.prepared is not None and self.params == _DEFAULTS:
+            self.weights_: Weights = Weights.from_parts(data.prepared, data)
+        else:
+            self.weights_ = prepare(data, self.params)
         self._stacked = None
         return self
 
@@ -248,11 +254,11 @@ class Matcher:
             out = []
             for pos, i in enumerate(rows.tolist()):
                 fi = function_info(d, i, w.side, w.idf, w.max_idf)
-                ex = explain_pair(self.params, ci, fi, components, pos,
-                                  {k: bool(v[i]) for k, v in ranked.masks.items()})
+                by, near = ranked.verdicts(i)
+                ex = explain_pair(self.params, ci, fi, components, pos, by)
                 out.append(FunctionMatch(
                     function=fi.id, employer=fi.employer, title=fi.title,
-                    **mark(ex, ci, fi, bool(ranked.near[i])).parts(),
+                    **mark(ex, ci, fi, near).parts(),
                     instruments=self._instruments(record, fi, employers, on) if instruments else []))
             return out
 
@@ -352,7 +358,7 @@ class Matcher:
                                              rows, f_idx)
         return cids, fids, scores, excluded
 
-    def top_functions_all(self, *, top: int = 10, batch_size: int = 64, candidate_ids=None,
+    def top_functions_all(self, *, top: int = 10, batch_size: int = 16, candidate_ids=None,
                           include_excluded: bool = False, workers: int | None = None):
         """Top ``top`` functions of every stored candidate, in batches (no explanations).
 

@@ -42,11 +42,18 @@ class Ranked:
     excluded_count: int
     idx: np.ndarray
     components: ComponentArrays   # aligned with idx
-    masks: dict[str, np.ndarray]  # per constraint, over every row considered
-    near: np.ndarray | None = None          # near misses, over every row (cs.near_misses)
+    masks: dict[str, np.ndarray]  # per constraint: over every row (rank_candidates), or over
+    #                               the rows of ``shown`` only (rank_functions)
+    near: np.ndarray | None = None          # near misses, the same rows as ``masks``
     near_idx: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     near_components: ComponentArrays | None = None   # aligned with near_idx
     near_rows: list = field(default_factory=list)    # rank_candidates: near_idx explained
+    shown: np.ndarray | None = None  # the rows ``masks`` and ``near`` cover (None: every row)
+
+    def verdicts(self, i: int) -> tuple[dict[str, bool], bool]:
+        """Row ``i``'s exclusion per constraint, and whether it is a near miss."""
+        j = i if self.shown is None else int(np.searchsorted(self.shown, i))
+        return {k: bool(v[j]) for k, v in self.masks.items()}, bool(self.near[j])
 
 
 def _select(score: np.ndarray, valid: np.ndarray, excluded: np.ndarray, k: int,
@@ -82,23 +89,41 @@ def rank_functions(data: MatchData, w: Weights, p: ScoreParams, c: CandidateArra
     f = data.functions
     V, Pv = stack(c, len(data.columns), p.text_credit, [0])
     ts = [title_scores(c.targets, data.title_index) if c.targets else None]
-    score = fast_scores(w, p, f, V, Pv, ts)[0]
     dot = w.side.xyz @ unit_xyz(c.lat[0], c.lon[0])
     side = cs.CandidateSide.of(c, on=on).at(0)
-    masks = cs.masks(side, w.side, dot)
-    excluded = np.logical_or.reduce(list(masks.values()))
-    near = cs.near_misses(masks, cs.near_masks(side, w.side, dot))
     if max_distance_km is not None:
         valid &= _within(dot, max_distance_km)
+    # Work only for what is shown (issue 16): the union of the constraints first (skipping
+    # those no pair has), the score only where a result can come from (valid, and not
+    # excluded unless asked), the per-constraint verdicts and near misses only for the rows
+    # explained. A subset's scores are the full path's to the bit (fast_scores), and rows
+    # left out score -1, below every row that can be listed (top_k lists scores > 0 only).
+    if near_misses:  # near misses are looked for over every function
+        masks = cs.masks(side, w.side, dot)
+        excluded = np.logical_or.reduce(list(masks.values()))
+        near = cs.near_misses(masks, cs.near_masks(side, w.side, dot))
+    else:
+        excluded = cs.excluded(side, w.side, dot)
     considered, n_excluded = int(valid.sum()), int((valid & excluded).sum())
+    wanted = valid if include_excluded else valid & ~excluded
+    scored = np.flatnonzero(wanted | (valid & near) if near_misses else wanted)
+    score = np.full(len(f), -1.0)
+    if len(scored):
+        score[scored] = fast_scores(w, p, f, V, Pv, ts, f_idx=scored)[0]
     idx = _select(score, valid, excluded, top, include_excluded)
+    near_idx = top_k(score, valid & near, top) if near_misses else np.zeros(0, np.int64)
+    shown = None
+    if not near_misses:
+        shown = np.unique(idx)
+        fs, d = w.side.take(shown), dot[shown]
+        masks = cs.masks(side, fs, d)
+        near = cs.near_misses(masks, cs.near_masks(side, fs, d)) if len(shown) else np.zeros(0, bool)
 
     def parts(rows):  # the ranked score; the components agree with it to 1e-12
         return replace(component_scores(w, p, f, V, Pv, ts, f_idx=rows).row(0), score=score[rows])
 
-    near_idx = top_k(score, valid & near, top) if near_misses else np.zeros(0, np.int64)
     return Ranked(considered, n_excluded, idx, parts(idx), masks, near, near_idx,
-                  parts(near_idx) if near_misses else None)
+                  parts(near_idx) if near_misses else None, shown=shown)
 
 
 def rank_candidates(data: MatchData, w: Weights, p: ScoreParams, stacked, fi: FunctionInfo, *,

@@ -122,8 +122,36 @@ def target_fit(f: FunctionArrays, one_title: bool, scores: np.ndarray, f_idx=Non
     """J per function (all or ``f_idx``): the best of its title texts' ``scores``."""
     if one_title:
         return scores[f.tt_indices if f_idx is None else f.tt_indices[f_idx]]
-    j = np.maximum.reduceat(scores[f.tt_indices], f.tt_indptr[:-1])
-    return j if f_idx is None else j[f_idx]
+    if f_idx is None:
+        return np.maximum.reduceat(scores[f.tt_indices], f.tt_indptr[:-1])
+    texts, starts = _title_texts_of(f, f_idx)
+    return np.maximum.reduceat(scores[..., texts], starts, axis=-1) if len(starts) else \
+        np.zeros((*np.shape(scores)[:-1], 0))
+
+
+def _title_groups(f: FunctionArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct sets of title texts of the functions (texts in a row, where each set
+    starts) and each function's set; made once per arrays (functions share a few titles)."""
+    got = f.__dict__.get("_title_groups")
+    if got is None:
+        ptr, ind = f.tt_indptr.tolist(), f.tt_indices.tolist()
+        sets: dict[tuple, int] = {}
+        group_of = np.array([sets.setdefault(tuple(ind[a:b]), len(sets))
+                             for a, b in zip(ptr[:-1], ptr[1:])], np.int64)
+        texts = np.array([t for key in sets for t in key], np.int64)
+        starts = np.cumsum([0] + [len(key) for key in sets][:-1]).astype(np.int64)
+        got = f.__dict__["_title_groups"] = (texts, starts, group_of)
+    return got
+
+
+def _title_texts_of(f: FunctionArrays, f_idx) -> tuple[np.ndarray, np.ndarray]:
+    """The title texts of functions ``f_idx`` in a row (each has at least one: data.build),
+    and where each function's start."""
+    f_idx = np.asarray(f_idx, np.int64)
+    lo, n = f.tt_indptr[f_idx], f.tt_indptr[f_idx + 1] - f.tt_indptr[f_idx]
+    starts = np.concatenate([[0], np.cumsum(n)[:-1]]).astype(np.int64)
+    pos = np.repeat(lo - starts, n) + np.arange(int(n.sum()))
+    return f.tt_indices[pos], starts
 
 
 # --- the formula ----------------------------------------------------------------------------
@@ -160,27 +188,40 @@ def combine(p: ScoreParams, rn, on, pn, s_req, s_opt, un, s_use, j=None) -> Comp
     return ComponentArrays(R, O, A, U, presence, P, C, j, score)
 
 
-def fast_scores(w: Weights, p: ScoreParams, f: FunctionArrays, V, Pv, title_scores=None) -> np.ndarray:
-    """Scores of a block of candidate vectors (B x 4M) against all functions (B x F).
+def fast_scores(w: Weights, p: ScoreParams, f: FunctionArrays, V, Pv, title_scores=None,
+                f_idx=None) -> np.ndarray:
+    """Scores of a block of candidate vectors (B x 4M) against all functions (B x F), or
+    against functions ``f_idx`` only (B x len(f_idx), an increasing index array).
 
     The same formula as :func:`combine`, folded into ``GT``, ``HKT`` and ``c0`` (see
     :func:`matchcore.matching.weights.prepare`): sparse functions times the dense block,
-    then a few passes."""
-    n_f = w.n_functions
+    then a few passes. A subset takes the same rows of the same matrices, so each of its
+    scores is the full path's to the bit (every sum runs over the same terms in the same
+    order); the callers pass the functions no constraint excludes (issue 16)."""
     vd = np.ascontiguousarray(V.toarray().T)
     pd = np.ascontiguousarray(Pv.toarray().T)
-    C = (w.GT @ vd).T                      # (B x F) views of F x B results
-    hk = (w.HKT @ pd).T
+    if f_idx is None:
+        n_f, GT, HKT, c0 = w.n_functions, w.GT, w.HKT, w.c0
+    else:
+        n_f, GT, c0 = len(f_idx), w.GT[f_idx], w.c0[f_idx]
+        HKT = w.HKT[np.concatenate([f_idx, w.n_functions + np.asarray(f_idx)])]
+    C = (GT @ vd).T                        # (B x F) views of F x B results
+    hk = (HKT @ pd).T
     s_use = Pv @ w.idf4
     with np.errstate(divide="ignore", invalid="ignore"):
         inv = np.where(s_use > 0, 1.0 / s_use, 0.0)[:, None]
     C += hk[:, :n_f] * inv
     P = hk[:, n_f:]
-    P += w.c0
+    P += c0
     if title_scores is not None and any(t is not None for t in title_scores):
         a = p.target_share
         rows = [b for b, t in enumerate(title_scores) if t is not None]
-        J = np.stack([target_fit(f, w.one_title, title_scores[b]) for b in rows])
+        if w.one_title:
+            J = np.stack([target_fit(f, True, title_scores[b], f_idx) for b in rows])
+        else:  # per distinct set of title texts, then one gather (max is exact: same J)
+            texts, starts, group_of = _title_groups(f)
+            Jg = np.maximum.reduceat(np.stack([title_scores[b] for b in rows])[:, texts], starts, axis=1)
+            J = Jg[:, group_of if f_idx is None else group_of[f_idx]]
         C[rows] = (1.0 - a) * C[rows] + a * J
     S = np.ascontiguousarray(C)
     S *= P
@@ -191,14 +232,21 @@ def fast_scores(w: Weights, p: ScoreParams, f: FunctionArrays, V, Pv, title_scor
 def component_scores(w: Weights, p: ScoreParams, f: FunctionArrays, V, Pv, title_scores=None,
                      f_idx=None) -> ComponentArrays:
     """All components of a block of candidate vectors against functions (all or ``f_idx``)."""
-    WrT, WoT, UT = w.W_reqT, w.W_optT, w.U_T
     s_req, s_opt = w.s_req, w.s_opt
-    if f_idx is not None:
-        WrT, WoT, UT, s_req, s_opt = WrT[:, f_idx], WoT[:, f_idx], UT[:, f_idx], s_req[f_idx], s_opt[f_idx]
-    rn = (V @ WrT).toarray()
-    on = (V @ WoT).toarray()
-    pn = (Pv @ WrT).toarray()
-    un = (Pv @ UT).toarray()
+    if f_idx is None:
+        WrT, WoT, UT = w.W_reqT, w.W_optT, w.U_T
+        rn = (V @ WrT).toarray()
+        on = (V @ WoT).toarray()
+        pn = (Pv @ WrT).toarray()
+        un = (Pv @ UT).toarray()
+    else:  # a few functions (the results shown): their rows, not a column slice of all
+        s_req, s_opt = s_req[f_idx], s_opt[f_idx]
+        Wr, Wo, U = w.W_req[f_idx], w.W_opt[f_idx], w.U[f_idx]
+        VT, PT = V.T.tocsr(), Pv.T.tocsr()
+        rn = (Wr @ VT).toarray().T
+        on = (Wo @ VT).toarray().T
+        pn = (Wr @ PT).toarray().T
+        un = (U @ PT).toarray().T
     s_use = (Pv @ w.idf4)[:, None]
     j = None
     if title_scores is not None and any(t is not None for t in title_scores):

@@ -75,6 +75,7 @@ class Weights:
     W_reqT: sp.csr_matrix
     W_optT: sp.csr_matrix
     U_T: sp.csr_matrix
+    U: sp.csr_matrix  # U_T's rows per function (the components of a few shown results)
     idf4: np.ndarray
     s_req: np.ndarray
     s_opt: np.ndarray
@@ -87,6 +88,35 @@ class Weights:
     @property
     def n_functions(self) -> int:
         return self.W_req.shape[0]
+
+    def parts(self) -> dict[str, np.ndarray]:
+        """The arrays to keep in the match cache (``side`` is made again from the arrays)."""
+        out: dict[str, np.ndarray] = {}
+        for name in _SPARSE:
+            m = getattr(self, name)
+            for k in ("data", "indices", "indptr"):
+                out[f"weights.{name}.{k}"] = getattr(m, k)
+            out[f"weights.{name}.shape"] = np.array(m.shape, np.int64)
+        for name in _DENSE:
+            out[f"weights.{name}"] = np.asarray(getattr(self, name))
+        return out
+
+    @classmethod
+    def from_parts(cls, parts: dict[str, np.ndarray], data: MatchData) -> Weights:
+        """The weights :meth:`parts` gave (memory-mapped arrays are used as they are)."""
+        sparse = {name: sp.csr_matrix((parts[f"{name}.data"], parts[f"{name}.indices"],
+                                       parts[f"{name}.indptr"]),
+                                      shape=tuple(int(x) for x in parts[f"{name}.shape"]))
+                  for name in _SPARSE}
+        dense = {name: parts[name] for name in _DENSE}
+        max_idf, one_title = float(dense.pop("max_idf")), bool(dense.pop("one_title"))
+        f_arr = data.functions
+        return cls(**sparse, **dense, max_idf=max_idf, one_title=one_title,
+                   side=FunctionSide.of(f_arr, unit_xyz(f_arr.lat, f_arr.lon)))
+
+
+_SPARSE = ("W_req", "W_opt", "W_reqT", "W_optT", "U_T", "U", "GT", "HKT")
+_DENSE = ("idf", "max_idf", "idf4", "s_req", "s_opt", "c0", "one_title")
 
 
 def prepare(data: MatchData, params: ScoreParams) -> Weights:
@@ -124,7 +154,7 @@ def prepare(data: MatchData, params: ScoreParams) -> Weights:
         k = np.where(has_req, params.required_penalty / s_req, 0.0)
     return Weights(
         idf=idf, max_idf=max_idf, W_req=W_req, W_opt=W_opt, W_reqT=W_req.T.tocsr(),
-        W_optT=W_opt.T.tocsr(), U_T=U_T, idf4=idf4, s_req=s_req, s_opt=s_opt,
+        W_optT=W_opt.T.tocsr(), U_T=U_T, U=U_T.T.tocsr(), idf4=idf4, s_req=s_req, s_opt=s_opt,
         GT=(sp.diags(a) @ W_req + sp.diags(b) @ W_opt).tocsr(),
         HKT=sp.vstack([sp.diags(u) @ U_T.T, sp.diags(k) @ W_req]).tocsr(),
         c0=np.where(has_req, 1.0 - params.required_penalty, 1.0),

@@ -28,7 +28,7 @@ from matchcore.model.employer import Conditions, Employer, Function
 from matchcore.model.nrn import redact
 from matchcore.model.parse import RECORD_KINDS, record_label
 from matchcore.model.scan import PER, Role, Scan, Task
-from matchcore.model.tabular_words import HEADERS, NAME_COLUMNS, SHEET_KINDS, norm
+from matchcore.model.tabular_words import HEADERS, NAME_COLUMNS, SHEET_KINDS, norm, trajectory_kind
 
 __all__ = ["Table", "TableRecord", "ChildRow", "table_kind", "read_table", "KINDS"]
 
@@ -112,14 +112,19 @@ class ChildRow:
 def table_kind(table: Table) -> str | None:
     """The records a table holds: from the sheet's name, else from its headers; None: cannot tell.
 
-    Headers: a ``scan`` column makes task rows (role rows when it also has ``title`` and no
-    ``description``); ``employer``/``werkgever`` with ``function``/``functie`` or ``title``,
+    Headers: a candidate column (``kandidaat``) with an action, phase, coach or placement column
+    makes trajectory, phase or action rows (``tabular_words.trajectory_kind``, read by
+    :mod:`matchcore.model.tabular_trajectory`); a ``scan`` column makes task rows (role rows when
+    it also has ``title`` and no ``description``); ``employer``/``werkgever`` with ``function``/``functie`` or ``title``,
     employer rows; ``employer`` with ``date`` (a scan's header), scans; an ``id`` or
     ``kandidaat`` column, candidates.
     """
     if table.sheet is not None and norm(table.sheet) in SHEET_KINDS:
         return SHEET_KINDS[norm(table.sheet)]
     heads = {norm(h) for h in table.header if h is not None and str(h).strip()}
+    rows_of_trajectories = trajectory_kind(heads)
+    if rows_of_trajectories is not None:
+        return rows_of_trajectories
     if "scan" in heads:
         if heads & {"title", "titel", "hourly_cost_eur", "uurkost", "headcount"} and not heads & {
                 "description", "omschrijving", "beschrijving"}:

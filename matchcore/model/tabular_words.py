@@ -8,7 +8,9 @@ runs of spaces collapsed. No column is ever a name: candidates are pseudonymous 
 """
 from __future__ import annotations
 
-__all__ = ["SHEET_KINDS", "HEADERS", "NAME_COLUMNS", "TRUE_WORDS", "FALSE_WORDS", "VALUE_WORDS", "norm"]
+__all__ = ["SHEET_KINDS", "HEADERS", "NAME_COLUMNS", "TRUE_WORDS", "FALSE_WORDS", "VALUE_WORDS", "norm",
+           "TRAJECTORY_COLUMNS", "TRAJECTORY_HEADERS", "TRAJECTORY_WORDS", "CANDIDATE_HEADERS", "ACTION_HEADERS",
+           "PHASE_HEADERS", "trajectory_kind"]
 
 
 def norm(text: str) -> str:
@@ -143,3 +145,92 @@ VALUE_WORDS = {
     "buiten": "outdoor", "lawaai": "noisy", "lawaaierig": "noisy", "ploegbeurt": "shift", "maand": "month",
     "jaar": "year",
 }
+
+# --- trajectories (issue 14): the sheets Trajecten, Fasen and Acties -----------------------------
+# Sheet names of the trajectory tables; the export's names are translated through the catalogue
+# ("Trajectories" -> "Trajecten"), so both are here.
+SHEET_KINDS.update({
+    "trajecten": "trajectory", "traject": "trajectory", "trajectories": "trajectory", "trajectory": "trajectory",
+    "opvolging": "trajectory", "doorstroomtrajecten": "trajectory",
+    "fasen": "phase", "fases": "phase", "fase": "phase", "phases": "phase", "phase": "phase",
+    "acties": "action", "actie": "action", "actions": "action", "action": "action", "pdp": "action",
+    "actieplan": "action", "doorstroomplan": "action",
+})
+
+# (field path, Dutch header the export writes): the columns of each trajectory sheet in the order
+# of the export. The English header is the path itself. A coach's own file may use the aliases
+# of TRAJECTORY_HEADERS too.
+TRAJECTORY_COLUMNS = {
+    "trajectory": (("candidate", "kandidaat"), ("coach", "coach"), ("phase", "fase"),
+                   ("phase_since", "fase sinds"), ("engagement_date", "engagementsverklaring"),
+                   ("placement.function", "plaatsing functie"), ("placement.instrument", "instrument"),
+                   ("placement.start", "plaatsing start"), ("placement.aftercare", "nazorg"),
+                   ("placement.reminders", "herinneringen")),
+    "phase": (("candidate", "kandidaat"), ("phase", "fase"), ("date", "datum"), ("note", "opmerking")),
+    "action": (("candidate", "kandidaat"), ("id", "nr"), ("what", "actie"), ("who", "wie"), ("due", "tegen"),
+               ("status", "status"), ("done_on", "gedaan op"), ("source", "bron"), ("legal", "wettelijk"),
+               ("recurring", "herhaling"), ("function", "functie"), ("note", "opmerking")),
+}
+_TRAJECTORY = {
+    "kandidaat id": "candidate", "kandidaatnummer": "candidate", "consulent": "coach", "jobcoach": "coach",
+    "trajectbegeleider": "coach", "begeleider": "coach", "huidige fase": "phase", "in fase sinds": "phase_since",
+    "sinds": "phase_since", "fasedatum": "phase_since", "engagement": "engagement_date",
+    "engagementsverklaring getekend": "engagement_date", "functie": "placement.function",
+    "geplaatst bij": "placement.function", "plaatsing": "placement.function", "startdatum": "placement.start",
+    "start": "placement.start", "vorm van nazorg": "placement.aftercare",
+}
+_PHASE = {"kandidaat id": "candidate", "kandidaatnummer": "candidate", "sinds": "date", "vanaf": "date",
+          "opmerkingen": "note", "notitie": "note"}
+_ACTION = {
+    "kandidaat id": "candidate", "kandidaatnummer": "candidate", "actie id": "id", "nummer": "id",
+    "acties": "what", "concrete acties": "what", "concrete actie": "what", "wat": "what", "omschrijving": "what",
+    "wie?": "who", "door": "who", "tegen wanneer": "due", "deadline": "due", "tijdspanne": "due",
+    "vervaldatum": "due", "datum": "due", "uiterlijk": "due", "voltooid": "status", "gedaan": "status",
+    "klaar": "status", "voltooid op": "done_on", "afgewerkt op": "done_on", "herhaalt": "recurring",
+    "opmerkingen": "note", "notitie": "note",
+}
+TRAJECTORY_HEADERS = {
+    kind: {**{norm(path): path for path, _nl in cols}, **{norm(nl): path for path, nl in cols},
+           **{"kandidaat": "candidate"}, **extra}
+    for (kind, cols), extra in zip(TRAJECTORY_COLUMNS.items(), (_TRAJECTORY, _PHASE, _ACTION))
+}
+# the headers that tell a CSV file or a sheet of another name holds trajectory rows
+CANDIDATE_HEADERS = {"candidate", "kandidaat", "kandidaat id", "kandidaatnummer"}
+ACTION_HEADERS = {"what", "actie", "acties", "concrete acties", "concrete actie"}
+PHASE_HEADERS = {"phase", "fase", "huidige fase"}
+
+# Dutch words of the trajectories' codes (seed 001, chapter 3, for the phases); a code itself
+# is always accepted, in any case.
+TRAJECTORY_WORDS = {
+    "status": {"open": "open", "te doen": "open", "nog te doen": "open", "bezig": "open", "lopend": "open",
+               "gepland": "open", "nee": "open", "neen": "open", "niet": "open", "gedaan": "done",
+               "klaar": "done", "voltooid": "done", "afgewerkt": "done", "afgerond": "done", "ok": "done",
+               "ja": "done", "x": "done", "done": "done"},
+    "source": {"kloof": "gap", "competentiekloof": "gap", "uitsluiting": "exclusion", "nazorg": "aftercare",
+               "manueel": "manual", "coach": "manual", "eigen": "manual", "zelf": "manual"},
+    "phase": {"oriëntatie": "orientatie", "pdp": "plan", "doorstroomplan": "plan", "persoonlijk plan": "plan",
+              "jobhunten": "jobhunting", "solliciteren": "jobhunting", "zoeken": "jobhunting",
+              "afgerond": "afgesloten", "gesloten": "afgesloten", "plaatsing": "geplaatst"},
+    "aftercare": {"geen": "zonder", "zonder contact": "zonder", "coaching op de vloer": "coaching",
+                  "jobcoaching": "coaching"},
+}
+_TRAJECTORY_ONLY = {"coach", "engagement_date", "engagementsverklaring", "placement.function", "placement.start",
+                    "placement.instrument", "plaatsing functie", "plaatsing start", "nazorg", "phase_since",
+                    "fase sinds", "in fase sinds"}
+_DATE_HEADERS = {"date", "datum", "sinds", "vanaf"}
+
+
+def trajectory_kind(heads: set[str]) -> str | None:
+    """The trajectory rows a CSV file or a sheet of another name holds, by its (normalised)
+    headers: a candidate column with ``actie``/``what`` makes action rows; with a phase and a
+    date and no trajectory field, phase rows; with a phase, coach, engagement or placement
+    column, trajectory rows; else None (candidate rows, when it has an id column)."""
+    if not heads & CANDIDATE_HEADERS:
+        return None
+    if heads & ACTION_HEADERS:
+        return "action"
+    if heads & PHASE_HEADERS and heads & _DATE_HEADERS and not heads & _TRAJECTORY_ONLY:
+        return "phase"
+    if heads & (PHASE_HEADERS | _TRAJECTORY_ONLY):
+        return "trajectory"
+    return None

@@ -11,6 +11,7 @@ nesting, YAML aliases; JSON and CSV get the same bounds here), and every record 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import IO, Any, Iterable
@@ -21,6 +22,7 @@ from matchcore.model import parse_record, record_label
 from matchcore.model.nrn import redact
 from matchcore.model.parse import item_label
 from matchcore.model.tabular import ChildRow, TableRecord, read_table, table_kind
+from matchcore.model.tabular_trajectory import TRAJECTORY_KINDS, merge_rows, read_trajectory_tables, validate_rows
 from matchcore.store import trajectories as trajectory_store
 from matchcore.store.export import export_store
 from matchcore.store.sheets import csv_table, workbook_tables
@@ -54,8 +56,11 @@ def _expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[RecordProblem
 
 
 # --- CSV and workbooks -------------------------------------------------------------------------
-def _read_table_file(path: Path) -> tuple[list[TableRecord], list[ChildRow], list[RecordProblem]]:
-    """The records and the task and role rows of a CSV file or a workbook."""
+def _read_table_file(path: Path, trajectory_tables: list) -> tuple[list[TableRecord], list[ChildRow],
+                                                                   list[RecordProblem]]:
+    """The records and the task and role rows of a CSV file or a workbook; its trajectory, phase
+    and action tables go into ``trajectory_tables`` (read together, across files: an action
+    sheet may name the trajectories of another file)."""
     if path.suffix.lower() == ".xlsx":
         tables, problems = workbook_tables(path)
     else:
@@ -67,14 +72,48 @@ def _read_table_file(path: Path) -> tuple[list[TableRecord], list[ChildRow], lis
         kind = table_kind(table)
         if kind is None:
             problems.append(RecordProblem(f"{path}, " + _("sheet {name}").format(name=table.sheet), None, None, _(
-                "cannot tell which records it holds: name the sheet Kandidaten, Werkgevers, Scans, Rollen or "
-                "Taken (or Candidates, Employers, Scans, Roles, Tasks), or remove it")))
+                "cannot tell which records it holds: name the sheet Kandidaten, Werkgevers, Scans, Rollen, Taken, "
+                "Trajecten, Fasen or Acties (or Candidates, Employers, Scans, Roles, Tasks, Trajectories, Phases, "
+                "Actions), or remove it")))
+            continue
+        if kind in TRAJECTORY_KINDS:
+            trajectory_tables.append((table, kind))
             continue
         recs, kids, probs = read_table(table, kind)
         records.extend(recs)
         children.extend(kids)
         problems.extend(probs)
     return records, children, problems
+
+
+def _sheet_trajectories(tables: list, partial: dict | None) -> tuple[list[tuple[dict, str, None]],
+                                                                     list[RecordProblem]]:
+    """The trajectories of the trajectory, phase and action tables, validated row by row, as
+    documents for :func:`trajectory_store.read_documents`; those without a trajectory row are
+    put in ``partial`` (candidate -> the action ids given here) to be merged on import."""
+    found, problems = read_trajectory_tables(tables)
+    docs = []
+    for entry in found:
+        traj, probs = validate_rows(entry)
+        problems.extend(probs)
+        if traj is None or probs:
+            continue
+        # the cells given, also those equal to a default: a reopened action says "open" (merge_rows)
+        docs.append((traj.model_dump(mode="json", exclude_unset=True), entry.record.where, None))
+        if not entry.whole and partial is not None:
+            partial[traj.candidate] = entry.assigned
+    # in the order of the sheets and their rows, whichever stage found the problem
+    sheets: dict[str, int] = {}
+
+    def order(problem: RecordProblem) -> tuple[int, int]:
+        m = _ROW_RE.match(problem.file or "")
+        sheet, row = (m.group(1), int(m.group(2))) if m else (problem.file or "", 0)
+        return sheets.setdefault(sheet, len(sheets)), row
+
+    return docs, sorted(problems, key=order)
+
+
+_ROW_RE = re.compile(r"^(.*), [^,\d]+ (\d+)(?:, |$)")
 
 
 def _join_children(raws: list, children: list[ChildRow], problems: list[RecordProblem]) -> None:
@@ -104,7 +143,7 @@ def _join_children(raws: list, children: list[ChildRow], problems: list[RecordPr
         table_record.adopt(row, at)
 
 
-def read_records(paths: Iterable[str | Path], *, trajectories: list | None = None):
+def read_records(paths: Iterable[str | Path], *, trajectories: list | None = None, partial: dict | None = None):
     """Read and validate every record under ``paths``.
 
     Returns
@@ -112,7 +151,9 @@ def read_records(paths: Iterable[str | Path], *, trajectories: list | None = Non
     list of records
         Valid Employer, Candidate and Scan objects, scans with their CSV task rows merged.
         ``kind: trajectory`` documents are validated by :mod:`matchcore.store.trajectories`
-        and put into ``trajectories`` when a list is given (else validated only).
+        and put into ``trajectories`` when a list is given (else validated only). Those read from
+        action or phase rows without a trajectory row are added to the stored trajectory, not put
+        in its place: their candidates go into ``partial`` (:func:`_sheet_trajectories`).
 
     Raises
     ------
@@ -122,9 +163,10 @@ def read_records(paths: Iterable[str | Path], *, trajectories: list | None = Non
     files, problems = _expand(paths)
     raws: list[tuple[Any, str, int | None, TableRecord | None]] = []  # (raw, file, index, rows it came from)
     children: list[ChildRow] = []
+    trajectory_tables: list = []
     for f in files:
         if f.suffix.lower() in TABLE_SUFFIXES:
-            recs, kids, probs = _read_table_file(f)
+            recs, kids, probs = _read_table_file(f, trajectory_tables)
             problems.extend(probs)
             raws.extend((rec.raw, rec.where, None, rec) for rec in recs)
             children.extend(kids)
@@ -142,11 +184,13 @@ def read_records(paths: Iterable[str | Path], *, trajectories: list | None = Non
         del docs  # the mappings stay in raws only, each freed when its record is built
 
     _join_children(raws, children, problems)
+    sheet_docs, probs = _sheet_trajectories(trajectory_tables, partial)
+    problems.extend(probs)
 
     # trajectories (docs/trajectory.md) are validated by their own module, outside RECORD_KINDS
     is_trajectory = [isinstance(raw, dict) and raw.get("kind") == trajectory_store.KIND for raw, *_r in raws]
     found, probs = trajectory_store.read_documents(
-        (raw, where, index) for (raw, where, index, _t), yes in zip(raws, is_trajectory) if yes)
+        [*((raw, where, index) for (raw, where, index, _t), yes in zip(raws, is_trajectory) if yes), *sheet_docs])
     problems.extend(probs)
     if trajectories is not None:
         trajectories.extend(found)
@@ -255,7 +299,8 @@ def import_paths(store, paths: Iterable[str | Path], *, progress_to: IO[str] | N
         When any record anywhere is invalid; the database is left exactly as it was.
     """
     trajectories: list = []
-    records = read_records(paths, trajectories=trajectories)
+    partial: dict[str, set[str]] = {}
+    records = read_records(paths, trajectories=trajectories, partial=partial)
     progress = Progress(len(records), progress_to)
     try:
         with store.write(bump=False):  # records and trajectories together, or nothing (upsert bumps)
@@ -264,6 +309,9 @@ def import_paths(store, paths: Iterable[str | Path], *, progress_to: IO[str] | N
             finally:
                 progress.close()
             if trajectories:
+                # a coach's own action rows are added to the stored trajectory (tabular_trajectory)
+                trajectories = [merge_rows(trajectory_store.get(store, t.candidate), t, partial[t.candidate])
+                                if t.candidate in partial else t for t in trajectories]
                 counts[trajectory_store.KIND] = trajectory_store.save_all(store, trajectories)
         return counts
     except UnknownReference as exc:

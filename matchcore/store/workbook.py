@@ -8,6 +8,13 @@ that importing the workbook gives the same records; lists are written ``a; b``, 
 ``name:level`` (a function's weight as ``name:level:weight``, a required one marked ``!``:
 ``afwassen:2!``), hours ranges ``19-30``, dates as date cells.
 
+When the store holds trajectories (issue 14), three more sheets follow: trajectories (one row a
+candidate: coach, the current phase and since when, engagement date, placement), phases (the
+phase history, a row an entry) and actions (a row a PDP action). Their headers are Dutch when
+the language is Dutch (``kandidaat``, ``fase sinds``, ``tegen``: the words the import reads,
+:data:`~matchcore.model.tabular_words.TRAJECTORY_COLUMNS`), else the field names; the codes in
+their cells stay the stable English ones.
+
 The workbook is written to a temporary file beside FILE (mode 0600) and renamed into place
 when complete and flushed to disk, so that FILE is either the previous export or the new one.
 An existing FILE is replaced only when it is a matchcore export (its author property).
@@ -24,17 +31,21 @@ from typing import Iterable
 from pydantic import BaseModel
 
 from matchcore.errors import MatchcoreError
-from matchcore.i18n import N_, _
+from matchcore.i18n import N_, _, get_language
 from matchcore.model import Candidate, Employer, Function, Role, Scan, Task, to_document
 from matchcore.model.cells import leaf
+from matchcore.model.tabular_words import TRAJECTORY_COLUMNS
 from matchcore.postcodes import lookup as lookup_postcode
+from matchcore.store import trajectories as trajectory_store
 
-__all__ = ["export_workbook", "SHEETS", "CREATOR"]
+__all__ = ["export_workbook", "SHEETS", "TRAJECTORY_SHEETS", "CREATOR"]
 
 CREATOR = "matchcore"
 # (sheet name, translated when written), in the order of the workbook
 SHEETS = {"candidate": N_("Candidates"), "employer": N_("Employers"), "scan": N_("Scans"),
           "role": N_("Roles"), "task": N_("Tasks")}
+# written only when there are trajectories (the import reads the Dutch and the English names)
+TRAJECTORY_SHEETS = {"trajectory": N_("Trajectories"), "phase": N_("Phases"), "action": N_("Actions")}
 _MAX_WIDTH = 60
 
 
@@ -119,6 +130,48 @@ def _rows(store) -> dict[str, list[dict]]:
     return rows
 
 
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _free(value):
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value
+
+
+def _trajectory_rows(store) -> dict[str, list[dict]]:
+    """The rows of the trajectory, phase and action sheets (docs/formats.md, section 7.9)."""
+    rows: dict[str, list[dict]] = {kind: [] for kind in TRAJECTORY_SHEETS}
+    for _name, doc in trajectory_store.documents(store):
+        cid = doc["candidate"]
+        phases, placement = doc.get("phases", []), doc.get("placement") or {}
+        row = {"candidate": cid, "coach": doc.get("coach"), "engagement_date": _day(doc.get("engagement_date"))}
+        if phases:  # the phase it is in now; the import adds it to the history when it differs
+            row.update(phase=phases[-1]["phase"], phase_since=_day(phases[-1]["date"]))
+        for key in ("function", "instrument", "aftercare"):
+            row[f"placement.{key}"] = placement.get(key)
+        if placement:
+            row["placement.start"] = _day(placement.get("start"))
+            row["placement.aftercare"] = placement.get("aftercare", "zonder")
+            if placement.get("reminders"):
+                row["placement.reminders"] = _free(placement["reminders"])
+        row.update({f"extra.{k}": _free(v) for k, v in doc.get("extra", {}).items()})
+        rows["trajectory"].append(row)
+        rows["phase"].extend({"candidate": cid, **p, "date": _day(p["date"])} for p in phases)
+        for action in doc.get("actions", []):
+            rows["action"].append({"candidate": cid, "status": "open", "source": "manual", **action,
+                                   "due": _day(action.get("due")), "done_on": _day(action.get("done_on"))})
+    return rows
+
+
+def _trajectory_headers(kind: str, columns: list[str]) -> list[str]:
+    """The headers of a trajectory sheet: Dutch in Dutch (the words the import reads), else the
+    field names."""
+    if get_language() != "nl":
+        return columns
+    dutch = dict(TRAJECTORY_COLUMNS[kind])
+    return [dutch.get(c, c) for c in columns]
+
+
 def _columns(rows: Iterable[dict], first: tuple[str, ...]) -> list[str]:
     seen: dict[str, None] = dict.fromkeys(first)
     for row in rows:
@@ -151,13 +204,13 @@ def _check_target(out: Path) -> None:
                 "(matchcore never overwrites your own workbooks)").format(path=out))
 
 
-def _fill(sheet, rows: list[dict], columns: list[str]) -> None:
+def _fill(sheet, rows: list[dict], columns: list[str], headers: list[str] | None = None) -> None:
     from openpyxl.styles import Font  # start-up: only a workbook export needs openpyxl
 
-    sheet.append(columns)
+    sheet.append(headers or columns)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    widths = [len(c) for c in columns]
+    widths = [len(c) for c in headers or columns]
     for r, row in enumerate(rows, start=2):
         for c, name in enumerate(columns, start=1):
             value = row.get(name)
@@ -197,6 +250,11 @@ def export_workbook(store, path: str | Path) -> dict[str, int]:
     book.properties.title = _("matchcore export")
     for kind, title in SHEETS.items():
         _fill(book.create_sheet(_(title)), rows[kind], _columns(rows[kind], _FIRST[kind]))
+    traj_rows = _trajectory_rows(store)
+    if traj_rows["trajectory"]:
+        for kind, title in TRAJECTORY_SHEETS.items():
+            columns = _columns(traj_rows[kind], tuple(path for path, _nl in TRAJECTORY_COLUMNS[kind]))
+            _fill(book.create_sheet(_(title)), traj_rows[kind], columns, _trajectory_headers(kind, columns))
     tmp = None
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -217,4 +275,6 @@ def export_workbook(store, path: str | Path) -> dict[str, int]:
             tmp.unlink(missing_ok=True)
     counts = {"employer": len({r["employer"] for r in rows["employer"]}), "candidate": len(rows["candidate"]),
               "scan": len(rows["scan"])}
+    if traj_rows["trajectory"]:
+        counts[trajectory_store.KIND] = len(traj_rows["trajectory"])
     return counts

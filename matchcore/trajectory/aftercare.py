@@ -49,27 +49,31 @@ _EMPLOYER = N_("aftercare: informal contact with the employer (team leader, line
 _FLOOR = N_("aftercare: coaching on the floor with the candidate and the employer, week {n}")
 _EVALUATION = N_("aftercare: evaluate the guidance plan with the candidate and the employer")
 _SIX_MONTHS = N_("aftercare: six-month check: is the candidate still at work? (seed 001, 3.5)")
+# who makes each contact, in the language of the placement (as the plan's "candidate, coach")
+_COACH = N_("coach")
+_COACH_EMPLOYER = N_("coach, employer")
+_ALL = N_("coach, candidate, employer")
 
 SCHEDULES: dict[str, tuple[Contact, ...]] = {
     "zonder": (
-        Contact(_CANDIDATE, "coach", weeks=1),
-        Contact(_CANDIDATE, "coach", months=1),
-        Contact(_CANDIDATE, "coach", months=3),
-        Contact(_SIX_MONTHS, "coach", months=6),
+        Contact(_CANDIDATE, _COACH, weeks=1),
+        Contact(_CANDIDATE, _COACH, months=1),
+        Contact(_CANDIDATE, _COACH, months=3),
+        Contact(_SIX_MONTHS, _COACH, months=6),
     ),
     "vrijblijvend": (
-        Contact(_CANDIDATE, "coach", weeks=1),
-        Contact(_EMPLOYER, "coach", weeks=2),
-        Contact(_CANDIDATE, "coach", months=1),
-        Contact(_CANDIDATE, "coach", months=3),
-        Contact(_EMPLOYER, "coach", months=3),
-        Contact(_SIX_MONTHS, "coach", months=6),
+        Contact(_CANDIDATE, _COACH, weeks=1),
+        Contact(_EMPLOYER, _COACH, weeks=2),
+        Contact(_CANDIDATE, _COACH, months=1),
+        Contact(_CANDIDATE, _COACH, months=3),
+        Contact(_EMPLOYER, _COACH, months=3),
+        Contact(_SIX_MONTHS, _COACH, months=6),
     ),
     "coaching": (
-        *(Contact(_FLOOR, "coach, employer", weeks=n) for n in (1, 2, 3, 4)),
-        Contact(_EVALUATION, "coach, candidate, employer", months=1),
-        Contact(_EVALUATION, "coach, candidate, employer", months=3),
-        Contact(_SIX_MONTHS, "coach", months=6),
+        *(Contact(_FLOOR, _COACH_EMPLOYER, weeks=n) for n in (1, 2, 3, 4)),
+        Contact(_EVALUATION, _ALL, months=1),
+        Contact(_EVALUATION, _ALL, months=3),
+        Contact(_SIX_MONTHS, _COACH, months=6),
     ),
 }
 
@@ -81,5 +85,5 @@ def schedule(form: str, start: dt.date) -> list[tuple[dt.date, str, str]]:
     for contact in SCHEDULES[form]:
         week = contact.weeks if "{n}" in contact.what else None
         what = _(contact.what).format(n=week) if week is not None else _(contact.what)
-        out.append((contact.due(start), what, contact.who))
+        out.append((contact.due(start), what, _(contact.who)))
     return sorted(out, key=lambda c: c[0])

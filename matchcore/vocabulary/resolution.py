@@ -77,6 +77,10 @@ single typo still separates concepts that differ by a whole word."""
 LENGTH_SLACK = (2, 0.1)
 """A fuzzy hit's keys (spaces ignored) differ in length by at most max(2, 10 % of the longer)."""
 
+_BUNDLED = "competent"
+"""``Concept.source`` of the bundled vocabulary (:data:`matchcore.vocabulary.competent.SOURCE`;
+competent imports this module)."""
+
 TEXT_THRESHOLD = 0.5
 """Char n-gram TF-IDF cosine below which free text is no evidence for a competence."""
 
@@ -127,6 +131,12 @@ class Resolution:
 
 def _named(vocab, text: str, cid: str, label: str, score: float, method: str | None = None) -> Resolution:
     concept = vocab.concepts_[cid]
+    if concept.source == _BUNDLED:
+        # a bundled Competent/ESCO concept whose ESCO skill the store has (an ESCO import):
+        # the store's concept is the one functions name, so the text means that one
+        other = vocab.by_uri_.get(concept.esco_uri) if concept.esco_uri else None
+        if other and other != cid and other in vocab.concepts_:
+            cid, concept = other, vocab.concepts_[other]
     if method is None:
         method = "exact" if fold(label) == fold(concept.label) else "synonym"
     return Resolution(text, cid, concept.label, score, method, label)

@@ -329,12 +329,34 @@ def soft_evidence(space: Space, vectors: np.ndarray, *, k: int = TOP_K, floor: f
 def concept_labels(vocab, concept_ids=None) -> list[tuple[str, str]]:
     """(concept id, label) rows of a fitted vocabulary for a semantic space: the first
     :data:`LABELS_PER_CONCEPT` labels of each concept (best kind first: coach aliases, the
-    preferred label, Dutch synonyms, then English and ESCO ones), in concept id order."""
+    preferred label, Dutch synonyms, then English and ESCO ones), then as many more of its
+    bundled labels (:func:`_bundled_labels`), in concept id order."""
     if not hasattr(vocab, "labels_"):
         vocab.fit()
     ids = sorted(vocab.labels_) if concept_ids is None else sorted(
         c for c in set(concept_ids) if c in vocab.labels_)
-    return [(cid, label) for cid in ids for label in vocab.labels_[cid][:LABELS_PER_CONCEPT]]
+    extra = _bundled_labels(vocab)
+    rows = []
+    for cid in ids:
+        own = vocab.labels_[cid][:LABELS_PER_CONCEPT]
+        seen = {fold(t) for t in own}
+        more = [t for t in extra.get(cid, ()) if fold(t) not in seen][:LABELS_PER_CONCEPT]
+        rows += [(cid, label) for label in own + more]
+    return rows
+
+
+def _bundled_labels(vocab) -> dict:
+    """Concept id -> its labels in the bundled Competent / Dutch ESCO vocabulary (Dutch, then
+    French). A concept of an ESCO import lists its many English labels first, so its first
+    :data:`LABELS_PER_CONCEPT` held no Dutch one and a coach's Dutch words found it only
+    across languages; their vectors are in the bundled file."""
+    if not getattr(vocab, "bundled", False):
+        return {}
+    # start-up: concepts imports this module's users; read at call time (a patched bundle too)
+    from matchcore.vocabulary import competent
+    from matchcore.vocabulary import concepts as vocabulary_concepts
+
+    return competent.index(vocabulary_concepts.bundled_vocabulary())["labels"]
 
 
 def precompute(store) -> int:

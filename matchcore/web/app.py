@@ -25,6 +25,7 @@ from matchcore.errors import MatchcoreError, NotFound
 from matchcore.i18n import _, normalise_language, use_language
 from matchcore.store import Store
 from matchcore.web import accounts, audit, logins, views_consultant, views_jobhunter, views_records
+from matchcore.web import views_agenda, views_trajectory
 from matchcore.web.rendering import HERE, is_htmx, language_of, render, store_of, user_of
 from matchcore.web.security import COOKIE, LANGUAGE_COOKIE, Guard, StorePool
 
@@ -39,8 +40,9 @@ def home(request: Request):
     store = store_of(request)
     counts = {k: store.count(k) for k in ("candidate", "employer", "function", "scan")}
     recent_calls = store.rows("select * from contact_log order by at desc, id desc limit 5")
-    return render(request, "home.html", {"counts": counts,
-                                         "recent_calls": recent_calls})
+    # the signed-in coach's agenda for today, above the counts (views_agenda says whose it is)
+    return render(request, "home.html", {"counts": counts, "recent_calls": recent_calls,
+                                         "agenda": views_agenda.home_agenda(request, store)})
 
 
 def _local_path(value: str | None) -> str:
@@ -185,6 +187,7 @@ def create_app(db_path: str, *, debug: bool = False, allowed_hosts: Iterable[str
         Route("/audit", audit_page),
         Route("/favicon.ico", favicon),
         *views_records.routes,  # before the jobhunter pages: /candidates/new is no candidate
+        *views_trajectory.routes,
         *views_jobhunter.routes,
         *views_consultant.routes,
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),

@@ -33,6 +33,7 @@ __all__ = [
     "SAME_KIND_SCORE",
     "calls_for",
     "check_call",
+    "get_call",
     "recent_similar_calls",
     "record_call",
     "same_kind",
@@ -124,6 +125,20 @@ _REVISION = ("coalesce((select max(r.revision) from revisions r where r.kind = '
 EDITABLE = ("outcome", "outcome_date", "feedback_date", "note")
 
 
+def get_call(store, call_id: int, employer_id: str | None = None) -> dict:
+    """One contact-log entry with its ``revision`` (of ``employer_id``, when given).
+
+    Raises
+    ------
+    NotFound
+        No such entry (or not one of that employer's).
+    """
+    rows = store.rows("select c.*, " + _REVISION + " from contact_log c where id = ?", [call_id])
+    if not rows or (employer_id is not None and rows[0]["employer_id"] != employer_id):
+        raise NotFound("call", str(call_id))
+    return rows[0]
+
+
 def update_call(store, call_id: int, changes: dict, *, expected_revision: int, user: str) -> dict:
     """Correct a contact-log entry: the fields in ``changes`` (clean values, as
     :func:`check_call` gives), against the revision read; return the entry as stored.
@@ -141,7 +156,8 @@ def update_call(store, call_id: int, changes: dict, *, expected_revision: int, u
         if row["revision"] != expected_revision:
             since = revisions.changes_since(store.db, "contact", str(call_id), expected_revision)
             names = sorted({f for c in since for f in c.fields} & set(EDITABLE))
-            raise EditConflict(f"call {call_id} to employer {row['employer_id']}",
+            raise EditConflict(_("call {id} to employer {employer}").format(
+                                   id=call_id, employer=row["employer_id"]),
                                by=since[-1].by if since else None, at=since[-1].at if since else None,
                                fields=[(f, row[f], changes.get(f, row[f])) for f in names])
         changed = {k: v for k, v in changes.items() if k in EDITABLE and row[k] != v}

@@ -45,7 +45,7 @@ def _matcher(store):
     return _local.matcher[1]
 
 
-FUNCTION_OPTIONS = ("top", "include_excluded", "max_distance_km", "on")
+FUNCTION_OPTIONS = ("top", "include_excluded", "near_misses", "max_distance_km", "on")
 
 
 def _clean(options: dict) -> dict:

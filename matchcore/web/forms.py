@@ -21,6 +21,7 @@ from matchcore.web.labels import (choice_problem, enum_code, normal_number, numb
                                   parse_date, yes_no)
 
 __all__ = [
+    "HEADER_FIELDS",
     "PER",
     "ROLE_FIELDS",
     "SCAN_FIELDS",
@@ -28,11 +29,16 @@ __all__ = [
     "TASK_FIELDS",
     "WHEN",
     "check_new_scan",
+    "check_role_edit",
+    "check_scan_header",
     "check_role",
     "check_task",
     "conflict_errors",
+    "header_to_values",
+    "header_values",
     "iso_date",
     "next_task_id",
+    "role_to_values",
     "role_values",
     "scan_values",
     "slug",
@@ -385,3 +391,86 @@ def check_role(scan: Scan, values: dict) -> tuple[Scan | None, dict[str, str]]:
     if errors:
         return None, errors
     return record, {}
+
+
+# --- editing a scan's header and its roles (issue 14) --------------------------------------
+
+# The scan's own fields the header form shows (``titles``, ``gains`` and ``extra`` stay as
+# stored: the carving page and files edit those).
+HEADER_FIELDS = ("employer", "date", "consultant", "full_time_hours", "shifts_per_day",
+                 "carved_hourly_cost_eur", "freed_hours_use", "notes")
+ROLE_ATTRS = ("title", "hourly_cost_eur", "headcount")
+
+
+def header_values(form) -> dict[str, str]:
+    """What the user typed in the scan-header form."""
+    return {f: _get(form, f) for f in HEADER_FIELDS}
+
+
+def header_to_values(scan: Scan) -> dict[str, str]:
+    """A stored scan's header as the form shows it (the date day first, numbers in the
+    page's language)."""
+    return {"employer": scan.employer, "date": scan.date.strftime("%d/%m/%Y"),
+            "consultant": scan.consultant or "", "full_time_hours": _fmt(scan.full_time_hours),
+            "shifts_per_day": str(scan.shifts_per_day),
+            "carved_hourly_cost_eur": _fmt(scan.carved_hourly_cost_eur),
+            "freed_hours_use": scan.freed_hours_use, "notes": scan.notes or ""}
+
+
+def check_scan_header(store, scan: Scan, values: dict) -> tuple[Scan | None, list[str], dict[str, str]]:
+    """Validate the header form against the stored scan: (the scan with the new header, the
+    header fields it changes, {field: message})."""
+    errors: dict[str, str] = {}
+    for f in ("employer", "date"):
+        if not values.get(f):
+            errors[f] = _("is required")
+    if values.get("employer") and values["employer"] not in store.ids("employer"):
+        errors["employer"] = _("no employer {id!r} in the database").format(id=values["employer"])
+    doc = scan.model_dump(mode="json", exclude_defaults=True)
+    doc["kind"] = "scan"
+    for f in HEADER_FIELDS:
+        if values.get(f):
+            doc[f] = _scan_raw_value(f, values[f])
+        else:
+            doc.pop(f, None)
+    record, problems = parse_record(doc)
+    for p in problems:
+        name = p.field.split(".")[0] if p.field and p.field.split(".")[0] in HEADER_FIELDS else "_form"
+        errors.setdefault(name, p.message)
+    if errors:
+        return None, [], errors
+    return record, [f for f in HEADER_FIELDS if getattr(scan, f) != getattr(record, f)], {}
+
+
+def role_to_values(role) -> dict[str, str]:
+    """A stored role as the edit form shows it."""
+    return {"role_id": role.id, "role_title": role.title,
+            "role_hourly_cost_eur": _fmt(role.hourly_cost_eur),
+            "role_headcount": "" if role.headcount is None else str(role.headcount)}
+
+
+def check_role_edit(scan: Scan, role_id: str, values: dict) -> tuple[Any, list[str], dict[str, str]]:
+    """Validate the edit form of role ``role_id``: (the role as it would be stored, the fields
+    it changes, {field: message}). Another id renames the role; its tasks follow."""
+    errors: dict[str, str] = {}
+    old = next(r for r in scan.roles if r.id == role_id)
+    new_id = values.get("role_id") or role_id
+    if not values.get("role_title"):
+        errors["role_title"] = _("is required")
+    if new_id != role_id and any(r.id == new_id for r in scan.roles):
+        errors["role_id"] = _("role id {id!r} is already used in this scan").format(id=new_id)
+    raw = _role_raw({**values, "role_id": new_id}) or {"id": new_id}
+    doc = scan.model_dump(mode="json", exclude_defaults=True)
+    doc["kind"] = "scan"
+    doc["roles"] = [raw if r["id"] == role_id else r for r in doc.get("roles", [])]
+    for task in doc.get("tasks", []):
+        if task.get("role") == role_id:
+            task["role"] = new_id
+    record, problems = parse_record(doc)
+    for p in problems:
+        errors.setdefault(_scan_field(p), p.message)
+    if errors:
+        return None, [], errors
+    role = record.role(new_id)
+    changed = [f for f in ROLE_ATTRS if getattr(old, f) != getattr(role, f)]
+    return role, changed + (["id"] if new_id != role_id else []), {}

@@ -76,8 +76,11 @@ def _match_options(request: Request) -> tuple[dict, dict, dict]:
     values = {k: qp.get(k, "") for k in ("top", "sector", "max_distance_km", "visible", "on")}
     values["openings_only"] = qp.get("openings_only") in ("on", "1", "true")
     values["include_excluded"] = qp.get("include_excluded") in ("on", "1", "true")
+    values["near_misses"] = qp.get("near_misses") in ("on", "1", "true")
     errors: dict[str, str] = {}
+    # near misses: as ``matchcore match --near-misses`` (cli/match.py), listed under the results
     opts: dict = {"include_excluded": values["include_excluded"],
+                  "near_misses": values["near_misses"],
                   "openings_only": values["openings_only"] or None}
     top = values["top"] or "10"
     try:
@@ -225,7 +228,7 @@ def _record_call(request: Request, form: dict):
                          candidate_id=candidate_id, **clean)
     if is_htmx(request):
         return render(request, "_calls.html", {"calls": contacts.calls_for(store, eid, limit=10),
-                                               "calls_saved": True})
+                                               "employer": emp, "calls_saved": True})
     target = back if back.startswith("/") and not back.startswith("//") else f"/employers/{eid}"
     return RedirectResponse(target + ("&" if "?" in target else "?") + "saved=1", status_code=303)
 

@@ -21,7 +21,7 @@ from starlette.routing import Route
 from matchcore.errors import EditConflict, RecordProblem, ValidationFailed
 from matchcore.i18n import _, N_
 from matchcore.model import parse_record, to_document
-from matchcore.web import audit
+from matchcore.web import audit, views_edit, views_scan_edit
 from matchcore.web.rendering import render, store_of, user_of
 from matchcore.yamlfiles import MAX_NESTING, UniqueKeyLoader
 
@@ -214,4 +214,7 @@ routes = [
     Route("/candidates/{cid}/edit", edit_save, methods=["POST"]),
     Route("/employers/{eid}/edit", edit_page),
     Route("/employers/{eid}/edit", edit_save, methods=["POST"]),
+    # correcting calls, erasing a candidate, a scan's header and roles (issue 14)
+    *views_edit.routes,
+    *views_scan_edit.routes,
 ]
