@@ -352,9 +352,8 @@ def _bundled_labels(vocab) -> dict:
     across languages; their vectors are in the bundled file."""
     if not getattr(vocab, "bundled", False):
         return {}
-    # start-up: concepts imports this module's users; read at call time (a patched bundle too)
-    from matchcore.vocabulary import competent
-    from matchcore.vocabulary import concepts as vocabulary_concepts
+    # concepts imports this module's users (a cycle at start-up); read at call time
+    from matchcore.vocabulary import competent, concepts as vocabulary_concepts  # start-up
 
     return competent.index(vocabulary_concepts.bundled_vocabulary())["labels"]
 
