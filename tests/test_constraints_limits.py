@@ -170,3 +170,16 @@ def test_vectorised_and_pair_verdicts_agree_for_the_new_fields(store):
     # K-2: i exposes to dust; K-3's range 15-20 holds the 20 h of every function
     assert excluded.tolist() == [[True, False, True, True], [False, False, False, True],
                                  [False, False, False, False]]
+
+
+def test_a_candidate_every_function_excludes_gets_an_empty_list_not_an_error(store):
+    # regression: with no function left to show, the job-target part of the score was asked for
+    # the title texts of zero functions and failed (a traceback in `matchcore match candidate`)
+    store.upsert([employer("e", [fn(hours=38, title="Afwasser"), fn(hours=38) | {"id": "g", "title": "Kok"}],
+                           postcode="9000"),
+                  cand(hours_per_week=10, job_targets=["afwasser"])])
+    m = Matcher(store).fit()
+    got = m.match_candidate("K-1", on=ON, instruments=False)
+    assert got.results == []
+    shown = m.match_candidate("K-1", on=ON, instruments=False, include_excluded=True).results
+    assert [r.excluded for r in shown] == [True, True]

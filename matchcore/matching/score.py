@@ -149,7 +149,7 @@ def _title_texts_of(f: FunctionArrays, f_idx) -> tuple[np.ndarray, np.ndarray]:
     and where each function's start."""
     f_idx = np.asarray(f_idx, np.int64)
     lo, n = f.tt_indptr[f_idx], f.tt_indptr[f_idx + 1] - f.tt_indptr[f_idx]
-    starts = np.concatenate([[0], np.cumsum(n)[:-1]]).astype(np.int64)
+    starts = (np.cumsum(n) - n).astype(np.int64)  # empty for no functions (all excluded)
     pos = np.repeat(lo - starts, n) + np.arange(int(n.sum()))
     return f.tt_indices[pos], starts
 
