@@ -153,8 +153,13 @@ class Alternative:
 
     def describe(self) -> str:
         """The alternative in the language in use (its value as written in the file)."""
-        text = _("from {date} possibly {value} [{reference}]").format(
-            date=date_text(self.valid_from), value=value_text(self.value), reference=self.reference.key)
+        if isinstance(self.value, (dict, list, tuple)) and self.note:
+            # a structured value (flexijob's sectors) reads as Python to a coach: its note says it
+            text = _("from {date} possibly otherwise [{reference}]").format(
+                date=date_text(self.valid_from), reference=self.reference.key)
+        else:
+            text = _("from {date} possibly {value} [{reference}]").format(
+                date=date_text(self.valid_from), value=value_text(self.value), reference=self.reference.key)
         return text + (f": {local(self.note)}" if self.note else "")
 
 
