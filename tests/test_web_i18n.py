@@ -13,7 +13,6 @@ from starlette.testclient import TestClient  # noqa: E402
 
 from matchcore.i18n import _, use_language  # noqa: E402
 from matchcore.web import accounts  # noqa: E402
-from matchcore.web.app import create_app  # noqa: E402
 from matchcore.web.labels import enum_code, normal_number, parse_date, yes_no  # noqa: E402
 from matchcore.web.security import accept_language  # noqa: E402
 

@@ -16,7 +16,6 @@ pytest.importorskip("starlette")
 
 import uvicorn  # noqa: E402
 
-from matchcore.store.db import Store  # noqa: E402
 from matchcore.web import security, serving  # noqa: E402
 from matchcore.web.app import create_app  # noqa: E402
 

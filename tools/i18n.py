@@ -277,8 +277,9 @@ def main(argv: list[str]) -> int:
             print(p)
         return 1 if problems else 0
     if command == "todo":
-        for m in load():
-            if m.id and not m.string:
+        for m in load():  # a plural is to do while one of its forms is empty
+            forms = m.string if isinstance(m.string, (list, tuple)) else (m.string,)
+            if m.id and not all(forms):
                 print(repr(m.id))
         return 0
     if command == "merge" and len(argv) == 2:

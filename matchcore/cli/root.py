@@ -177,6 +177,7 @@ HEADERS = {
     "status": N_("status"), "valid_from": N_("valid from"), "valid_until": N_("valid until"),
     "plugin": N_("plugin"), "employers": N_("employers"), "candidates": N_("candidates"),
     "scans": N_("scans"),
+    "candidate": N_("candidate"), "function": N_("function"), "score": N_("score"),
 }
 
 
@@ -191,6 +192,7 @@ def _count(kind: str, n: int) -> str:
         "candidate": ngettext("{n} candidate", "{n} candidates", n),
         "scan": ngettext("{n} scan", "{n} scans", n),
         "function": ngettext("{n} function", "{n} functions", n),
+        "trajectory": ngettext("{n} trajectory", "{n} trajectories", n),
     }
     return forms.get(kind, f"{{n}} {kind}(s)").format(n=n)
 

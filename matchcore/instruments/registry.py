@@ -143,7 +143,7 @@ def make_plugin_manager(*, entry_points: bool = True, plugins=()) -> PluginManag
         _load_entry_points(pm)
     for plugin in plugins:
         _register(pm, plugin, getattr(plugin, "__name__", None) or f"{type(plugin).__name__}-{id(plugin):x}")
-    for _ in range(100):  # pluggy's own check: hooks no spec declares (a misspelt hook name)
+    for _attempt in range(100):  # pluggy's own check: hooks no spec declares (a misspelt hook name)
         try:
             pm.check_pending()
             break

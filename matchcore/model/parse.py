@@ -137,7 +137,7 @@ def _fields_at(model_cls: type[BaseModel], loc: tuple) -> list[str]:
             return []
         ann = field.annotation
         # unwrap list[X], X | None
-        for _ in range(3):
+        for _depth in range(3):
             args = [a for a in get_args(ann) if a is not type(None)]
             if isinstance(ann, type) and issubclass(ann, BaseModel):
                 break
