@@ -18,6 +18,7 @@ KINDS = {"candidate": N_("candidate"), "employer": N_("employer"), "function": N
          "scan": N_("scan"), "user": N_("user"), "task": N_("task"), "instrument": N_("instrument")}
 
 __all__ = [
+    "impossible_date",
     "MatchcoreError",
     "ValidationFailed",
     "RecordProblem",
@@ -163,6 +164,14 @@ class EditConflict(MatchcoreError):
                 + (" " + _("(yours: {value})").format(value=_shown(f[2])) if len(f) > 2 else "")
                 for f in self.fields)
         super().__init__(msg + "; " + _("nothing of yours was saved"))
+
+
+def impossible_date(month: int, day: int) -> str:
+    """Why a day/month pair is no date, in the reader's language (Python's own reason, "day is
+    out of range for month", is English)."""
+    if not 1 <= month <= 12:
+        return _("there is no month {month}").format(month=month)
+    return _("that month has no day {day}").format(day=day)
 
 
 def _shown(value: object) -> str:

@@ -13,12 +13,14 @@ to themselves. Every error names the file and the line and is a
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from matchcore.errors import RecordProblem, ValidationFailed
+from matchcore.errors import RecordProblem, ValidationFailed, impossible_date
+from matchcore.i18n import _
 
 __all__ = ["MAX_FILE_BYTES", "MAX_NESTING", "MAX_ALIAS_NODES", "UniqueKeyLoader", "file_problem",
            "load_yaml", "read_text"]
@@ -158,8 +160,11 @@ def _construct_timestamp(loader: UniqueKeyLoader, node: yaml.ScalarNode):
     try:
         return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
     except ValueError as exc:  # 2024-13-01 or 2023-02-30 look like dates but are none
+        parts = re.match(r"\s*\d{4}-(\d{1,2})-(\d{1,2})", str(node.value))
+        reason = impossible_date(int(parts[1]), int(parts[2])) if parts else str(exc)
         raise yaml.constructor.ConstructorError(
-            None, None, f"{_short(node.value)} is not a valid date ({exc}); write dates as YYYY-MM-DD",
+            None, None, _("{value} is not a valid date ({reason}); write dates as YYYY-MM-DD").format(
+                value=_short(node.value), reason=reason),
             node.start_mark) from None
 
 

@@ -114,7 +114,7 @@ def test_errors_name_file_line_and_the_column_as_written(store, tmp_path):
         "K-0341;9000;veel;30/02/1970;4/0\n").encode())
     assert problems([path]) == [
         f"{path}, line 3, column 'geboortedatum': candidate K-0341: birth_date is not a valid date "
-        '(day is out of range for month), got "30/02/1970"; write dd/mm/yyyy',
+        '(that month has no day 30), got "30/02/1970"; write dd/mm/yyyy',
         f"{path}, line 3, column 'regime': candidate K-0341: employment.regime_fraction must be a fraction "
         'such as 4/5, 80% or 0,8, got "4/0"',
         f"{path}, line 3, column 'uren per week': candidate K-0341: hours_per_week "

@@ -287,7 +287,7 @@ def test_impossible_date_is_a_clean_error(store, tmp_path):
     with pytest.raises(ValidationFailed) as exc:
         import_paths(store, [path])
     assert str(exc.value) == (f"{path}: line 4: not valid YAML: '1968-13-01' is not a valid date "
-                              "(month must be in 1..12); write dates as YYYY-MM-DD")
+                              "(there is no month 13); write dates as YYYY-MM-DD")
 
 
 INSTRUMENT_FACTS_YAML = """\

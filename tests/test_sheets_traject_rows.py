@@ -217,8 +217,8 @@ def test_errors_name_sheet_row_and_column_and_nothing_is_written(store, tmp_path
         "trajectory is in and the date it entered it",
         f"{src}, sheet Trajecten, row 4: trajectory K-0701: candidate has a trajectory row in {src}, sheet "
         "Trajecten, row 3 too; one row per candidate",
-        f"{src}, sheet Acties, row 2, column 'tegen': trajectory K-0701: due is not a valid date (day is out of "
-        "range for month), got \"31/02/2026\"; write dd/mm/yyyy",
+        f"{src}, sheet Acties, row 2, column 'tegen': trajectory K-0701: due is not a valid date (that month has no day 31), "
+        "got \"31/02/2026\"; write dd/mm/yyyy",
         f"{src}, sheet Acties, row 3, column 'actie': trajectory K-0701: what is required",
         f"{src}, sheet Acties, row 3, column 'tegen': trajectory K-0701: due must be a date written YYYY-MM-DD, "
         "got \"morgen\"",

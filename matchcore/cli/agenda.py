@@ -12,7 +12,7 @@ import click
 
 from matchcore.cli.options import DATE
 from matchcore.cli.root import emit_json, get_store
-from matchcore.i18n import N_, _, format_date
+from matchcore.i18n import N_, _, format_date, ngettext
 
 __all__ = ["agenda"]
 
@@ -48,4 +48,5 @@ def agenda(ctx, on, coach, as_json):
         flag = _("OVERDUE") if item.overdue else ""
         click.echo(f"{format_date(item.due, 'short')}  {flag:8} {_(KIND_LABELS[item.kind]):16} "
                    f"{item.candidate or '-':10} {item.ref:10} {item.what}" + (f"  ({item.who})" if item.who else ""))
-    click.echo(_("{n} item(s), {overdue} overdue").format(n=len(result.items), overdue=result.overdue_count))
+    click.echo(ngettext("{n} item, {overdue} overdue", "{n} items, {overdue} overdue", len(result.items)).format(
+        n=len(result.items), overdue=result.overdue_count))

@@ -25,7 +25,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from matchcore.errors import CellError
+from matchcore.errors import CellError, impossible_date
 from matchcore.i18n import _
 from matchcore.model.common import show
 from matchcore.model.dutch_input import WORDS
@@ -112,9 +112,10 @@ def _date(value: Any) -> Any:
         year += 2000 if 2000 + year <= this + _PIVOT_AHEAD else 1900
     try:
         return dt.date(year, month, day).isoformat()
-    except ValueError as exc:
+    except ValueError:
+        reason = impossible_date(month, day)
         raise CellError(_("is not a valid date ({reason}), got {value}; write dd/mm/yyyy").format(
-            reason=exc, value=show(value))) from None
+            reason=reason, value=show(value))) from None
 
 
 def _fraction(value: Any) -> Any:

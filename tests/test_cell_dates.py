@@ -1,0 +1,25 @@
+"""Dates written dd/mm/jjjj in a spreadsheet cell: an impossible one is refused with a reason in
+the reader's language (Python's own reason is English)."""
+from __future__ import annotations
+
+import pytest
+
+from matchcore.errors import CellError
+from matchcore.i18n import use_language
+from matchcore.model.cells import _date
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("nl", "31/02/2027", "die maand heeft geen dag 31"),
+    ("nl", "12/13/2027", "maand 13 bestaat niet"),
+    ("en", "31/02/2027", "that month has no day 31"),
+    ("en", "12/13/2027", "there is no month 13"),
+])
+def test_an_impossible_date_says_why_in_the_readers_language(lang, text, expected):
+    with use_language(lang), pytest.raises(CellError) as err:
+        _date(text)
+    assert expected in str(err.value) and "out of range" not in str(err.value)
+
+
+def test_a_real_date_reads_as_iso():
+    assert _date("29/02/2028") == "2028-02-29" and _date("1/12/2026") == "2026-12-01"
