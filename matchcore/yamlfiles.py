@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from matchcore.errors import RecordProblem, ValidationFailed, impossible_date
-from matchcore.i18n import _
+from matchcore.i18n import _, format_number
 
 __all__ = ["MAX_FILE_BYTES", "MAX_NESTING", "MAX_ALIAS_NODES", "UniqueKeyLoader", "file_problem",
            "load_yaml", "read_text"]
@@ -42,7 +42,8 @@ def file_problem(path: Path | str, message: str, where: str | None = None) -> Va
 
 
 def _size(n: int) -> str:
-    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n:,} bytes"
+    return (_("{n} MB").format(n=format_number(n / 2**20, 1)) if n >= 2**20
+            else _("{n} bytes").format(n=format_number(n)))
 
 
 def read_text(path: Path, *, limit: int | None = None) -> str:
@@ -59,25 +60,26 @@ def read_text(path: Path, *, limit: int | None = None) -> str:
     try:
         size = path.stat().st_size
         if size > limit:
-            raise file_problem(path, f"is too large: {_size(size)}, at most {_size(limit)} per file; "
-                                     "split it into several files")
+            raise file_problem(path, _("is too large: {size}, at most {limit} per file; split it into "
+                                       "several files").format(size=_size(size), limit=_size(limit)))
         with path.open("rb") as fh:
             data = fh.read(limit + 1)
     except OSError as exc:
-        raise file_problem(path, f"cannot be read: {exc.strerror or exc}") from None
+        raise file_problem(path, _("cannot be read: {reason}").format(reason=exc.strerror or exc)) from None
     if len(data) > limit:  # grew while being read, or not a regular file
-        raise file_problem(path, f"is too large: more than {_size(limit)} per file")
+        raise file_problem(path, _("is too large: more than {limit} per file").format(limit=_size(limit)))
     for bom, name in _UTF16_32:
         if data.startswith(bom):
-            raise file_problem(path, f"is {name} text; save it as UTF-8")
+            raise file_problem(path, _("is {encoding} text; save it as UTF-8").format(encoding=name))
     if data[:2].count(0) == 1:  # "{\0" or "\0{": UTF-16 without a byte-order mark
-        raise file_problem(path, "is UTF-16 text (no byte-order mark); save it as UTF-8")
+        raise file_problem(path, _("is UTF-16 text (no byte-order mark); save it as UTF-8"))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise file_problem(path, f"is not UTF-8 text: byte {exc.start} (0x{data[exc.start]:02x}) "
-                                 "cannot be decoded; save the file as UTF-8", f"line {line}") from None
+        raise file_problem(path, _("is not UTF-8 text: byte {position} ({byte}) cannot be decoded; save "
+                                   "the file as UTF-8").format(position=exc.start, byte=f"0x{data[exc.start]:02x}"),
+                           _("line {n}").format(n=line)) from None
 
 
 class UniqueKeyLoader(yaml.SafeLoader):
@@ -97,20 +99,20 @@ class UniqueKeyLoader(yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent):
             if event.anchor in self._open_anchors:
                 raise yaml.composer.ComposerError(
-                    None, None, f"alias *{event.anchor} refers to the value it is part of",
+                    None, None, _("alias *{name} refers to the value it is part of").format(name=event.anchor),
                     event.start_mark)
             target = self.anchors.get(event.anchor)
             if target is not None:
                 self._alias_nodes += self._size(target)
                 if self._alias_nodes > MAX_ALIAS_NODES:
                     raise yaml.composer.ComposerError(
-                        None, None, f"aliases (*name) expand to more than {MAX_ALIAS_NODES} values; "
-                        "write the values out", event.start_mark)
+                        None, None, _("aliases (*name) expand to more than {n} values; write the values "
+                                      "out").format(n=MAX_ALIAS_NODES), event.start_mark)
             return super().compose_node(parent, index)
         self._depth += 1
         if self._depth > MAX_NESTING:
             raise yaml.composer.ComposerError(
-                None, None, f"nests lists and mappings more than {MAX_NESTING} levels deep",
+                None, None, _("nests lists and mappings more than {n} levels deep").format(n=MAX_NESTING),
                 event.start_mark)
         anchor = getattr(event, "anchor", None)
         if anchor:
@@ -138,15 +140,16 @@ class UniqueKeyLoader(yaml.SafeLoader):
 
 def _construct_mapping(loader: UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
     seen = set()
-    for key_node, _ in node.value:
+    for key_node, _value in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
             raise yaml.constructor.ConstructorError(
-                None, None, "a list or mapping is used as a key; keys must be plain names",
+                None, None, _("a list or mapping is used as a key; keys must be plain names"),
                 key_node.start_mark)
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"key {_short(key)} appears twice in one mapping", key_node.start_mark)
+                None, None, _("key {key} appears twice in one mapping").format(key=_short(key)),
+                key_node.start_mark)
         seen.add(key)
     return loader.construct_mapping(node, deep)
 
@@ -173,7 +176,7 @@ def _construct_int(loader: UniqueKeyLoader, node: yaml.ScalarNode):
         return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
     except ValueError:  # Python refuses to convert a number of over 4300 digits
         raise yaml.constructor.ConstructorError(
-            None, None, f"a number of {len(node.value)} digits is too long", node.start_mark) from None
+            None, None, _("a number of {n} digits is too long").format(n=len(node.value)), node.start_mark) from None
 
 
 UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -188,8 +191,8 @@ def load_yaml(path: Path) -> Any:
         return yaml.load(text, Loader=UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        where = f"line {mark.line + 1}" if mark else None
-        problem = getattr(exc, "problem", None) or "cannot be read"
-        raise file_problem(path, f"not valid YAML: {problem}", where) from None
+        where = _("line {n}").format(n=mark.line + 1) if mark else None
+        problem = getattr(exc, "problem", None) or _("cannot be read")
+        raise file_problem(path, _("not valid YAML: {problem}").format(problem=problem), where) from None
     except RecursionError:  # belt and braces: the nesting bound above comes first
-        raise file_problem(path, f"nests more than {MAX_NESTING} levels deep") from None
+        raise file_problem(path, _("nests more than {n} levels deep").format(n=MAX_NESTING)) from None

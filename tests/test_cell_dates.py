@@ -23,3 +23,19 @@ def test_an_impossible_date_says_why_in_the_readers_language(lang, text, expecte
 
 def test_a_real_date_reads_as_iso():
     assert _date("29/02/2028") == "2028-02-29" and _date("1/12/2026") == "2026-12-01"
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"kind: candidate\nid: K-9\nid: K-8\n", "regel 3: geen geldige YAML: sleutel 'id' staat twee keer in dezelfde mapping"),
+    (b"kind: candidate\nbirth_date: 1968-02-30\n", "geen geldige datum (die maand heeft geen dag 30)"),
+    (b"kind: candidate\nnaam: caf\xe9\n", "is geen UTF-8-tekst: byte"),
+])
+def test_file_errors_are_dutch_by_default(tmp_path, dutch, content, expected):
+    from matchcore.errors import ValidationFailed
+    from matchcore.yamlfiles import load_yaml
+
+    path = tmp_path / "k.yaml"
+    path.write_bytes(content)
+    with pytest.raises(ValidationFailed) as err:
+        load_yaml(path)
+    assert expected in str(err.value) and "line" not in str(err.value)
