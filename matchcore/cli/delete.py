@@ -46,8 +46,7 @@ def delete_candidate(ctx, candidate_id, yes, as_json):
         matchcore delete candidate K-0042
     """
     # the web app's tables (audit_log) are registered before the store opens: the erasure is logged
-    from matchcore.store.erasure import flush  # start-up
-    from matchcore.web import audit, schema  # noqa: F401  # start-up
+    from matchcore.web import erasure, schema  # noqa: F401  # start-up
 
     store = get_store(ctx)
     planned = store.erase_candidate(candidate_id, dry_run=True)
@@ -57,36 +56,9 @@ def delete_candidate(ctx, candidate_id, yes, as_json):
             .format(id=candidate_id, rows=shown), default=False):
         click.echo(_("kept"))
         return
-    # start-up: the embedding cache module loads only for an erasure
-    from matchcore.vocabulary.semantic import forget
-
-    texts = _texts(store.candidate(candidate_id))
-    with store.write():
-        counts = store.erase_candidate(candidate_id)
-        audit.record(store, "cli", "candidate.erase", f"candidate:{candidate_id}",
-                     {"rows": counts})  # counts only: nothing about the person
-    flush(store)
-    # their own phrasings may sit in <db>.vectors (vocabulary/semantic.py), keyed by a hash
-    counts["vectors"] = forget(store, texts)
+    counts = erasure.erase_candidate(store, candidate_id, user="cli")
     if as_json:
         emit_json({"erased": candidate_id, "rows": counts})
     else:
         click.echo(_("erased candidate {id}: {rows}").format(
             id=candidate_id, rows=_rows(counts)))
-
-
-def _texts(record) -> list[str]:
-    """Every text of a record (competences, job targets, notes, extra), for the vector cache."""
-    out: list[str] = []
-
-    def walk(value):
-        if isinstance(value, str):
-            out.append(value)
-        elif isinstance(value, dict):
-            for v in value.values():
-                walk(v)
-        elif isinstance(value, (list, tuple)):
-            for v in value:
-                walk(v)
-    walk(record.model_dump(mode="json"))
-    return out

@@ -24,7 +24,7 @@ from starlette.routing import Route
 
 from matchcore.errors import EditConflict
 from matchcore.i18n import N_, _, format_date
-from matchcore.web import audit, contacts
+from matchcore.web import contacts, erasure
 from matchcore.web.rendering import render, store_of, user_of
 
 __all__ = ["conflict_message", "routes"]
@@ -137,23 +137,6 @@ ERASED = {"candidates": N_("the person's record (pseudonymous id, home, limits, 
           "audit_log": N_("audit lines that name them")}
 
 
-def _texts(record) -> list[str]:
-    """Every text of a record, for the vector cache (as ``matchcore delete candidate``)."""
-    out: list[str] = []
-
-    def walk(value):
-        if isinstance(value, str):
-            out.append(value)
-        elif isinstance(value, dict):
-            for v in value.values():
-                walk(v)
-        elif isinstance(value, (list, tuple)):
-            for v in value:
-                walk(v)
-    walk(record.model_dump(mode="json"))
-    return out
-
-
 def erase_page(request: Request):
     store = store_of(request)
     cid = request.path_params["cid"]
@@ -169,20 +152,10 @@ async def erase(request: Request):
 
 
 def _erase(request: Request):
-    from matchcore.store.erasure import flush  # start-up: loaded only for an erasure
-    from matchcore.vocabulary.semantic import forget  # start-up: the embedding cache, likewise
-
     store = store_of(request)
     cid = request.path_params["cid"]
-    user = user_of(request) or "local"
-    texts = _texts(store.candidate(cid))  # NotFound: 404 (erased already, or never there)
-    with store.write():
-        counts = store.erase_candidate(cid)
-        audit.record(store, user, "candidate.erase", f"candidate:{cid}",
-                     {"rows": counts})  # counts only: nothing about the person
-    flush(store)
-    # their own phrasings may sit in <db>.vectors (vocabulary/semantic.py), keyed by a hash
-    forget(store, texts)
+    # NotFound: 404 (erased already, or never there)
+    erasure.erase_candidate(store, cid, user=user_of(request) or "local")
     return RedirectResponse(f"/candidates?erased={cid}", status_code=303)
 
 
