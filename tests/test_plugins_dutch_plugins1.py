@@ -21,16 +21,8 @@ from matchcore.i18n import use_language
 from matchcore.instruments import evaluate_all
 from matchcore.instruments.registry import get_registry
 from matchcore.model import Candidate, Employer
+from tests.test_instruments_rules import BASE_CANDIDATE, BASE_EMPLOYER, BASE_FUNCTION  # the rule tables' records
 
-BASE_CANDIDATE = {
-    "kind": "candidate", "id": "K-NL", "home": {"postcode": "9000"}, "birth_date": "1986-05-10",
-    "education": "low", "employment": {"status": "jobseeker"},
-}
-BASE_EMPLOYER = {
-    "kind": "employer", "id": "nec", "name": "NEC bv", "sector": "horeca", "joint_committee": "302",
-    "non_profit": False, "location": {"postcode": "9000"},
-}
-BASE_FUNCTION = {"id": "f", "title": "Medewerker", "hours_per_week": 38, "hourly_wage_eur": 14.5}
 
 BRUSSELS = {"home": {"postcode": "1000"}}
 

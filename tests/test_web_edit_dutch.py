@@ -2,7 +2,6 @@
 English words of the web app, also on a 409 and a 422."""
 from __future__ import annotations
 
-import re
 
 import pytest
 
@@ -17,6 +16,7 @@ from matchcore.web.app import create_app  # noqa: E402
 from .test_web import CANDIDATE, EMPLOYER, SCAN  # noqa: E402
 from .test_web_edit import client, db_path, template_db  # noqa: E402,F401
 from .test_web_i18n import _ENGLISH, needs_catalogue, visible_text  # noqa: E402
+from .test_web_edit_scan import _fields  # noqa: E402
 
 pytestmark = [pytest.mark.usefixtures("dutch"), needs_catalogue]
 
@@ -50,21 +50,6 @@ def test_every_new_page_is_dutch(client, call_id, path):
     html = _dutch(client.get(path.format(eid=EMPLOYER, call=call_id)))
     if "near_misses" in path:
         assert "Bijna-matches" in html and "als hij/zij" in html
-
-
-def _fields(html, form_id):
-    form = re.search(r'<form[^>]*id="' + form_id + r'".*?</form>', html, re.S).group(0)
-    data = {}
-    for tag in re.findall(r"<input[^>]*>", form):
-        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
-        if name and ('type="radio"' not in tag or "checked" in tag):
-            data[name.group(1)] = value.group(1) if value else ""
-    for name, value in re.findall(r'<textarea name="([^"]+)"[^>]*>([^<]*)</textarea>', form):
-        data[name] = value
-    for name, body in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
-        chosen = re.search(r'<option value="([^"]*)" selected', body)
-        data[name] = chosen.group(1) if chosen else ""
-    return data
 
 
 def test_the_conflict_pages_are_dutch(db_path, call_id):

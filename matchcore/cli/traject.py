@@ -13,7 +13,6 @@ import click
 
 from matchcore.cli.options import DATE
 from matchcore.cli.root import emit_json, get_store
-from matchcore.errors import TrajectoryError, did_you_mean
 from matchcore.i18n import _, format_date
 from matchcore.model.trajectory import AFTERCARE_FORMS, PHASES
 
@@ -207,15 +206,6 @@ def action_add(ctx, candidate_id, what, who, due, note):
     click.echo(_("{candidate}: action {id} added").format(candidate=candidate_id, id=holder["id"]))
 
 
-def _find(traj, action_id):
-    found = traj.action(action_id)
-    if found is None:
-        raise TrajectoryError(_("trajectory of {candidate} has no action {id!r}").format(
-            candidate=traj.candidate, id=action_id)
-            + did_you_mean(action_id, [a.id for a in traj.actions], cutoff=60))
-    return found
-
-
 @action.command("done")
 @click.argument("candidate_id")
 @click.argument("action_id")
@@ -231,7 +221,7 @@ def action_done(ctx, candidate_id, action_id, on):
     day = _day(on) or dt.date.today()
 
     def edit(traj):
-        found = _find(traj, action_id)
+        found = traj.require_action(action_id)
         found.status, found.done_on = "done", day
 
     _stores().change(get_store(ctx), candidate_id, edit, by="cli")
@@ -256,7 +246,7 @@ def action_edit(ctx, candidate_id, action_id, what, who, due, note, reopen):
         matchcore traject action edit K-0042 a03 --due 2026-03-01 --who coach
     """
     def edit(traj):
-        found = _find(traj, action_id)
+        found = traj.require_action(action_id)
         for name, value in (("what", what), ("who", who), ("note", note)):
             if value is not None:
                 setattr(found, name, value)

@@ -28,7 +28,8 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from matchcore.errors import RecordProblem
+from matchcore.errors import RecordProblem, TrajectoryError, did_you_mean
+from matchcore.i18n import _
 from matchcore.model import parse
 from matchcore.model.common import BaseRecord, Ident, Text, no_duplicates
 from matchcore.model.nrn import redact
@@ -149,6 +150,16 @@ class Trajectory(BaseRecord):
 
     def action(self, action_id: str) -> Action | None:
         return next((a for a in self.actions if a.id == action_id), None)
+
+    def require_action(self, action_id: str) -> Action:
+        """The action, or TrajectoryError naming the trajectory, with a "did you mean" (the CLI
+        and the web app say the same)."""
+        found = self.action(action_id)
+        if found is None:
+            raise TrajectoryError(_("trajectory of {candidate} has no action {id!r}").format(
+                candidate=self.candidate, id=action_id)
+                + did_you_mean(action_id, [a.id for a in self.actions], cutoff=60))
+        return found
 
 
 

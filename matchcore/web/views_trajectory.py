@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 from starlette.routing import Route
 
-from matchcore.errors import EditConflict, NotFound, TrajectoryError, ValidationFailed, did_you_mean
+from matchcore.errors import EditConflict, NotFound, TrajectoryError, ValidationFailed
 from matchcore.i18n import _, use_language
 from matchcore.instruments import get_registry
 from matchcore.model.trajectory import AFTERCARE_FORMS, PHASES, Action, Trajectory, next_action_id
@@ -135,16 +135,6 @@ def _function(store, form: dict, errors: dict):
     return fid, employer, function
 
 
-def _find(traj, action_id: str):
-    """The action, or the CLI's message (``traject action done``) with a "did you mean"."""
-    found = traj.action(action_id)
-    if found is None:
-        raise TrajectoryError(_("trajectory of {candidate} has no action {id!r}").format(
-            candidate=traj.candidate, id=action_id)
-            + did_you_mean(action_id, [a.id for a in traj.actions], cutoff=60))
-    return found
-
-
 # Each returns (edit, audit detail) for trajectories.change, or adds to ``errors``.
 
 def _phase(store, cid, form, errors, holder):
@@ -181,7 +171,7 @@ def _done(store, cid, form, errors, holder):
     day = _date(form, "done_on", errors) or dt.date.today()
 
     def edit(traj):
-        found = _find(traj, action_id)
+        found = traj.require_action(action_id)
         found.status, found.done_on = "done", day
 
     return edit, {"action": action_id}
@@ -195,7 +185,7 @@ def _edit(store, cid, form, errors, holder):
 
     def edit(traj):
         # the form shows every field filled in: what it posts is the action as it should be
-        found = _find(traj, action_id)
+        found = traj.require_action(action_id)
         found.what, found.who, found.due, found.note = what, who, due, note
         if reopen:
             found.status, found.done_on = "open", None
