@@ -23,7 +23,6 @@ import re
 import tempfile
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from matchcore.errors import SettingsError, did_you_mean
@@ -162,6 +161,8 @@ def load_settings(path: Path | None = None) -> Settings:
     except OSError as exc:
         raise _problem(path, None, _("cannot be read: {reason}").format(
             reason=exc.strerror or exc)) from None
+    import yaml  # start-up: every command asks for the language, most coaches have no file
+
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -217,6 +218,8 @@ def save_setting(key: str, value: str | None, path: Path | None = None) -> Setti
 
 
 def _write(path: Path, settings: Settings) -> None:
+    import yaml  # start-up
+
     data = settings.model_dump(exclude_none=True)
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False)
     try:

@@ -62,13 +62,18 @@ def test_single_query_lists_the_full_paths_top_10_with_its_scores(world):
     assert listed > 100  # the comparison is not vacuous
 
 
-def test_a_subset_scores_to_the_bit_as_all_functions(world):
-    m = world
+def _stacked(m):
+    """The fitted parts, all candidates stacked, and their title scores."""
     d, w, p = m.data_, m.weights_, m.params
     rows = np.arange(len(d.candidates))
     V, Pv = stack(d.candidates, len(d.columns), p.text_credit)
     ts = [title_scores(d.candidates.targets_of(r), d.title_index) if d.candidates.targets_of(r)
           else None for r in rows]
+    return d, w, p, rows, V, Pv, ts
+
+
+def test_a_subset_scores_to_the_bit_as_all_functions(world):
+    d, w, p, rows, V, Pv, ts = _stacked(world)
     assert any(t is not None for t in ts)
     full = fast_scores(w, p, d.functions, V, Pv, ts)
     sub = np.flatnonzero(np.random.default_rng(3).random(w.n_functions) < 0.3)
@@ -159,3 +164,62 @@ def test_a_stale_or_foreign_mapped_file_is_never_served(world, store, tmp_path):
     # the blob deleted (as erasure does): the file alone is never used
     store.db.execute("delete from match_cache")
     assert ma.load_cached(store, "") is None
+
+
+# --- the pruned and pair-wise paths (issue 16, in-process speed) ----------------------------
+
+def test_the_pruner_leaves_exactly_the_functions_no_constraint_excludes(world):
+    from matchcore.matching.prune import commute_excludes
+
+    m = world
+    d, w = m.data_, m.weights_
+    for r in range(len(d.candidates)):
+        c = d.candidates.row(r)
+        side = cs.CandidateSide.of(c).at(0)
+        dot = w.side.xyz @ unit_xyz(c.lat[0], c.lon[0])
+        full = np.flatnonzero(~cs.excluded(side, w.side, dot))
+        fit = w.pruner.candidates_for(side, w.side, w.profile_side)
+        assert np.all(np.diff(fit) > 0)
+        fit = fit[~commute_excludes(side.cos_reach, dot[fit])]
+        assert np.array_equal(fit, full)
+    block = np.arange(len(d.candidates))
+    pc, pf = batch._fitting(cs.CandidateSide.of(d.candidates, block), w.side, w.pruner, w.profile_side)
+    side = cs.CandidateSide.of(d.candidates, block)
+    ex = cs.excluded(side.column(), w.side, side.xyz @ w.side.xyz.T)
+    assert sorted(zip(pc.tolist(), pf.tolist())) == list(zip(*np.nonzero(~ex)))
+
+
+def test_pair_one_and_component_rows_score_to_the_bit_as_the_sparse_products(world):
+    from matchcore.matching.score import (component_rows, one_scores, pair_scores, stack_one,
+                                          title_row)
+
+    d, w, p, rows, V, Pv, ts = _stacked(world)
+    full = fast_scores(w, p, d.functions, V, Pv, ts)
+    rng = np.random.default_rng(5)
+    pc = rng.integers(0, len(rows), 3000)
+    pf = rng.integers(0, w.n_functions, 3000)
+    got = pair_scores(w, p, d.functions, V.toarray(), Pv.toarray(), Pv @ w.idf4, ts, pc, pf)
+    assert np.array_equal(got, full[pc, pf])
+    sub = np.flatnonzero(rng.random(w.n_functions) < 0.3)
+    for r in rows[:15]:
+        c = d.candidates.row(int(r))
+        vd, pd, s_use = stack_one(c, len(d.columns), p.text_credit, w.idf4)
+        assert np.array_equal(vd, V[[r]].toarray()[0]) and np.array_equal(pd, Pv[[r]].toarray()[0])
+        assert s_use == (Pv[[r]] @ w.idf4)[0]
+        t = title_row(d, c.targets)
+        assert (t is None) == (ts[r] is None) and (t is None or np.array_equal(t, ts[r]))
+        assert np.array_equal(one_scores(w, p, d.functions, vd, pd, s_use, t, sub), full[r, sub])
+        ref = component_scores(w, p, d.functions, V[[r]], Pv[[r]], [ts[r]], f_idx=sub).row(0)
+        mine = component_rows(w, p, d.functions, vd, pd, s_use, t, sub)
+        for name in ("required", "optional", "coverage", "use", "presence", "penalty",
+                     "competence", "score"):
+            assert np.array_equal(getattr(mine, name), getattr(ref, name)), name
+        assert np.allclose(mine.score, full[r, sub], rtol=0, atol=1e-12)  # the folded form
+
+
+def test_a_single_candidates_top_is_its_row_of_all_pairs(world):
+    m = world
+    cids, idx, sc = m.top_functions_all(top=10)
+    for i, cid in enumerate(cids[:25]):
+        _, one_idx, one_sc = m.top_functions_all(top=10, candidate_ids=[cid])
+        assert np.array_equal(one_idx[0], idx[i]) and np.array_equal(one_sc[0], sc[i])

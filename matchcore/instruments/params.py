@@ -54,15 +54,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from matchcore.errors import ParameterError, UnknownParameter, did_you_mean
 from matchcore.i18n import LANGUAGES, _, format_date, format_number, get_language
-from matchcore.yamlfiles import UniqueKeyLoader as _UniqueKeyLoader
+from matchcore.instruments import _yamlcache
 
 __all__ = [
     "Alternative",
@@ -303,10 +301,19 @@ def _suggest(name: str, choices) -> str:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_UniqueKeyLoader)
+        # start-up: the content comes from a compiled cache while the file's bytes are unchanged
+        return _yamlcache.cached_load(path, partial(_parse_yaml, path))
     except FileNotFoundError:
         raise ParameterError(f"{path}: parameter file not found") from None
+
+
+def _parse_yaml(path: Path, fh) -> Any:
+    import yaml  # start-up: only when the cache has no entry for the file
+
+    from matchcore.yamlfiles import UniqueKeyLoader  # start-up: with PyYAML
+
+    try:
+        return yaml.load(fh, Loader=UniqueKeyLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""

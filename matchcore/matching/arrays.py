@@ -51,8 +51,9 @@ __all__ = [
     "unit_xyz",
 ]
 
-FORMAT = "match-v6"  # v4: day parts, weekdays, hours ranges, dates, windows, bending, cold, allergens;
-# v5: title TF-IDF (tm_*), ESCO titles, embedding evidence (ct_via); v6: functions and weights in <db>.match
+FORMAT = "match-v7"  # v4: day parts, weekdays, hours ranges, dates, windows, bending, cold, allergens;
+# v5: title TF-IDF (tm_*), ESCO titles, embedding evidence (ct_via); v6: functions and weights in <db>.match;
+# v7: the functions by workplace and constraint profile (weights.pruner.*, matching.prune)
 HOURS_TOLERANCE = 0.2  # a function within +-20 % of the wanted hours fits (FORMATS.md)
 EARTH_RADIUS_KM = 6371.0
 REFERENCE_EMPLOYERS = frozenset({"esco"})

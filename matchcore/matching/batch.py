@@ -10,7 +10,8 @@ import numpy as np
 
 from matchcore.matching import constraints as cs
 from matchcore.matching.arrays import CandidateArrays, MatchData
-from matchcore.matching.score import block_title_scores, fast_scores, stack, top_rows
+from matchcore.matching.prune import commute_excludes
+from matchcore.matching.score import block_title_scores, fast_scores, one_scores, pair_scores, stack, title_row, top_k, top_rows
 from matchcore.matching.weights import ScoreParams, Weights
 
 __all__ = ["score_block", "score_records", "top_functions"]
@@ -37,40 +38,45 @@ def top_functions(data: MatchData, w: Weights, p: ScoreParams, stacked, rows: np
                   workers: int | None) -> tuple[np.ndarray, np.ndarray]:
     """(index, scores): per stored candidate row, its ``top`` function rows (-1 pads).
 
-    Without ``include_excluded`` a block scores only the functions one of its candidates can
-    have (issue 16): candidates go in blocks of neighbours (:func:`_by_place`), the commute
-    test runs first on the distinct workplaces (with a margin, so that the exact test below
-    still decides every pair), then the other constraints on the functions left, and the
-    score on those no constraint excludes for the whole block. A subset's scores are the
-    full path's to the bit (:func:`~matchcore.matching.score.fast_scores`), its columns keep
-    the id order, so the ranking and its ties are unchanged.
+    Without ``include_excluded`` a block of ``batch_size`` candidates scores only its pairs
+    no constraint excludes (issue 16: about 1 % of them), found through the workplaces and
+    profiles that fit (:class:`~matchcore.matching.prune.Pruner`) and decided by the exact
+    pair test, and scored pair by pair (:func:`~matchcore.matching.score.pair_scores`), each
+    score the full path's to the bit; ranked by score then row (= id), so the ranking and its
+    ties are unchanged. With ``include_excluded`` blocks are scored against every function.
     """
     out_idx = np.full((len(rows), top), -1, np.int64)
     out_sc = np.zeros((len(rows), top))
     k = min(top, w.n_functions)
     c, V, Pv = data.candidates, stacked[0], stacked[1]
-    order = _by_place(c, rows)
-    places, at_place = (None, None) if include_excluded else _places(w.side.xyz)
-
-    def run(lo):
-        at = order[lo:lo + batch_size]
-        block = rows[at]
-        if include_excluded:
+    if include_excluded:
+        def run(lo):
+            block = rows[lo:lo + batch_size]
             scores, excluded = score_block(data, w, p, stacked, block)
-            f_idx = None
-        else:
-            f_idx, excluded = _reachable(c, w, block, places, at_place)
+            scores[excluded] = -1.0
+            idx, sc = top_rows(scores, k)
+            out_idx[lo:lo + len(block), :k] = idx
+            out_sc[lo:lo + len(block), :k] = sc
+    else:
+        pruner, f = w.pruner, data.functions
+        reps = w.profile_side
+
+        def run(lo):
+            block = rows[lo:lo + batch_size]
+            if len(block) == 1:  # one query: fewer, smaller steps
+                _top_one(data, w, p, stacked, int(block[0]), k, reps, out_idx[lo], out_sc[lo])
+                return
+            side = cs.CandidateSide.of(c, block)
+            pc, pf = _fitting(side, w.side, pruner, reps)
+            if not len(pf):
+                return
             ts = block_title_scores([c.targets_of(r) for r in block], data.title_index)
-            scores = fast_scores(w, p, data.functions, V[block], Pv[block], ts, f_idx=f_idx)
-        scores[excluded] = -1.0
-        n = min(k, scores.shape[1])
-        if not n:
-            return
-        idx, sc = top_rows(scores, n)
-        if f_idx is not None:
-            idx = np.where(idx >= 0, f_idx[np.maximum(idx, 0)], -1)
-        out_idx[at, :n] = idx
-        out_sc[at, :n] = sc
+            Vb, Pb = V[block], Pv[block]
+            vd, pd = Vb.toarray(), Pb.toarray()
+            sc = pair_scores(w, p, f, vd, pd, Pb @ w.idf4, ts, pc, pf)
+            pc, rank, pf, sc = _top_pairs(pc, pf, sc, k, len(block))
+            out_idx[lo + pc, rank] = pf
+            out_sc[lo + pc, rank] = sc
 
     if k:
         starts = range(0, len(rows), batch_size)
@@ -84,44 +90,62 @@ def top_functions(data: MatchData, w: Weights, p: ScoreParams, stacked, rows: np
     return out_idx, out_sc
 
 
-_MARGIN = 1e-9
-"""Slack on the cosine of the commute limit when pruning by workplace: a pair within it is
-decided by the exact test on the pair itself (the two products round differently)."""
+_EXACT = 1e-12
+"""Pairs whose cosine is this close to the commute limit are tested again with the product of
+the single-pair path (matrix products and elementwise sums may round differently)."""
 
 
-def _by_place(c: CandidateArrays, rows: np.ndarray) -> np.ndarray:
-    """Positions in ``rows`` ordered so that neighbours share a block: strips of a quarter
-    degree of latitude (about 28 km), by longitude within each; unknown homes last."""
-    lat, lon = c.lat[rows], c.lon[rows]
-    strip = np.where(np.isnan(lat), np.inf, np.floor(lat * 4))
-    return np.lexsort((np.arange(len(rows)), np.nan_to_num(lon, nan=np.inf), strip))
-
-
-def _places(xyz: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
-    """The distinct workplaces, and the functions at each (CSR: pointers, function rows)."""
-    places, place_of = np.unique(xyz, axis=0, return_inverse=True)
-    place_of = place_of.ravel()
-    by_place = np.argsort(place_of, kind="stable")
-    ptr = np.searchsorted(place_of[by_place], np.arange(len(places) + 1))
-    return places, (ptr, by_place)
-
-
-def _reachable(c: CandidateArrays, w: Weights, block: np.ndarray, places, at_place):
-    """(functions, excluded): the functions some candidate of ``block`` can have, increasing,
-    and the exclusion of each pair over them (block x functions)."""
-    side = cs.CandidateSide.of(c, block)
+def _fitting(side: cs.CandidateSide, f_side: cs.FunctionSide, pruner, reps) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (candidate of the block, function) no constraint excludes, in no
+    particular order: the pruner's pairs (every constraint but the commute decided exactly on the
+    profiles), then the commute test on each pair's own cosine."""
+    pc, pf = pruner.pairs_for(side.column(), reps)
+    cx, fx = side.xyz[pc], f_side.xyz[pf]
+    dot = cx[:, 0] * fx[:, 0] + cx[:, 1] * fx[:, 1] + cx[:, 2] * fx[:, 2]
+    reach = side.cos_reach[pc]
     with np.errstate(invalid="ignore"):
-        dot = side.xyz @ places.T
-        near = (dot >= side.cos_reach[:, None] - _MARGIN) | np.isnan(dot)
-    ptr, by_place = at_place
-    sel = np.flatnonzero(near.any(axis=0))
-    lo, n = ptr[sel], ptr[sel + 1] - ptr[sel]
-    starts = np.cumsum(n) - n
-    f1 = np.sort(by_place[np.repeat(lo - starts, n) + np.arange(int(n.sum()))])
-    fs = w.side.take(f1)
-    excluded = cs.excluded(side.column(), fs, side.xyz @ fs.xyz.T)
-    alive = ~excluded.all(axis=0)
-    return f1[alive], np.ascontiguousarray(excluded[:, alive])
+        close = np.flatnonzero(np.abs(dot - reach) <= _EXACT)
+    for i in close.tolist():
+        dot[i] = float(cx[i:i + 1] @ fx[i:i + 1].T)
+    ok = ~commute_excludes(reach, dot)
+    return pc[ok], pf[ok]
+
+
+def _top_one(data: MatchData, w: Weights, p: ScoreParams, stacked, r: int, k: int, reps,
+             out_idx: np.ndarray, out_sc: np.ndarray) -> None:
+    """:func:`top_functions` of stored candidate ``r`` alone, into ``out_idx`` / ``out_sc``."""
+    c, V, Pv = data.candidates, stacked[0], stacked[1]
+    side = cs.CandidateSide.of(c, [r])
+    one = side.at(0)
+    fit = w.pruner.candidates_for(one, w.side, reps)
+    fit = fit[~commute_excludes(one.cos_reach, (side.xyz @ w.side.xyz[fit].T)[0])]
+    if not len(fit):
+        return
+    vd, pd = np.zeros(V.shape[1]), np.zeros(V.shape[1])
+    a, z = V.indptr[r], V.indptr[r + 1]
+    vd[V.indices[a:z]] = V.data[a:z]
+    a, z = Pv.indptr[r], Pv.indptr[r + 1]
+    pd[Pv.indices[a:z]] = Pv.data[a:z]
+    # Pv[r] @ idf4 as scipy adds it: the row's terms in order, from 0 (bincount: in order too)
+    s_use = float(np.bincount(np.zeros(z - a, np.int64), Pv.data[a:z] * w.idf4[Pv.indices[a:z]],
+                              minlength=1)[0])
+    ts = title_row(data, c.targets_of(r))
+    sc = one_scores(w, p, data.functions, vd, pd, s_use, ts, fit)
+    got = top_k(sc, np.ones(len(sc), bool), k)
+    out_idx[:len(got)] = fit[got]
+    out_sc[:len(got)] = sc[got]
+
+
+def _top_pairs(pc, pf, sc, k: int, n_c: int):
+    """Per candidate its ``k`` best pairs scoring above 0, by score then function: (candidate,
+    rank, function, score)."""
+    ok = sc > 0
+    pc, pf, sc = pc[ok], pf[ok], sc[ok]
+    order = np.lexsort((pf, -sc, pc))
+    pc, pf, sc = pc[order], pf[order], sc[order]
+    rank = np.arange(len(pc)) - np.searchsorted(pc, np.arange(n_c))[pc]
+    keep = rank < k
+    return pc[keep], rank[keep], pf[keep], sc[keep]
 
 
 def score_records(data: MatchData, w: Weights, p: ScoreParams, c: CandidateArrays, *,

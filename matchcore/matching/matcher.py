@@ -50,6 +50,7 @@ from dataclasses import replace
 import numpy as np
 
 from matchcore.errors import MatchcoreError, NotFound, StoreError, closest
+from matchcore.i18n import use_language
 from matchcore.instruments import pair_rows
 from matchcore.matching import arrays as ma
 from matchcore.matching import batch
@@ -262,9 +263,12 @@ class Matcher:
                     instruments=self._instruments(record, fi, employers, on) if instruments else []))
             return out
 
-        near = explained(ranked.near_idx, ranked.near_components) if near_misses else []
-        return CandidateMatches(ci.id, ranked.considered, ranked.excluded_count,
-                                explained(ranked.idx, ranked.components), near)
+        # the language fixed for the explanations: each of their few hundred texts would
+        # otherwise look it up in the environment again (issue 16)
+        with use_language(None):
+            near = explained(ranked.near_idx, ranked.near_components) if near_misses else []
+            return CandidateMatches(ci.id, ranked.considered, ranked.excluded_count,
+                                    explained(ranked.idx, ranked.components), near)
 
     def match_pair(self, candidate_id, function_id: str, *, on=None,
                    instruments: bool = True) -> FunctionMatch | None:

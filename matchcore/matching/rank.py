@@ -18,15 +18,19 @@ from matchcore.matching import constraints as cs
 from matchcore.matching.arrays import EARTH_RADIUS_KM, CandidateArrays, MatchData, unit_xyz
 from matchcore.matching.explain import explain_pair
 from matchcore.matching.info import FunctionInfo, candidate_info
+from matchcore.matching.prune import commute_excludes
 from matchcore.matching.results import CandidateMatch, PairExplanation
 from matchcore.matching.score import (
     ComponentArrays,
     candidate_title_fit,
     combine,
+    component_rows,
     component_scores,
     fast_scores,
+    one_scores,
     stack,
-    title_scores,
+    stack_one,
+    title_row,
     top_k,
 )
 from matchcore.matching.weights import ScoreParams, Weights
@@ -80,6 +84,16 @@ def _within(dot: np.ndarray, max_distance_km: float) -> np.ndarray:
         return dot >= np.cos(min(max_distance_km / EARTH_RADIUS_KM, math.pi))
 
 
+class _Scores:
+    """The scores of rows ``rows`` (increasing) as if of every row: ``score[idx]``."""
+
+    def __init__(self, rows: np.ndarray, values: np.ndarray):
+        self.rows, self.values = rows, values
+
+    def __getitem__(self, idx):
+        return self.values[np.searchsorted(self.rows, idx)]
+
+
 def rank_functions(data: MatchData, w: Weights, p: ScoreParams, c: CandidateArrays, *, top: int,
                    include_excluded: bool, valid: np.ndarray,
                    max_distance_km: float | None = None, near_misses: bool = False,
@@ -87,40 +101,65 @@ def rank_functions(data: MatchData, w: Weights, p: ScoreParams, c: CandidateArra
     """The best functions for the one candidate of ``c`` among ``valid`` ones; with
     ``near_misses`` also the best near misses (``near_idx``); ``on``: the query date."""
     f = data.functions
-    V, Pv = stack(c, len(data.columns), p.text_credit, [0])
-    ts = [title_scores(c.targets, data.title_index) if c.targets else None]
-    dot = w.side.xyz @ unit_xyz(c.lat[0], c.lon[0])
+    ts = [title_row(data, c.targets)]
+    cxyz = unit_xyz(c.lat[0], c.lon[0])
     side = cs.CandidateSide.of(c, on=on).at(0)
-    if max_distance_km is not None:
-        valid &= _within(dot, max_distance_km)
-    # Work only for what is shown (issue 16): the union of the constraints first (skipping
-    # those no pair has), the score only where a result can come from (valid, and not
-    # excluded unless asked), the per-constraint verdicts and near misses only for the rows
-    # explained. A subset's scores are the full path's to the bit (fast_scores), and rows
-    # left out score -1, below every row that can be listed (top_k lists scores > 0 only).
-    if near_misses:  # near misses are looked for over every function
-        masks = cs.masks(side, w.side, dot)
-        excluded = np.logical_or.reduce(list(masks.values()))
-        near = cs.near_misses(masks, cs.near_masks(side, w.side, dot))
-    else:
-        excluded = cs.excluded(side, w.side, dot)
-    considered, n_excluded = int(valid.sum()), int((valid & excluded).sum())
-    wanted = valid if include_excluded else valid & ~excluded
-    scored = np.flatnonzero(wanted | (valid & near) if near_misses else wanted)
-    score = np.full(len(f), -1.0)
-    if len(scored):
-        score[scored] = fast_scores(w, p, f, V, Pv, ts, f_idx=scored)[0]
-    idx = _select(score, valid, excluded, top, include_excluded)
-    near_idx = top_k(score, valid & near, top) if near_misses else np.zeros(0, np.int64)
-    shown = None
-    if not near_misses:
+    # Work only for what is shown (issue 16). The plain query: the functions no constraint
+    # excludes come from the workplaces and profiles that fit (matching.prune, then the exact
+    # test on those), the score only on those, the per-constraint verdicts and near misses
+    # only for the rows explained. A subset's scores are the full path's to the bit
+    # (fast_scores), and the pair tests are the full path's on the same values, so the
+    # ranking, its ties and the counts are those of testing and scoring every function.
+    if not (near_misses or include_excluded or max_distance_km is not None):
+        fit = w.pruner.candidates_for(side, w.side, w.profile_side)
+        d_fit = w.side.xyz[fit] @ cxyz
+        ok = ~commute_excludes(side.cos_reach, d_fit)  # the rest is decided by profile
+        fit, d_fit = fit[ok], d_fit[ok]
+        keep = valid[fit]
+        considered = int(valid.sum())
+        n_excluded = considered - int(keep.sum())
+        scored = fit[keep]
+        vd, pd, s_use = stack_one(c, len(data.columns), p.text_credit, w.idf4)
+        sub = one_scores(w, p, f, vd, pd, s_use, ts[0], scored)
+        idx = scored[top_k(sub, np.ones(len(scored), bool), top)]
+        score = _Scores(scored, sub)
         shown = np.unique(idx)
-        fs, d = w.side.take(shown), dot[shown]
+        fs, d = w.side.take(shown), d_fit[keep][np.searchsorted(scored, shown)]
         masks = cs.masks(side, fs, d)
         near = cs.near_misses(masks, cs.near_masks(side, fs, d)) if len(shown) else np.zeros(0, bool)
+        near_idx = np.zeros(0, np.int64)
 
-    def parts(rows):  # the ranked score; the components agree with it to 1e-12
-        return replace(component_scores(w, p, f, V, Pv, ts, f_idx=rows).row(0), score=score[rows])
+        def parts(rows):  # the ranked score; the components agree with it to 1e-12
+            return replace(component_rows(w, p, f, vd, pd, s_use, ts[0], rows), score=score[rows])
+    else:
+        V, Pv = stack(c, len(data.columns), p.text_credit, [0])
+        dot = w.side.xyz @ cxyz
+        if max_distance_km is not None:
+            valid &= _within(dot, max_distance_km)
+        if near_misses:  # near misses are looked for over every function
+            masks = cs.masks(side, w.side, dot)
+            excluded = np.logical_or.reduce(list(masks.values()))
+            near = cs.near_misses(masks, cs.near_masks(side, w.side, dot))
+        else:
+            excluded = cs.excluded(side, w.side, dot)
+        considered, n_excluded = int(valid.sum()), int((valid & excluded).sum())
+        wanted = valid if include_excluded else valid & ~excluded
+        # rows left out score -1, below every row that can be listed (top_k lists scores > 0)
+        scored = np.flatnonzero(wanted | (valid & near) if near_misses else wanted)
+        score = np.full(len(f), -1.0)
+        if len(scored):
+            score[scored] = fast_scores(w, p, f, V, Pv, ts, f_idx=scored)[0]
+        idx = _select(score, valid, excluded, top, include_excluded)
+        near_idx = top_k(score, valid & near, top) if near_misses else np.zeros(0, np.int64)
+        shown = None
+        if not near_misses:
+            shown = np.unique(idx)
+            fs, d = w.side.take(shown), dot[shown]
+            masks = cs.masks(side, fs, d)
+            near = cs.near_misses(masks, cs.near_masks(side, fs, d)) if len(shown) else np.zeros(0, bool)
+
+        def parts(rows):  # the ranked score; the components agree with it to 1e-12
+            return replace(component_scores(w, p, f, V, Pv, ts, f_idx=rows).row(0), score=score[rows])
 
     return Ranked(considered, n_excluded, idx, parts(idx), masks, near, near_idx,
                   parts(near_idx) if near_misses else None, shown=shown)

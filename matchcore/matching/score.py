@@ -17,8 +17,8 @@ from matchcore.matching.titles import TitleIndex
 from matchcore.matching.weights import ScoreParams, Weights
 from matchcore.vocabulary import fold
 
-__all__ = ["TITLE_FLOOR", "ComponentArrays", "block_title_scores", "candidate_title_fit", "combine", "component_scores", "fast_scores",
-           "stack", "target_fit", "title_fit", "title_scores", "title_table", "top_k", "top_rows"]
+__all__ = ["TITLE_FLOOR", "ComponentArrays", "block_title_scores", "candidate_title_fit", "combine", "component_rows", "component_scores", "fast_scores",
+           "one_scores", "pair_scores", "stack", "stack_one", "title_row", "target_fit", "title_fit", "title_scores", "title_table", "top_k", "top_rows"]
 
 # fit of a held level c (rows) against a required level l (columns): min(1, c / l)
 _FIT = np.array([[min(1.0, c / l) for l in range(1, 5)] for c in range(1, 5)])
@@ -63,14 +63,36 @@ def stack(c: CandidateArrays, n_columns: int, text_credit: float, rows=None):
     return sp.csr_matrix((v, (r, k)), shape=shape), sp.csr_matrix((p, (r, k)), shape=shape)
 
 
+def stack_one(c: CandidateArrays, n_columns: int, text_credit: float, idf4: np.ndarray):
+    """Candidate 0 of ``c`` as :func:`stack` makes it, dense: (vd, pd, s_use) with ``s_use``
+    its ``Pv @ idf4`` to the bit (the row's terms by column, added in order from 0)."""
+    a, b = int(c.cm_indptr[0]), int(c.cm_indptr[1])
+    held, level = c.cm_indices[a:b].astype(np.int64), c.cm_level[a:b].astype(np.int64)
+    a, b = int(c.ct_indptr[0]), int(c.ct_indptr[1])
+    ev, sim = c.ct_indices[a:b].astype(np.int64), c.ct_sim[a:b]
+    lv = np.arange(4)
+    k = np.concatenate([(held[:, None] * 4 + lv).ravel(), (ev[:, None] * 4 + lv).ravel()])
+    credit = np.repeat(text_credit * sim.astype(np.float64), 4)
+    vd, pd = np.zeros(4 * n_columns), np.zeros(4 * n_columns)
+    np.add.at(vd, k, np.concatenate([_FIT[level - 1].ravel(), credit]))
+    np.add.at(pd, k, np.concatenate([np.ones(4 * len(held)), credit]))
+    ks = np.unique(k)
+    s_use = float(np.bincount(np.zeros(len(ks), np.int64), pd[ks] * idf4[ks], minlength=1)[0])
+    return vd, pd, s_use
+
+
 # --- job-target fit -------------------------------------------------------------------------
 
 TITLE_FLOOR = 0.3
-"""Title cosine at or below which a job target is no fit: J = (cos - 0.3) / 0.7, clipped.
+"""Title similarity at or below which a job target is no fit: J = (sim - 0.3) / 0.7, clipped
+(sim: :meth:`matchcore.matching.titles.TitleIndex.scores`, the n-gram cosine, with the model
+its mean with the centred e5 cosine).
 
 Unrelated Dutch titles share a few n-grams and score 0.1-0.35 ("afwasser" vs "lasser" 0.33);
 the same occupation written differently scores 0.6-0.9 ("magazijnmedewerker" vs
-"magazijnmedewerkster" 0.91, "heftruckchauffeur" vs "chauffeur heftruck" 0.78)."""
+"magazijnmedewerkster" 0.91, "heftruckchauffeur" vs "chauffeur heftruck" 0.78). With the
+model, 99 % of all query/title pairs of the titles benchmark are below 0.28 and half of the
+right titles above 0.81 (seed 11), so about 65 of 3,007 occupations get a J above 0."""
 
 
 def title_fit(cos: np.ndarray) -> np.ndarray:
@@ -116,6 +138,30 @@ def candidate_title_fit(index: TitleIndex, targets: list[str], indptr: np.ndarra
     has = np.diff(indptr) > 0
     j[has] = np.maximum.reduceat(best, indptr[:-1][has])
     return j
+
+
+_TITLE_ROWS_MAX = 4_000_000
+"""How many J values :func:`title_row` keeps per arrays (32 MB): rows of recent targets."""
+
+
+def title_row(data, targets: list[str]) -> np.ndarray | None:
+    """:func:`title_scores` of ``targets`` against ``data.title_texts`` (None without targets),
+    from a per-target cache on ``data``: J of each target is a row of its own (the title index
+    scores each target alone), and the max over them is exact, so the values are those of
+    :func:`title_scores` and :func:`block_title_scores`; a repeated target (a coach's queries,
+    the same few job titles) costs no product."""
+    if not targets:
+        return None
+    cache = data.__dict__.setdefault("_title_rows", {})
+    rows = []
+    for t in targets:
+        row = cache.get(t)
+        if row is None:
+            if (len(cache) + 1) * max(1, len(data.title_texts)) > _TITLE_ROWS_MAX:
+                cache.clear()
+            row = cache[t] = title_table([t], data.title_index)[0]
+        rows.append(row)
+    return rows[0] if len(rows) == 1 else np.max(rows, axis=0)
 
 
 def target_fit(f: FunctionArrays, one_title: bool, scores: np.ndarray, f_idx=None) -> np.ndarray:
@@ -229,6 +275,90 @@ def fast_scores(w: Weights, p: ScoreParams, f: FunctionArrays, V, Pv, title_scor
     return S
 
 
+def _rows_dot(m: sp.csr_matrix, rows: np.ndarray, x: np.ndarray, x_row=None) -> np.ndarray:
+    """``m[rows] @ x`` to the bit of scipy's product: each row's terms ``data * x[col]``
+    added one after the other in the row's stored order, from 0 (``np.bincount`` adds its
+    weights in their order, as ``csr_matvec`` does). With ``x_row``, ``x`` is 2-d and row
+    ``rows[i]`` is multiplied by ``x[x_row[i]]``."""
+    lo = m.indptr[rows]
+    size = m.indptr[rows + 1] - lo
+    n = int(size.sum())
+    pos = np.repeat(lo - (np.cumsum(size) - size), size) + np.arange(n)
+    cols = m.indices.take(pos)  # take: about twice as fast as fancy indexing here
+    if x_row is None:
+        xv = x.take(cols)
+    else:
+        xv = x.ravel().take(np.repeat(np.asarray(x_row, np.int64) * x.shape[1], size) + cols)
+    out = np.bincount(np.repeat(np.arange(len(rows)), size), weights=m.data.take(pos) * xv,
+                      minlength=len(rows))
+    return out.astype(np.float64, copy=False)  # no terms at all: bincount gives integers
+
+
+def pair_scores(w: Weights, p: ScoreParams, f: FunctionArrays, vd: np.ndarray, pd: np.ndarray,
+                s_use: np.ndarray, title_scores: list, pc: np.ndarray, pf: np.ndarray) -> np.ndarray:
+    """:func:`fast_scores` of pairs (candidate ``pc[i]`` of a block, function ``pf[i]``), to
+    the bit: ``vd`` / ``pd`` are the block's dense level-expanded vectors (rows of
+    :func:`stack`), ``s_use`` their ``Pv @ idf4``, ``title_scores`` per candidate its best J
+    per title text or None. Every value is made by the same operations on the same terms in
+    the same order as there (:func:`_rows_dot`), so a block costs what its fitting pairs
+    cost, not what every function does (issue 16)."""
+    pf = np.asarray(pf, np.int64)
+    n = len(pf)
+    C = _rows_dot(w.GT, pf, vd, pc)
+    hk = _rows_dot(w.HKT, np.concatenate([pf, w.n_functions + pf]), pd, np.concatenate([pc, pc]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inv = np.where(s_use > 0, 1.0 / s_use, 0.0)
+    C += hk[:n] * inv[pc]
+    P = hk[n:]
+    P += w.c0[pf]
+    rows = [b for b, t in enumerate(title_scores) if t is not None]
+    if rows:
+        a = p.target_share
+        at = np.full(len(title_scores), -1, np.int64)
+        at[rows] = np.arange(len(rows))
+        sel = np.flatnonzero(at[pc] >= 0)
+        table = np.stack([title_scores[b] for b in rows])
+        if w.one_title:
+            J = table[at[pc[sel]], f.tt_indices[pf[sel]]]
+        else:
+            texts, starts, group_of = _title_groups(f)
+            Jg = np.maximum.reduceat(table[:, texts], starts, axis=1)
+            J = Jg[at[pc[sel]], group_of[pf[sel]]]
+        C[sel] = (1.0 - a) * C[sel] + a * J
+    C *= P
+    np.clip(C, 0.0, 1.0, out=C)
+    return C
+
+
+def one_scores(w: Weights, p: ScoreParams, f: FunctionArrays, vd: np.ndarray, pd: np.ndarray,
+               s_use: float, title_scores: np.ndarray | None, f_idx: np.ndarray) -> np.ndarray:
+    """:func:`fast_scores` of one candidate against functions ``f_idx`` (increasing), to the
+    bit, without scipy's per-call overhead: ``vd`` / ``pd`` are its dense level-expanded
+    vectors (a row of :func:`stack`), ``s_use`` its ``Pv @ idf4``, ``title_scores`` its best J
+    per title text or None. Every value is made by the same operations on the same terms in
+    the same order as there (:func:`_rows_dot`), so a query of one candidate costs what its
+    few fitting functions cost (issue 16)."""
+    f_idx = np.asarray(f_idx, np.int64)
+    C = _rows_dot(w.GT, f_idx, vd)
+    hk = _rows_dot(w.HKT, np.concatenate([f_idx, w.n_functions + f_idx]), pd)
+    n = len(f_idx)
+    inv = 1.0 / s_use if s_use > 0 else 0.0
+    C += hk[:n] * inv
+    P = hk[n:]
+    P += w.c0[f_idx]
+    if title_scores is not None:
+        a = p.target_share
+        if w.one_title:
+            J = target_fit(f, True, title_scores, f_idx)
+        else:
+            texts, starts, group_of = _title_groups(f)
+            J = np.maximum.reduceat(title_scores[texts], starts)[group_of[f_idx]]
+        C = (1.0 - a) * C + a * J
+    C *= P
+    np.clip(C, 0.0, 1.0, out=C)
+    return C
+
+
 def component_scores(w: Weights, p: ScoreParams, f: FunctionArrays, V, Pv, title_scores=None,
                      f_idx=None) -> ComponentArrays:
     """All components of a block of candidate vectors against functions (all or ``f_idx``)."""
@@ -254,6 +384,22 @@ def component_scores(w: Weights, p: ScoreParams, f: FunctionArrays, V, Pv, title
         j = np.stack([target_fit(f, w.one_title, t, f_idx) if t is not None else np.full(n_f, np.nan)
                       for t in title_scores])
     return combine(p, rn, on, pn, s_req, s_opt, un, s_use, j)
+
+
+def component_rows(w: Weights, p: ScoreParams, f: FunctionArrays, vd: np.ndarray, pd: np.ndarray,
+                   s_use: float, title_scores: np.ndarray | None, f_idx) -> ComponentArrays:
+    """:func:`component_scores` of one candidate (dense vectors, :func:`stack_one`) against
+    functions ``f_idx``, as 1-d arrays, to the bit: each weighted sum is the sparse product's
+    (its row's terms in order, :func:`_rows_dot`)."""
+    f_idx = np.asarray(f_idx, np.int64)
+    rn = _rows_dot(w.W_req, f_idx, vd)
+    on = _rows_dot(w.W_opt, f_idx, vd)
+    pn = _rows_dot(w.W_req, f_idx, pd)
+    un = _rows_dot(w.U, f_idx, pd)
+    j = None
+    if title_scores is not None:
+        j = target_fit(f, w.one_title, title_scores, f_idx)
+    return combine(p, rn, on, pn, w.s_req[f_idx], w.s_opt[f_idx], un, np.float64(s_use), j)
 
 
 # --- top k ----------------------------------------------------------------------------------

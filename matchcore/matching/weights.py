@@ -8,6 +8,7 @@ with two sparse products and a few passes. The parameter checks follow the house
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +16,7 @@ import scipy.sparse as sp
 
 from matchcore.matching.arrays import MatchData, unit_xyz
 from matchcore.matching.constraints import FunctionSide
+from matchcore.matching.prune import Pruner
 
 __all__ = ["ScoreParams", "Weights", "check_top", "prepare"]
 
@@ -89,6 +91,16 @@ class Weights:
     def n_functions(self) -> int:
         return self.W_req.shape[0]
 
+    @functools.cached_property
+    def pruner(self) -> Pruner:
+        """The functions by workplace and by constraint profile (made once, or mapped)."""
+        return Pruner.of(self.side)
+
+    @functools.cached_property
+    def profile_side(self) -> FunctionSide:
+        """The constraint side of one function of each profile of :attr:`pruner`."""
+        return self.side.take(self.pruner.profile_rep)
+
     def parts(self) -> dict[str, np.ndarray]:
         """The arrays to keep in the match cache (``side`` is made again from the arrays)."""
         out: dict[str, np.ndarray] = {}
@@ -99,6 +111,7 @@ class Weights:
             out[f"weights.{name}.shape"] = np.array(m.shape, np.int64)
         for name in _DENSE:
             out[f"weights.{name}"] = np.asarray(getattr(self, name))
+        out.update(self.pruner.parts())
         return out
 
     @classmethod
@@ -111,8 +124,12 @@ class Weights:
         dense = {name: parts[name] for name in _DENSE}
         max_idf, one_title = float(dense.pop("max_idf")), bool(dense.pop("one_title"))
         f_arr = data.functions
-        return cls(**sparse, **dense, max_idf=max_idf, one_title=one_title,
-                   side=FunctionSide.of(f_arr, unit_xyz(f_arr.lat, f_arr.lon)))
+        w = cls(**sparse, **dense, max_idf=max_idf, one_title=one_title,
+                side=FunctionSide.of(f_arr, unit_xyz(f_arr.lat, f_arr.lon)))
+        pruner = Pruner.from_parts(parts)
+        if pruner is not None:  # else made when first asked
+            w.__dict__["pruner"] = pruner
+        return w
 
 
 _SPARSE = ("W_req", "W_opt", "W_reqT", "W_optT", "U_T", "U", "GT", "HKT")

@@ -263,7 +263,9 @@ DaysInYear = Annotated[int, number(0, 366, whole=True)]
 class BaseRecord(BaseModel):
     """Every record and part of one: unknown keys are an error (free additions go under ``extra``)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_default=True)
+    # start-up: defer_build makes each model's validator when first used, not at import, so a
+    # query that reads candidates and employers does not build the scan and trajectory ones
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_default=True, defer_build=True)
 
     @field_validator("*", mode="after")
     @classmethod

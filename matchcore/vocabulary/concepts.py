@@ -32,8 +32,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from matchcore.errors import NotFound, VocabularyError, closest, did_you_mean
 from matchcore.vocabulary import competent, storage
 from matchcore.vocabulary.dutch import HEADS, Splitter, normal_key
@@ -83,6 +81,8 @@ def load_starter(path: Path | None = None) -> tuple[list[Concept], list[tuple]]:
 
     Returns the concepts and their (concept_id, label, kind, lang) labels.
     """
+    import yaml  # start-up: a query reads the starter vocabulary only when it changed
+
     path = Path(path or STARTER_PATH)
     # libyaml's loader when present: the same result, about ten times faster than pure Python
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -135,7 +135,9 @@ def _bundled() -> tuple[dict[bytes, int], np.ndarray, np.ndarray | None]:
         keys = z["hashes"]
         vec = z["q"].astype(np.float32) * z["scale"][:, None]
         center = z["center"].astype(np.float32)
-    return {bytes(k): i for i, k in enumerate(keys)}, vec, center
+    # numpy's S12 drops trailing zero bytes of a key (1 in 256 hashes): pad them back, or
+    # those texts would miss the bundled file and be embedded again on every fit
+    return {bytes(k).ljust(12, b"\0"): i for i, k in enumerate(keys)}, vec, center
 
 
 class VectorCache:
