@@ -130,3 +130,23 @@ def test_only_sentence_like_texts_are_graded():
     assert evidence.sentence_like("Clean and restock the guest rooms of the hotel")
     assert not evidence.sentence_like("vaat doen")
     assert not evidence.sentence_like("werkt nauwkeurig aan de band")   # four words, stop words off
+
+
+def test_a_label_gets_graded_evidence_only_when_its_nearest_concept_is_no_clear_synonym(monkeypatch):
+    # column "a" at cosine 0.9 (a clear synonym) or 0.6 (uncertain) from the text, "b" at 0.55:
+    # a short label-like text is graded (on every function's nearest column) only in the second
+    # case (evidence.CLEAR, the median of held-out synonyms)
+    for near, graded in ((0.9, False), (0.6, True)):
+        cos = [near, 0.55]
+        space = _space(["a", "b"], np.stack([_unit(np.degrees(np.arccos(c))) for c in cos]))
+        data = _data_of([[0], [1]])
+        monkeypatch.setattr(evidence, "semantic_space", lambda *a: space)
+        cache = SimpleNamespace(vectors=lambda texts: np.stack([_unit(0.0)] * len(texts)))
+        monkeypatch.setattr(sem, "cache_for", lambda store: cache)
+        [hits] = evidence.embedding_evidence(data, None, None, ["kuisen"])
+        soft = sem.soft_evidence(space, _unit(0.0)[None, :])[0]
+        extra = [h for h in hits if h not in soft]
+        assert bool(extra) is graded, (near, hits)
+        if graded:  # function 1's only column, which the soft evidence also reaches at 0.55
+            assert {c for c, _, _ in extra} == {0, 1}
+    assert evidence.CLEAR > sem.FLOOR
