@@ -295,8 +295,13 @@ class TextIndex:
         self.n_groups_ = n_groups
         return self
 
-    def similarity(self, queries: list[str], *, chunk: int = 256):
-        """Sparse (len(queries) x n_groups) matrix: best cosine of each query per column."""
+    def similarity(self, queries: list[str], *, chunk: int = 256, thresholds=None,
+                   limit: int | None = None):
+        """Sparse (len(queries) x n_groups) matrix: best cosine of each query per column.
+
+        ``thresholds``: per query, the cosine below which it is no evidence (default
+        :attr:`threshold` for all); ``limit``: at most this many columns per query whose
+        threshold is below :attr:`threshold` (the best; ties by column)."""
         import scipy.sparse as sp  # start-up: as for scikit-learn in fit
 
         if not queries or self.matrix_ is None:
@@ -306,7 +311,16 @@ class TextIndex:
             q = self.vectorizer_.transform(queries[lo:lo + chunk])
             dense = (q @ self.matrix_.T).toarray()
             best = np.maximum.reduceat(dense, self.starts_, axis=1)
-            best[best < self.threshold] = 0
+            if thresholds is None:
+                best[best < self.threshold] = 0
+            else:
+                th = np.asarray(thresholds[lo:lo + chunk], np.float32)[:, None]
+                best[best < th] = 0
+                for r in np.flatnonzero(th[:, 0] < self.threshold) if limit else ():
+                    hit = np.flatnonzero(best[r])
+                    if len(hit) > limit:
+                        order = np.lexsort((hit, -best[r, hit]))
+                        best[r, hit[order[limit:]]] = 0
             rows, cols = np.nonzero(best)
             blocks.append(sp.csr_matrix((best[rows, cols], (rows, self.group_ids_[cols])),
                                         shape=(dense.shape[0], self.n_groups_), dtype=np.float32))
