@@ -22,6 +22,16 @@ Usage (from the checkout; the full size takes a few minutes, mostly the import):
     .venv/bin/python benchmarks/bench_matching.py --out benchmarks/results-matching.txt
 
 ``--db FILE`` keeps the database (and reuses it when it exists with the same sizes).
+
+The growth from 10,000 to 1,000,000 functions, one row per size (issue 16, item 4; each size
+imported and benchmarked in processes of its own, so each peak memory is its own; the naive
+scorer is left out, ``--naive N`` puts it back)::
+
+    .venv/bin/python benchmarks/bench_matching.py --scaling 10000,100000,1000000 \
+        --scaling-dir /tmp/scaling --out benchmarks/results-scaling.txt
+
+``--scaling-keep`` does not run a size again whose report is in ``--scaling-dir`` (to add a
+size to a table), ``--scaling-timeout S`` keeps what a size measured in S seconds.
 """
 from __future__ import annotations
 
@@ -68,6 +78,17 @@ def typo(text: str, rng: random.Random) -> str:
 
 
 def generate(n_functions: int, n_candidates: int, per_employer: int, seed: int):
+    """(employers, candidates) as lists of documents (all of :func:`iter_generate`)."""
+    employers, candidates = [], []
+    for doc in iter_generate(n_functions, n_candidates, per_employer, seed):
+        (employers if doc["kind"] == "employer" else candidates).append(doc)
+    return employers, candidates
+
+
+def iter_generate(n_functions: int, n_candidates: int, per_employer: int, seed: int):
+    """The employer documents, then the candidate documents, one at a time: the same random
+    sequence as one list, so the import of 1,000,000 functions can be written in chunks
+    without holding every document in memory (``--import-chunk``)."""
     from matchcore.postcodes import all_postcodes
 
     rng = random.Random(seed)
@@ -83,7 +104,6 @@ def generate(n_functions: int, n_candidates: int, per_employer: int, seed: int):
             chosen.add(rng.choices(range(len(concepts)), weights)[0])
         return sorted(chosen)
 
-    employers = []
     n_emp = math.ceil(n_functions / per_employer)
     made = 0
     for e in range(n_emp):
@@ -107,10 +127,9 @@ def generate(n_functions: int, n_candidates: int, per_employer: int, seed: int):
                                          "max_lift_kg": rng.choice([None, 10, 15, 25]),
                                          "driving_licence": rng.choice([None] * 9 + ["B"])}})
             made += 1
-        employers.append({"kind": "employer", "id": f"emp-{e:06d}", "name": f"Werkgever {e}",
-                          "sector": rng.choice(["horeca", "logistiek", "schoonmaak", "groen", "retail"]),
-                          "location": {"postcode": rng.choice(flemish)}, "functions": funcs})
-    candidates = []
+        yield {"kind": "employer", "id": f"emp-{e:06d}", "name": f"Werkgever {e}",
+               "sector": rng.choice(["horeca", "logistiek", "schoonmaak", "groen", "retail"]),
+               "location": {"postcode": rng.choice(flemish)}, "functions": funcs}
     for i in range(n_candidates):
         comps, seen = [], set()
         for c in pick(rng.randint(5, 15)):
@@ -120,7 +139,7 @@ def generate(n_functions: int, n_candidates: int, per_employer: int, seed: int):
             if name.casefold() not in seen:
                 seen.add(name.casefold())
                 comps.append({"name": name, "level": rng.randint(1, 4)})
-        candidates.append({
+        yield ({
             "kind": "candidate", "id": f"K-{i:06d}", "home": {"postcode": rng.choice(flemish)},
             "max_commute_km": rng.choice([10, 15, 20, 30, 50]),
             "transport": rng.sample(TRANSPORTS, rng.randint(1, 2)),
@@ -130,13 +149,14 @@ def generate(n_functions: int, n_candidates: int, per_employer: int, seed: int):
             "dutch_level": rng.choice(["A1", "A2", "B1", "B2"]),
             "limits": {"max_lift_kg": rng.choice([None, 10, 20, 30])},
             "job_targets": rng.sample(TITLES, rng.randint(0, 2)), "competences": comps})
-    return employers, candidates
 
 
 def do_import(db: Path, args) -> dict:
     from matchcore.model import parse_record
     from matchcore.store.db import Store
 
+    if args.import_chunk:
+        return do_import_chunked(db, args)
     employers, candidates = generate(args.functions, args.candidates, args.per_employer, args.seed)
     store = Store.open(db)
     t0 = time.perf_counter()
@@ -151,6 +171,49 @@ def do_import(db: Path, args) -> dict:
     store.close()
     return {"import_functions_s": round(t2 - t0, 1), "validate_functions_s": round(t1 - t0, 1),
             "import_candidates_s": round(t3 - t2, 1), "import_peak_rss_mb": round(rss_mb())}
+
+
+def do_import_chunked(db: Path, args) -> dict:
+    """:func:`do_import` writing ``args.import_chunk`` functions per ``Store.upsert`` (one
+    transaction each): the same rows, timed the same way (validation + upsert, not the
+    generation), with at most one chunk of documents in memory. One chunk when the size fits
+    in it, so 10,000 and 100,000 functions are written exactly as without the option."""
+    from matchcore.model import parse_record
+    from matchcore.store.db import Store
+
+    store = Store.open(db)
+    validate = upsert_f = upsert_c = 0.0
+    chunk, n_in_chunk = [], 0
+
+    def flush():
+        nonlocal validate, upsert_f
+        t0 = time.perf_counter()
+        records = [parse_record(r)[0] for r in chunk]
+        t1 = time.perf_counter()
+        store.upsert(records)
+        validate += t1 - t0
+        upsert_f += time.perf_counter() - t1
+
+    candidates = []
+    for doc in iter_generate(args.functions, args.candidates, args.per_employer, args.seed):
+        if doc["kind"] == "candidate":
+            candidates.append(doc)
+            continue
+        chunk.append(doc)
+        n_in_chunk += len(doc["functions"])
+        if n_in_chunk >= args.import_chunk:
+            flush()
+            chunk, n_in_chunk = [], 0
+    if chunk:
+        flush()
+    t2 = time.perf_counter()
+    store.upsert([parse_record(r)[0] for r in candidates])
+    upsert_c = time.perf_counter() - t2
+    store._set_meta("bench_sizes", f"{args.functions}:{args.candidates}:{args.seed}")
+    store.close()
+    return {"import_functions_s": round(validate + upsert_f, 1), "validate_functions_s": round(validate, 1),
+            "import_candidates_s": round(upsert_c, 1), "import_peak_rss_mb": round(rss_mb()),
+            "import_chunk_functions": args.import_chunk}
 
 
 # --- a naive scorer: the same formula, one pair at a time in plain Python ------------------
@@ -299,6 +362,184 @@ def bm25_peer(store, sample: list[str]):
     return round(index_s, 2), round(statistics.median(times) * 1000, 2)
 
 
+# --- the scaling table (issue 16, item 4) --------------------------------------------------
+
+# (heading, key of the single-size report): the columns of the table, one row per size
+SCALING_COLUMNS = [
+    ("functions", "functions"),
+    ("import_s", "import_functions_s"),
+    ("fit_cold_s", "fit_cold_s"),
+    ("fit_warm_s", "fit_warm_s"),
+    ("query_p50_ms", "query_p50_ms"),
+    ("scoring_p50_ms", "query_scoring_only_p50_ms"),
+    ("bm25_p50_ms", "bm25_query_p50_ms"),
+    ("q/bm25", "query_p50_vs_bm25_p50"),
+    ("all_pairs_s", "all_pairs_top10_s"),
+    ("cli_s", "cli_match_median_s"),
+    ("bare_s", "bare_startup_median_s"),
+    ("cli/bare", "cli_match_vs_bare_startup"),
+    ("rss_import_MB", "import_peak_rss_mb"),
+    ("rss_bench_MB", "peak_rss_engine_mb"),
+    ("rss_cli_MB", "cli_match_peak_rss_mb"),
+    ("load_start", "load_average_at_start"),
+    ("load_end", "load_average_at_end"),
+]
+# the figures whose growth per 10x functions is printed under the table
+GROWTH = [("query p50", "query_p50_ms"), ("scoring-only p50", "query_scoring_only_p50_ms"),
+          ("all pairs", "all_pairs_top10_s"), ("fit cold", "fit_cold_s"),
+          ("CLI median", "cli_match_median_s"), ("peak RSS bench", "peak_rss_engine_mb"),
+          ("peak RSS CLI", "cli_match_peak_rss_mb"), ("import", "import_functions_s")]
+
+
+def read_report(path: Path) -> dict:
+    """The ``key value`` lines a single-size run writes with ``--out``, back into a dict."""
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, _, value = line.partition(" ")
+        out[key] = value.strip()
+    return out
+
+
+def _number(value) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def scaling_text(rows: list[dict], header: list[str]) -> str:
+    """The table (one row per size, fixed-width columns), then the growth per 10x functions
+    between consecutive sizes: (b / a) ** (1 / log10(n_b / n_a)), so 10.0 is linear."""
+    cells = [[str(r.get(key, "-")) for _, key in SCALING_COLUMNS] for r in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, (h, _) in enumerate(SCALING_COLUMNS)]
+    lines = list(header)
+    lines.append("  ".join(h.rjust(w) for (h, _), w in zip(SCALING_COLUMNS, widths)))
+    lines += ["  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in cells]
+    for a, b in zip(rows, rows[1:]):
+        na, nb = _number(a.get("functions")), _number(b.get("functions"))
+        if not na or not nb or nb <= na:
+            continue
+        k = 1 / math.log10(nb / na)
+        parts = []
+        for label, key in GROWTH:
+            va, vb = _number(a.get(key)), _number(b.get(key))
+            if va and vb:
+                parts.append(f"{label} x{(vb / va) ** k:.1f}")
+        lines.append(f"# growth per 10x functions, {int(na):,} -> {int(nb):,}: " + ", ".join(parts))
+    for r in rows:
+        if r.get("note"):
+            lines.append(f"# {int(r['functions']):,} functions: {r['note']}")
+        for key in ("query_with_instruments_failed", "cli_match_failed"):
+            if r.get(key):
+                lines.append(f"# {int(r['functions']):,} functions: {key} {r[key]}")
+        if r.get("import_utc"):
+            lines.append(f"# {int(r['functions']):,} functions: import {r['import_utc']} UTC, load "
+                         f"{r.get('import_load_start')} -> {r.get('import_load_end')}"
+                         + (f", {r['import_note']}" if r.get("import_note") else ""))
+    return "\n".join(lines) + "\n"
+
+
+def scaling(args, argv: list[str]) -> int:
+    """``--scaling``: per size, the import (its own process, so its peak memory is its own),
+    then the whole single-size benchmark (its own process too) on that store; one row each.
+
+    The table is printed and written to ``--out`` after every size, so a size that does not
+    finish (memory, time) leaves the rows before it. The stores stay in ``--scaling-dir``
+    with ``import-N.json`` (the import's figures) and ``bench-N.txt`` (the full report); a
+    store whose ``bench_sizes`` match is reused, its import figures read back from the JSON
+    file, or shown as "reused" without one (e.g. a store copied in by hand)."""
+    from matchcore.store.db import Store
+
+    sizes = [int(x.replace("_", "")) for x in args.scaling.split(",") if x.strip()]
+    tmp = None
+    if args.scaling_dir is None:
+        tmp = tempfile.TemporaryDirectory()
+        args.scaling_dir = Path(tmp.name)
+    folder = args.scaling_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    here = [sys.executable, __file__]
+    common = ["--candidates", str(args.candidates), "--per-employer", str(args.per_employer),
+              "--seed", str(args.seed)]
+    header = [f"# python benchmarks/bench_matching.py {' '.join(argv)}",
+              f"# {time.strftime('%Y-%m-%d', time.gmtime())}, {os.cpu_count()} cpus, Python "
+              f"{sys.version.split()[0]}, {args.candidates:,} candidates; each size in its own "
+              "processes (import, then the benchmark); load = load average at start / end of the "
+              "benchmark process (other runs share the machine)",
+              "# import_s: validation + upsert of the functions; all_pairs_s: all candidates x all "
+              "functions, top 10; cli_s: `matchcore match candidate ID --json`, median; bare_s: "
+              "python -c 'import numpy, scipy.sparse, sqlite3'; rss: peak RSS of the import "
+              "process, the benchmark process (before the naive scorer) and the CLI"]
+    rows: list[dict] = []
+    for n in sizes:
+        db = folder / f"bench-{n}.db"
+        import_json = folder / f"import-{n}.json"
+        want = f"{n}:{args.candidates}:{args.seed}"
+        have = db.exists() and Store.open(db).meta("bench_sizes") == want
+        if have and import_json.exists():
+            imported = json.loads(import_json.read_text(encoding="utf-8"))
+        elif have:
+            imported = {"import_functions_s": "reused", "import_peak_rss_mb": "reused"}
+        else:
+            for suffix in ("", "-wal", "-shm", ".match", ".vectors"):
+                Path(str(db) + suffix).unlink(missing_ok=True)
+            load0 = " ".join(f"{x:.2f}" for x in os.getloadavg())
+            t0 = time.strftime("%H:%M:%S", time.gmtime())
+            done = subprocess.run(here + ["--phase", "import", "--db", str(db), "--functions", str(n),
+                                          *common, "--import-chunk", str(args.import_chunk or 100_000)],
+                                  check=True, capture_output=True, text=True)
+            imported = json.loads(done.stdout.strip().splitlines()[-1])
+            imported.update(import_load_start=load0, import_utc=f"{t0}-{time.strftime('%H:%M:%S', time.gmtime())}",
+                            import_load_end=" ".join(f"{x:.2f}" for x in os.getloadavg()))
+            import_json.write_text(json.dumps(imported), encoding="utf-8")
+        report_file = folder / f"bench-{n}.txt"
+        cmd = here + ["--functions", str(n), *common, "--db", str(db), "--out", str(report_file),
+                      "--queries", str(args.queries), "--cli-runs", str(args.cli_runs),
+                      "--batch-size", str(args.batch_size), "--naive", str(args.naive or 0)]
+        if args.quick:
+            cmd.append("--quick")
+        row = {"functions": n}
+        partial = folder / f"bench-{n}.partial.json"
+        unfinished = folder / f"bench-{n}.unfinished"
+        if args.scaling_keep and have and report_file.exists():  # a finished size, not run again
+            row.update(read_report(report_file))
+        elif args.scaling_keep and have and unfinished.exists():  # nor one stopped before
+            row.update(json.loads(partial.read_text(encoding="utf-8")) if partial.exists() else {})
+            row.setdefault("peak_rss_engine_mb", f"{row.get('peak_rss_so_far_mb')}+")
+            row["note"] = unfinished.read_text(encoding="utf-8").strip()
+        else:
+            for stale in (report_file, partial, unfinished):
+                stale.unlink(missing_ok=True)
+            cmd += ["--partial", str(partial)]
+            print(f"# {n:,} functions: {' '.join(cmd[1:])}", file=sys.stderr, flush=True)
+            try:
+                done = subprocess.run(cmd, capture_output=True, text=True, timeout=args.scaling_timeout)
+                (folder / f"bench-{n}.err").write_text(done.stderr, encoding="utf-8")
+                failed = None if done.returncode == 0 else \
+                    f"rc={done.returncode}: {(done.stderr.strip().splitlines() or ['?'])[-1][:80]}" \
+                    f" (all of it in bench-{n}.err)"
+            except subprocess.TimeoutExpired:
+                failed = f"stopped after {args.scaling_timeout:.0f} s"
+            if failed is None:
+                row.update(read_report(report_file))
+            else:  # a partial row beats none: the figures so far, and what stopped it
+                if partial.exists():
+                    row.update(json.loads(partial.read_text(encoding="utf-8")))
+                    row.setdefault("peak_rss_engine_mb", f"{row.get('peak_rss_so_far_mb')}+")
+                row["note"] = f"unfinished ({failed})"
+                unfinished.write_text(row["note"] + "\n", encoding="utf-8")
+        row.update({k: v for k, v in imported.items() if k in (
+            "import_functions_s", "import_peak_rss_mb", "import_utc", "import_load_start",
+            "import_load_end", "import_note")})
+        if args.quick:
+            row.setdefault("all_pairs_top10_s", "skipped")
+        rows.append(row)
+        text = scaling_text(rows, header)
+        print(text, flush=True)
+        if args.out:
+            args.out.write_text(text, encoding="utf-8")
+    return 0
+
+
 # --- the run ------------------------------------------------------------------------------
 
 def main(argv=None) -> int:
@@ -308,14 +549,32 @@ def main(argv=None) -> int:
     ap.add_argument("--per-employer", type=int, default=10)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--queries", type=int, default=50, help="single queries timed (default 50)")
-    ap.add_argument("--naive", type=int, default=3, help="candidates for the naive scorer (default 3)")
+    ap.add_argument("--naive", type=int, help="candidates for the naive scorer (default 3; "
+                    "0 skips it, the default of --scaling)")
     ap.add_argument("--cli-runs", type=int, default=5)
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--quick", action="store_true", help="skip the all-pairs batch")
     ap.add_argument("--db", type=Path, help="keep the database here (reused if it matches)")
     ap.add_argument("--out", type=Path, help="also write the report to this file")
+    ap.add_argument("--import-chunk", type=int, default=0, metavar="N",
+                    help="write the functions N per transaction (default: all in one)")
+    ap.add_argument("--scaling", metavar="SIZES",
+                    help="comma-separated function counts, e.g. 10000,100000,1000000: the whole "
+                         "benchmark per size, each in its own process, as one table")
+    ap.add_argument("--scaling-dir", type=Path,
+                    help="with --scaling: keep (and reuse) the store of each size here")
+    ap.add_argument("--scaling-keep", action="store_true",
+                    help="with --scaling: a size whose report is in --scaling-dir is not run again")
+    ap.add_argument("--scaling-timeout", type=float, metavar="S",
+                    help="with --scaling: stop a size's benchmark after S seconds, keeping its "
+                         "figures so far as a partial row")
     ap.add_argument("--phase", choices=["import"], help=argparse.SUPPRESS)
+    ap.add_argument("--partial", type=Path, help=argparse.SUPPRESS)  # figures so far (--scaling)
     args = ap.parse_args(argv)
+    if args.scaling:
+        return scaling(args, argv if argv is not None else sys.argv[1:])
+    if args.naive is None:
+        args.naive = 3
 
     tmp = tempfile.TemporaryDirectory()
     db = args.db or Path(tmp.name) / "bench.db"
@@ -326,6 +585,13 @@ def main(argv=None) -> int:
                     "cpu_count": os.cpu_count(), "python": sys.version.split()[0],
                     "load_average_at_start": " ".join(f"{x:.2f}" for x in os.getloadavg())}
     from matchcore.store.db import Store
+
+    def checkpoint():
+        """The figures so far, for ``--scaling``'s partial row when this run does not finish."""
+        if args.partial:
+            args.partial.write_text(json.dumps({**report, "peak_rss_so_far_mb": round(rss_mb()),
+                                                "load_average_at_end": " ".join(
+                                                    f"{x:.2f}" for x in os.getloadavg())}))
 
     sizes = f"{args.functions}:{args.candidates}:{args.seed}"
     reuse = db.exists() and Store.open(db).meta("bench_sizes") == sizes
@@ -351,6 +617,7 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     m = Matcher(store).fit()
     report["fit_warm_s"] = round(time.perf_counter() - t0, 3)
+    checkpoint()
     report["columns"] = len(m.data_.columns)
     report["function_competences"] = int(m.weights_.W_req.nnz + m.weights_.W_opt.nnz)
 
@@ -371,23 +638,32 @@ def main(argv=None) -> int:
         m.top_functions_all(top=10, candidate_ids=[cid])
         score_times.append(time.perf_counter() - t0)
     report["query_scoring_only_p50_ms"] = round(statistics.median(score_times) * 1000, 1)
+    checkpoint()
     bm = bm25_peer(store, sample)
     if bm is not None:
         report["bm25_index_s"], report["bm25_query_p50_ms"] = bm
         report["query_p50_vs_bm25_p50"] = round(report["query_p50_ms"] / bm[1], 2)
-    times = []
+    times, failed = [], []
     for cid in sample[:10]:
         t0 = time.perf_counter()
-        m.match_candidate(cid, top=10)
+        try:
+            m.match_candidate(cid, top=10)
+        except Exception as exc:  # noqa: BLE001 - a query that fails is reported, not timed
+            failed.append(f"{cid} {type(exc).__name__}: {exc}")
+            continue
         times.append(time.perf_counter() - t0)
-    report["query_with_instruments_p50_ms"] = round(statistics.median(times) * 1000, 1)
+    report["query_with_instruments_p50_ms"] = round(statistics.median(times) * 1000, 1) if times else "n/a"
+    if failed:
+        report["query_with_instruments_failed"] = f"{len(failed)}/10: {failed[0]}"
+    checkpoint()
 
     if not args.quick:
         t0 = time.perf_counter()
         _, idx, sc = m.top_functions_all(top=10, batch_size=args.batch_size)
         report["all_pairs_top10_s"] = round(time.perf_counter() - t0, 1)
         report["all_pairs_pairs"] = len(cids) * m.n_functions_
-    if "all_pairs_top10_s" in report and bm is not None:
+        checkpoint()
+    if "all_pairs_top10_s" in report and bm is not None and bm[1] * len(cids) >= 50:  # >= 0.05 s
         # the peer: a BM25 ranking of every candidate, estimated from its p50 (no constraints)
         report["bm25_all_queries_estimate_s"] = round(bm[1] / 1000 * len(cids), 1)
         report["all_pairs_vs_bm25_all_queries"] = round(
@@ -395,10 +671,12 @@ def main(argv=None) -> int:
         report["all_pairs_vs_target_10s"] = round(report["all_pairs_top10_s"] / 10.0, 2)
     report["peak_rss_engine_mb"] = round(rss_mb())  # before the naive scorer's lists
     report["peak_rss_vs_budget_2gb"] = round(report["peak_rss_engine_mb"] / 2048, 2)
+    checkpoint()
 
-    # naive pure-Python scorer, same formula, same sample candidates
-    idf, funcs = naive_prepare(m)
-    for label, first in (("naive", True), ("naive_score_all", False)):
+    # naive pure-Python scorer, same formula, same sample candidates (--naive 0: skipped; the
+    # scaling table does, as its lists of 1,000,000 functions cost minutes and gigabytes)
+    idf, funcs = naive_prepare(m) if args.naive else (None, None)
+    for label, first in (("naive", True), ("naive_score_all", False)) if args.naive else ():
         naive_t, agree = [], 0
         for cid in sample[:args.naive]:
             ci = m.data_.c_index[cid]
@@ -426,16 +704,25 @@ def main(argv=None) -> int:
     # /usr/bin/time reports the CLI's own peak memory (a child forked from this big process
     # would inherit its high-water mark)
     timer = ["/usr/bin/time", "-f", "maxrss_kb=%M"] if Path("/usr/bin/time").exists() else []
-    times, rss = [], []
+    times, rss, failed = [], [], []
     for cid in sample[:args.cli_runs]:
         t0 = time.perf_counter()
-        done = subprocess.run(timer + cli + [cid, "--top", "10", "--json"], check=True,
+        done = subprocess.run(timer + cli + [cid, "--top", "10", "--json"],
                               capture_output=True, text=True)
+        if done.returncode:  # a query that fails is reported (its last line), not timed
+            err = [line for line in done.stderr.splitlines() if not line.startswith(
+                ("maxrss_kb=", "Command exited"))]
+            failed.append(f"{cid} {(err or ['?'])[-1].strip()}")
+            continue
         times.append(time.perf_counter() - t0)
         rss += [int(line.split("=")[1]) / 1024 for line in done.stderr.splitlines()
                 if line.startswith("maxrss_kb=")]
+    if failed:
+        report["cli_match_failed"] = f"{len(failed)}/{len(sample[:args.cli_runs])}: {failed[0]}"
+    times = times or [math.nan]
     report["cli_match_median_s"] = round(statistics.median(times), 2)
     report["cli_match_max_s"] = round(max(times), 2)
+    checkpoint()
     bare = []
     for _ in range(5):  # the floor: Python starting with numpy, scipy and sqlite3, nothing else
         t0 = time.perf_counter()
@@ -446,9 +733,10 @@ def main(argv=None) -> int:
     times = []
     for cid in sample[:args.cli_runs]:
         t0 = time.perf_counter()
-        subprocess.run(cli + [cid, "--top", "10", "--json", "--no-instruments"], check=True,
-                       capture_output=True)
-        times.append(time.perf_counter() - t0)
+        if subprocess.run(cli + [cid, "--top", "10", "--json", "--no-instruments"],
+                          capture_output=True).returncode == 0:
+            times.append(time.perf_counter() - t0)
+    times = times or [math.nan]
     report["cli_match_no_instruments_median_s"] = round(statistics.median(times), 2)
     report["cli_match_no_instruments_vs_bare_startup"] = round(
         statistics.median(times) / statistics.median(bare), 2)

@@ -27,7 +27,7 @@ from matchcore.instruments.types import (
     money,
 )
 
-__all__ = ["EMPLOYER_RATE", "NORMAL", "derive_net_cost", "normal_hire", "rank_key", "recommended",
+__all__ = ["EMPLOYER_RATE", "NORMAL", "derive_net_cost", "normal_hire", "normal_net_cost_eur", "rank_key", "recommended",
            "row_rank_key", "summarise_costs"]
 
 NORMAL = "normal"
@@ -105,6 +105,21 @@ def _rate_on(day: dt.date) -> tuple[ParamValue, bool]:
     return (found[-1], False) if found else (EMPLOYER_RATE[0], True)
 
 
+def _normal_figures(function, rate: ParamValue) -> tuple:
+    """(hourly wage, gross, contributions, net) a month of a normal hire; None each when the wage is unknown."""
+    hours = float(function.hourly_wage_eur) if function.hourly_wage_eur is not None else None
+    gross = None if hours is None else money(hours * float(function.hours_per_week) * WEEKS_PER_MONTH)
+    contributions = None if gross is None else money(gross * rate.value)
+    net = None if gross is None else money(gross + contributions)
+    return hours, gross, contributions, net
+
+
+def normal_net_cost_eur(function, start: dt.date) -> float | None:
+    """``normal_hire(...).net_cost_per_month_eur`` without its texts (the figure each instrument's net
+    cost is compared with: 16 a pair, and the texts' number formatting was most of its cost)."""
+    return _normal_figures(function, _rate_on(start)[0])[3]
+
+
 def normal_hire(employer, function, start: dt.date) -> Baseline:
     """The normal-hire baseline: gross wage at the function's hours plus employer contributions.
 
@@ -112,10 +127,7 @@ def normal_hire(employer, function, start: dt.date) -> Baseline:
     rate`` (:data:`EMPLOYER_RATE` on ``start``). Unknown wage: the figures are None, and say so.
     """
     rate, early = _rate_on(start)
-    hours = float(function.hourly_wage_eur) if function.hourly_wage_eur is not None else None
-    gross = None if hours is None else money(hours * float(function.hours_per_week) * WEEKS_PER_MONTH)
-    contributions = None if gross is None else money(gross * rate.value)
-    net = None if gross is None else money(gross + contributions)
+    hours, gross, contributions, net = _normal_figures(function, rate)
     basis = (_("{wage} EUR/h x {hours} h x 52/12").format(wage=format_number(hours, 2),
                                                          hours=format_number(float(function.hours_per_week)))
              if hours is not None else _("function.hourly_wage_eur is unknown"))

@@ -12,7 +12,7 @@ unknown, and a note says why. Anything else (a plugin that raises, asks for a pa
 does not define, returns malformed answers, no verdict, or answers that cannot be made into a
 result) is that plugin's failure: :class:`~matchcore.errors.InstrumentFailed`, reported naming the
 plugin while the other instruments are still evaluated. So is an evaluation that runs past its
-time budget (:func:`~matchcore.instruments.registry.run_with_budget`, default 2 s).
+time budget (:func:`~matchcore.instruments.budget.run_in_turn`, default 2 s).
 
 Plugins never see the records themselves: each instrument gets its own Context holding read-only
 views of deep copies of the candidate, employer and function (:func:`~matchcore.instruments.types.read_only`)
@@ -21,17 +21,19 @@ and a read-only copy of the facts, and nothing that leads to the store.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import replace
-from types import MappingProxyType
 
 from matchcore.errors import InstrumentFailed, MatchcoreError, ParameterError
 from matchcore.i18n import N_, _, format_number
 from matchcore.instruments.base import DEFAULT_LEAD_DAYS, Instrument
 from matchcore.instruments.checks import MAX_AMOUNT_EUR, check_answer, expect_list
-from matchcore.instruments.costs import NORMAL, derive_net_cost, normal_hire, recommended, summarise_costs
+from matchcore.instruments.costs import (NORMAL, derive_net_cost, normal_hire, normal_net_cost_eur, recommended,
+                                        summarise_costs)
 from matchcore.instruments.params import ParamValue, Reference, date_text, local
-from matchcore.instruments.budget import plugin_budget_s, run_with_budget
+from matchcore.instruments._turns import _tampered, _Turn, _views
+from matchcore.instruments.budget import plugin_budget_s, run_in_turn
 from matchcore.instruments.registry import get_registry
 from matchcore.instruments.results import (
     CostLine,
@@ -56,7 +58,6 @@ from matchcore.instruments.types import (
     NetCost,
     Note,
     Step,
-    read_only,
 )
 
 __all__ = ["brief", "evaluate", "evaluate_all", "pair_rows"]
@@ -301,7 +302,7 @@ def _fill(out: InstrumentResult, inst: Instrument, ctx: Context, checks, duratio
 
 def _net_cost(inst: Instrument, ctx: Context, plugin: str, costs, days: float):
     """The net monthly cost on the one definition: the plugin's own figure, else derived."""
-    normal = normal_hire(ctx.employer, ctx.function, ctx.start).net_cost_per_month_eur
+    normal = normal_net_cost_eur(ctx.function, ctx.start)
     stated, err = _call(inst, "net_cost", plugin, ctx, list(costs or []), normal)
     if err:
         stated = NetCost(None, _("net cost unknown: {error}").format(error=err))
@@ -378,59 +379,46 @@ def evaluate_all(candidate, employer, function, *, start: dt.date | None = None,
     if _tampered(ctx, records):
         ctx = replace(ctx, **dict(zip(("candidate", "employer", "function"), _views(records))))
     wanted = None if codes is None else {registry.lookup(c).code for c in codes}
-    results = []
+    todo = []
     for code, (inst, plugin) in sorted(registry.instruments.items(), key=lambda kv: (kv[0].casefold(), kv[0])):
         if wanted is not None and code not in wanted:
             continue
         if wanted is None and not include_abolished and inst.valid_until is not None and inst.valid_until <= on:
             continue
-        # its own Context: what one plugin does to it (or keeps doing after its budget) reaches no other
-        own = replace(ctx, facts=MappingProxyType(dict(ctx.facts)), variants=MappingProxyType(dict(ctx.variants)))
-        try:
-            result = run_with_budget(inst, budget, evaluate, inst, own, plugin)
-        except TimeoutError as exc:
-            found.append(registry.report(plugin, "evaluate", f"evaluate() {exc}", instrument=code))
-            result = None
-        except InstrumentFailed as exc:
-            found.append(registry.report(exc.plugin, "evaluate", str(exc), instrument=exc.code))
-            result = None
-        except MatchcoreError:   # the user's unknown variant
-            raise
-        except Exception as exc:  # a plugin that exits: its failure, not the command's
-            found.append(registry.report(plugin, "evaluate", f"evaluate() {exc}", instrument=code))
-            result = None
-        changed = _tampered(own, records)
-        if changed:
-            found.append(registry.report(plugin, "evaluate", f"evaluate() changed the {changed} it was given "
-                                         "(records are read-only for plugins)", instrument=code))
-            result = None
-        if changed or result is None:   # fresh copies: a call left running or a change reaches no other
+        todo.append((code, inst, plugin))
+    results = []
+    while todo:
+        # all of the pair's instruments in one worker, one after the other, each under its own
+        # budget (budget.run_in_turn); one that overruns ends the run and the rest run again
+        turn = _Turn(ctx, records, evaluate)
+        outcomes = run_in_turn(budget, [(inst, functools.partial(turn.evaluate, inst, plugin))
+                                        for _code, inst, plugin in todo])
+        for (code, inst, plugin), (ok, outcome) in zip(todo, outcomes):
+            if ok:
+                result, failure, changed = outcome
+            else:   # over its budget (or a key still stuck), or the user's unknown variant
+                if isinstance(outcome, MatchcoreError) and not isinstance(outcome, InstrumentFailed):
+                    raise outcome
+                result, failure = None, outcome
+                own = turn.own.get(code)
+                changed = _tampered(own, records) if own is not None else None
+            if isinstance(failure, InstrumentFailed):
+                found.append(registry.report(failure.plugin, "evaluate", str(failure), instrument=failure.code))
+            elif failure is not None:   # over its budget, or a plugin that exits
+                found.append(registry.report(plugin, "evaluate", f"evaluate() {failure}", instrument=code))
+            if changed:
+                found.append(registry.report(plugin, "evaluate", f"evaluate() changed the {changed} it was given "
+                                             "(records are read-only for plugins)", instrument=code))
+                result = None
+            if result is not None:
+                results.append(result)
+        ctx = turn.ctx
+        if outcomes and not outcomes[-1][0]:   # a call left running keeps its copies: fresh ones for the rest
             ctx = replace(ctx, **dict(zip(("candidate", "employer", "function"), _views(records))))
-        if result is not None:
-            results.append(result)
+        todo = todo[len(outcomes):]
     if problems is not None:
         problems.extend(found)
     return results
-
-
-def _views(records: tuple) -> tuple:
-    """Read-only views of deep copies of (candidate, employer, function), one copy per pair."""
-    return tuple(read_only(r) for r in records)
-
-
-def _tampered(ctx: Context, records: tuple) -> str | None:
-    """Which record's copy a plugin changed anyway (digging under the view), or None.
-
-    A plugin that digs out the copy under its read-only view (its only way to change one)
-    changes that copy alone; this comparison (some 40 microseconds a pair) catches it, so the
-    plugin is reported and the next instruments get fresh copies.
-    """
-    for name, record in zip(("candidate", "employer", "function"), records):
-        view = getattr(ctx, name)
-        copy = getattr(view, "_ReadOnly__target", view)
-        if copy is not record and copy != record:
-            return name
-    return None
 
 
 def brief(results: list[InstrumentResult]) -> list[dict]:

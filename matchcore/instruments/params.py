@@ -59,8 +59,9 @@ from pathlib import Path
 from typing import Any
 
 from matchcore.errors import ParameterError, UnknownParameter, did_you_mean
-from matchcore.i18n import LANGUAGES, _, format_date, format_number, get_language
+from matchcore.i18n import LANGUAGES, _, format_number, get_language
 from matchcore.instruments import _yamlcache
+from matchcore.instruments._dates import long_date
 
 __all__ = [
     "Alternative",
@@ -123,7 +124,8 @@ def date_text(day: dt.date | None) -> str:
     message ids were written with (the English texts, their tests and docs cite it)."""
     if day is None:
         return ""
-    return day.isoformat() if get_language() == "en" else format_date(day)
+    lang = get_language()
+    return day.isoformat() if lang == "en" else long_date(day, lang)
 
 
 @dataclass(frozen=True)
