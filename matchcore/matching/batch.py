@@ -11,7 +11,7 @@ import numpy as np
 from matchcore.matching import constraints as cs
 from matchcore.matching.arrays import CandidateArrays, MatchData
 from matchcore.matching.prune import commute_excludes
-from matchcore.matching.score import block_title_scores, fast_scores, one_scores, pair_scores, stack, title_row, top_k, top_rows
+from matchcore.matching.score import block_title_scores, dense_row, fast_scores, one_scores, pair_scores, stack, title_row, top_k, top_rows
 from matchcore.matching.weights import ScoreParams, Weights
 
 __all__ = ["score_block", "score_records", "top_functions"]
@@ -121,14 +121,7 @@ def _top_one(data: MatchData, w: Weights, p: ScoreParams, stacked, r: int, k: in
     fit = fit[~commute_excludes(one.cos_reach, (side.xyz @ w.side.xyz[fit].T)[0])]
     if not len(fit):
         return
-    vd, pd = np.zeros(V.shape[1]), np.zeros(V.shape[1])
-    a, z = V.indptr[r], V.indptr[r + 1]
-    vd[V.indices[a:z]] = V.data[a:z]
-    a, z = Pv.indptr[r], Pv.indptr[r + 1]
-    pd[Pv.indices[a:z]] = Pv.data[a:z]
-    # Pv[r] @ idf4 as scipy adds it: the row's terms in order, from 0 (bincount: in order too)
-    s_use = float(np.bincount(np.zeros(z - a, np.int64), Pv.data[a:z] * w.idf4[Pv.indices[a:z]],
-                              minlength=1)[0])
+    vd, pd, s_use = dense_row(V, Pv, r, w.idf4)
     ts = title_row(data, c.targets_of(r))
     sc = one_scores(w, p, data.functions, vd, pd, s_use, ts, fit)
     got = top_k(sc, np.ones(len(sc), bool), k)

@@ -30,10 +30,10 @@ from matchcore.matching.arrays import (
     how_matched,
     title_texts,
 )
-from matchcore.matching.evidence import GRADED_LIMIT, confirm_fuzzy, embedding_evidence
+from matchcore.matching.evidence import GRADED_LIMIT, confirm_fuzzy, embedding_evidence, sentence_like
 from matchcore.matching.limits import candidate_columns, candidate_more, function_columns
 from matchcore.model import Candidate
-from matchcore.vocabulary import TextIndex, Vocabulary, fold, key
+from matchcore.vocabulary import TextIndex, Vocabulary, fold
 
 __all__ = ["CandidateRecord", "build", "build_text_index", "candidate_arrays"]
 
@@ -236,7 +236,7 @@ recall@1 0.22 at 0.5, 0.27 at 0.3, 0.38 at 0.2, 0.36 at 0.1 (from five words).""
 
 def task_like(text: str) -> bool:
     """At least :data:`TASK_WORDS` words that are not stop words."""
-    return len(key(text).split()) >= TASK_WORDS
+    return sentence_like(text, TASK_WORDS)
 
 
 _TEXT_KINDS = ("alias", "pref", "alt", "en", "esco_pref")

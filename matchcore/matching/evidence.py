@@ -48,7 +48,8 @@ coach's "vaat doen", "werkt nauwkeurig") seldom have five. A label-like text nam
 competence, its soft evidence finds it, and graded evidence on every function's nearest
 column only adds noise there: on the quick benchmark with every text graded, ESCO altLabel
 queries fell from recall@1 0.85 to 0.73 (0, 3, 4 and 5 words were tried; from 5 that set no
-longer loses and the O*NET task sentences keep their gain)."""
+longer loses and the O*NET task sentences keep their gain). A shorter text is graded too when
+its nearest concept is no clear synonym (:data:`CLEAR`)."""
 CLEAR = 0.70
 """Centred cosine from which a text's nearest concept counts as a clear synonym, so that its
 soft evidence alone stands: about the median at which held-out synonyms of the starter
@@ -105,10 +106,10 @@ def embedding_evidence(data, store, vocab, texts: list[str]) -> list[list[tuple[
     return out
 
 
-def sentence_like(text: str) -> bool:
-    """A text of at least :data:`SENTENCE_WORDS` words that are not stop words (a task
-    sentence, a competence written out as a phrase), not a label-like name of a competence."""
-    return len(key(text).split()) >= SENTENCE_WORDS
+def sentence_like(text: str, words: int | None = None) -> bool:
+    """A text of at least ``words`` (:data:`SENTENCE_WORDS`) words that are not stop words (a
+    task sentence, a competence written out as a phrase), not a label-like name of a competence."""
+    return len(key(text).split()) >= (SENTENCE_WORDS if words is None else words)
 
 
 def graded_evidence(data, space: sem.Space, vectors: np.ndarray, *, floor: float = GRADED_FLOOR,

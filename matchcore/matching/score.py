@@ -18,7 +18,7 @@ from matchcore.matching.weights import ScoreParams, Weights
 from matchcore.vocabulary import fold
 
 __all__ = ["TITLE_FLOOR", "ComponentArrays", "block_title_scores", "candidate_title_fit", "combine", "component_rows", "component_scores", "fast_scores",
-           "one_scores", "pair_scores", "stack", "stack_one", "title_row", "target_fit", "title_fit", "title_scores", "title_table", "top_k", "top_rows"]
+           "dense_row", "one_scores", "pair_scores", "stack", "stack_one", "title_row", "target_fit", "title_fit", "title_scores", "title_table", "top_k", "top_rows"]
 
 # fit of a held level c (rows) against a required level l (columns): min(1, c / l)
 _FIT = np.array([[min(1.0, c / l) for l in range(1, 5)] for c in range(1, 5)])
@@ -78,6 +78,20 @@ def stack_one(c: CandidateArrays, n_columns: int, text_credit: float, idf4: np.n
     np.add.at(pd, k, np.concatenate([np.ones(4 * len(held)), credit]))
     ks = np.unique(k)
     s_use = float(np.bincount(np.zeros(len(ks), np.int64), pd[ks] * idf4[ks], minlength=1)[0])
+    return vd, pd, s_use
+
+
+def dense_row(V, Pv, r: int, idf4: np.ndarray):
+    """Row ``r`` of stacked ``V`` / ``Pv`` (:func:`stack`) as :func:`stack_one` gives it:
+    (vd, pd, s_use), ``s_use`` its ``Pv[r] @ idf4`` as scipy adds it (the row's terms in order,
+    from 0; bincount adds in order too)."""
+    vd, pd = np.zeros(V.shape[1]), np.zeros(V.shape[1])
+    a, z = V.indptr[r], V.indptr[r + 1]
+    vd[V.indices[a:z]] = V.data[a:z]
+    a, z = Pv.indptr[r], Pv.indptr[r + 1]
+    pd[Pv.indices[a:z]] = Pv.data[a:z]
+    s_use = float(np.bincount(np.zeros(z - a, np.int64), Pv.data[a:z] * idf4[Pv.indices[a:z]],
+                              minlength=1)[0])
     return vd, pd, s_use
 
 

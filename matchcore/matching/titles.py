@@ -218,7 +218,12 @@ def _bundled_vectors() -> tuple[dict[bytes, int], np.ndarray]:
     return {k.tobytes(): i for i, k in enumerate(keys)}, vec
 
 
-_MEMORY_CACHE: list = []
+@functools.lru_cache(maxsize=1)
+def _memory_cache():
+    """The process's in-memory vector cache for titles and targets outside the bundled file."""
+    from matchcore.vocabulary import semantic as sem  # start-up: only with the model
+
+    return sem.VectorCache(None)
 
 
 def _semantic_on() -> bool:
@@ -244,9 +249,7 @@ def title_vectors(texts: list[str], cache=None) -> np.ndarray:
             out[i] = bundled[r]
     if rest:
         if cache is None:
-            if not _MEMORY_CACHE:
-                _MEMORY_CACHE.append(sem.VectorCache(None))
-            cache = _MEMORY_CACHE[0]
+            cache = _memory_cache()
         out[rest] = cache.vectors([texts[i] for i in rest])
     center = sem._bundled()[2]
     if center is not None:  # the same centre as the competence space: see semantic.py
