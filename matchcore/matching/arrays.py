@@ -51,9 +51,10 @@ __all__ = [
     "unit_xyz",
 ]
 
-FORMAT = "match-v7"  # v4: day parts, weekdays, hours ranges, dates, windows, bending, cold, allergens;
+FORMAT = "match-v8"  # v4: day parts, weekdays, hours ranges, dates, windows, bending, cold, allergens;
 # v5: title TF-IDF (tm_*), ESCO titles, embedding evidence (ct_via); v6: functions and weights in <db>.match;
-# v7: the functions by workplace and constraint profile (weights.pruner.*, matching.prune)
+# v7: the functions by workplace and constraint profile (weights.pruner.*, matching.prune);
+# v8: the meaning component's nearest columns of unresolved texts (sw_*, st_*)
 HOURS_TOLERANCE = 0.2  # a function within +-20 % of the wanted hours fits (FORMATS.md)
 EARTH_RADIUS_KM = 6371.0
 REFERENCE_EMPLOYERS = frozenset({"esco"})
@@ -244,6 +245,14 @@ class CandidateArrays:
     ct_via: np.ndarray          # uint8 index into VIA: what gave the evidence
     ct_cos: np.ndarray          # float32: the similarity shown (ct_sim is the credit basis)
     free: list[list[str]]       # per candidate, its texts that resolve to no concept
+    # the meaning component (matchcore.matching.score.meaning_sums): per candidate its rows of
+    # free texts (sw_indptr), the share of its competence texts they are (sw_share, 0 without
+    # the model), per text its nearest columns and their centred cosines (st_*)
+    sw_indptr: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+    sw_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    st_indptr: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+    st_indices: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    st_cos: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -264,6 +273,12 @@ class CandidateArrays:
             parts[f"{prefix}_indptr"] = np.array([0, b - a], np.int64)
             for n in names:
                 parts[f"{prefix}_{n}"] = getattr(self, f"{prefix}_{n}")[a:b]
+        a, b = int(self.sw_indptr[i]), int(self.sw_indptr[i + 1])
+        parts["sw_indptr"] = np.array([0, b - a], np.int64)
+        parts["sw_share"] = self.sw_share[i:i + 1]
+        lo, hi = int(self.st_indptr[a]), int(self.st_indptr[b])
+        parts["st_indptr"] = self.st_indptr[a:b + 1] - lo
+        parts["st_indices"], parts["st_cos"] = self.st_indices[lo:hi], self.st_cos[lo:hi]
         a, b = int(self.tg_indptr[i]), int(self.tg_indptr[i + 1])
         parts["targets"] = self.targets[a:b]
         parts["tg_indptr"] = np.array([0, b - a], np.int64)

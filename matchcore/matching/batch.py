@@ -24,7 +24,7 @@ def score_block(data: MatchData, w: Weights, p: ScoreParams, stacked, rows,
     c = data.candidates
     V, Pv = stacked
     ts = block_title_scores([c.targets_of(r) for r in rows], data.title_index)
-    score = fast_scores(w, p, data.functions, V[rows], Pv[rows], ts)
+    score = fast_scores(w, p, data.functions, V[rows], Pv[rows], ts, meaning=(c, rows))
     f = w.side if f_idx is None else w.side.take(f_idx)
     side = cs.CandidateSide.of(c, rows)
     excluded = cs.excluded(side.column(), f, side.xyz @ f.xyz.T)
@@ -73,7 +73,7 @@ def top_functions(data: MatchData, w: Weights, p: ScoreParams, stacked, rows: np
             ts = block_title_scores([c.targets_of(r) for r in block], data.title_index)
             Vb, Pb = V[block], Pv[block]
             vd, pd = Vb.toarray(), Pb.toarray()
-            sc = pair_scores(w, p, f, vd, pd, Pb @ w.idf4, ts, pc, pf)
+            sc = pair_scores(w, p, f, vd, pd, Pb @ w.idf4, ts, pc, pf, meaning=(c, block))
             pc, rank, pf, sc = _top_pairs(pc, pf, sc, k, len(block))
             out_idx[lo + pc, rank] = pf
             out_sc[lo + pc, rank] = sc
@@ -123,7 +123,7 @@ def _top_one(data: MatchData, w: Weights, p: ScoreParams, stacked, r: int, k: in
         return
     vd, pd, s_use = dense_row(V, Pv, r, w.idf4)
     ts = title_row(data, c.targets_of(r))
-    sc = one_scores(w, p, data.functions, vd, pd, s_use, ts, fit)
+    sc = one_scores(w, p, data.functions, vd, pd, s_use, ts, fit, meaning=(c, [r]))
     got = top_k(sc, np.ones(len(sc), bool), k)
     out_idx[:len(got)] = fit[got]
     out_sc[:len(got)] = sc[got]
@@ -150,5 +150,5 @@ def score_records(data: MatchData, w: Weights, p: ScoreParams, c: CandidateArray
     for lo in range(0, len(c), batch_size):
         rows = np.arange(lo, min(lo + batch_size, len(c)))
         ts = block_title_scores([c.targets_of(r) for r in rows], data.title_index)
-        out[rows] = fast_scores(w, p, data.functions, V[rows], Pv[rows], ts)
+        out[rows] = fast_scores(w, p, data.functions, V[rows], Pv[rows], ts, meaning=(c, rows))
     return out

@@ -303,8 +303,10 @@ def candidate_arrays(cands: Sequence[CandidateRecord], data: MatchData, *, vocab
     free: list[list[str]] = [[] for _ in range(n)]
     for i, t in zip(free_rows, free_texts):
         free[i].append(t)
+    neighbours: list = []
     ev, src, via, cos = _evidence(held, free_rows, free_texts, free, data, store, n,
-                                  vocab=vocab, held_name=held_name)
+                                  vocab=vocab, held_name=held_name, neighbours=neighbours)
+    meaning = _meaning_arrays(cands, free_rows, neighbours)
     targets = [[fold(t) for t in c.job_targets if fold(t)] for c in cands]
     words = _words([lst for c in cands for lst in (c.shifts, c.transport, c.driving_licences)])
     return CandidateArrays(
@@ -331,7 +333,32 @@ def candidate_arrays(cands: Sequence[CandidateRecord], data: MatchData, *, vocab
         names=np.array(list(names) or [''], dtype=str), name_how=np.array(how or [''], dtype=str),
         ct_indptr=ev.indptr.astype(np.int64), ct_indices=ev.indices.astype(np.int32),
         ct_sim=ev.data.astype(np.float32), ct_src=(src.data - 1).astype(np.int8),
-        ct_via=(via.data - 1).astype(np.uint8), ct_cos=(cos.data - 1).astype(np.float32), free=free)
+        ct_via=(via.data - 1).astype(np.uint8), ct_cos=(cos.data - 1).astype(np.float32), free=free,
+        **meaning)
+
+
+def _meaning_arrays(cands, free_rows, neighbours) -> dict[str, np.ndarray]:
+    """The candidates' unresolved texts for the meaning component
+    (:func:`matchcore.matching.score.meaning_sums`): ``sw_indptr`` their rows per candidate
+    (the texts of :attr:`CandidateArrays.free`, in order), ``st_*`` each text's nearest columns
+    and centred cosines (:func:`~matchcore.matching.evidence.nearest_columns`), ``sw_share``
+    the share of the candidate's competence texts they are (0 without the model: the score is
+    then the lexical one, to the bit)."""
+    n = len(cands)
+    rows = np.asarray(free_rows, np.int64)
+    have = np.array([x is not None for x in neighbours], bool)
+    sw_indptr = np.searchsorted(rows, np.arange(n + 1)).astype(np.int64)
+    sizes = np.array([len(x[0]) if x is not None else 0 for x in neighbours], np.int64)
+    st_indptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    parts = [x for x in neighbours if x is not None and len(x[0])]
+    st_indices = np.concatenate([x[0] for x in parts]).astype(np.int32) if parts else np.zeros(0, np.int32)
+    st_cos = np.concatenate([x[1] for x in parts]).astype(np.float32) if parts else np.zeros(0, np.float32)
+    total = np.array([len(c.competences) for c in cands], np.float64)
+    weak = np.bincount(rows[have], minlength=n).astype(np.float64) if len(rows) else np.zeros(n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(total > 0, weak / np.where(total > 0, total, 1.0), 0.0)
+    return {"sw_indptr": sw_indptr, "sw_share": share, "st_indptr": st_indptr,
+            "st_indices": st_indices, "st_cos": st_cos}
 
 
 def _words(lists: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -343,7 +370,7 @@ def _words(lists: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray, list[s
 
 
 def _evidence(held, free_rows, free_texts, free, data: MatchData, store, n, *, vocab=None,
-              held_name=None):
+              held_name=None, neighbours: list | None = None):
     """Evidence of unresolved strings, on columns the candidate does not hold: per (candidate,
     column) the best evidence (character n-gram similarity, or the embedding's soft evidence:
     :mod:`matchcore.matching.evidence`), which of its strings gave it (plus one), how
@@ -363,7 +390,7 @@ def _evidence(held, free_rows, free_texts, free, data: MatchData, store, n, *, v
                 limit=GRADED_LIMIT).tocoo()
             found += [(k, col, sim, 0, sim) for k, col, sim in
                       zip(sims.row.tolist(), sims.col.tolist(), sims.data.tolist())]
-        for k, hits in enumerate(embedding_evidence(data, store, vocab, free_texts)):
+        for k, hits in enumerate(embedding_evidence(data, store, vocab, free_texts, neighbours)):
             found += [(k, col, e, 1, cos) for col, e, cos in hits]
         for k, col, sim, via, cos in found:
             r = free_rows[k]

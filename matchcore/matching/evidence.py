@@ -27,7 +27,8 @@ from matchcore.vocabulary import fold, key
 from matchcore.vocabulary import semantic as sem
 
 __all__ = ["CLEAR", "FUZZY_MARGIN", "GRADED_FLOOR", "GRADED_LIMIT", "GRADED_WEIGHT", "confirm_fuzzy",
-           "embedding_evidence", "graded_evidence", "semantic_space", "SENTENCE_WORDS",
+           "MEANING_COLUMNS", "MEANING_FLOOR", "embedding_evidence", "graded_evidence", "meaning_credit",
+           "nearest_columns", "semantic_space", "SENTENCE_WORDS",
            "sentence_like"]
 
 GRADED_FLOOR = 0.35
@@ -87,23 +88,84 @@ def semantic_space(data, store, vocab) -> sem.Space | None:
     return data.semantic
 
 
-def embedding_evidence(data, store, vocab, texts: list[str]) -> list[list[tuple[int, float, float]]]:
+def embedding_evidence(data, store, vocab, texts: list[str],
+                       neighbours: list | None = None) -> list[list[tuple[int, float, float]]]:
     """Per text, (column, evidence, centred cosine) of its soft evidence and of its graded
     evidence (:func:`graded_evidence`); empty lists without the model. A column may appear
-    twice: the caller keeps the better."""
+    twice: the caller keeps the better. With ``neighbours`` (a list), each text's nearest
+    columns (:func:`nearest_columns`) are appended to it, or None per text without the model."""
     space = semantic_space(data, store, vocab) if texts else None
     if space is None:
+        if neighbours is not None:
+            neighbours.extend([None] * len(texts))
         return [[] for _ in texts]
     vec = sem.cache_for(store).vectors(texts)
-    soft = sem.soft_evidence(space, vec)
+    if neighbours is not None:
+        near = nearest_columns(space, vec)
+        neighbours.extend(near)
+        # the soft evidence from the same cosines (its few nearest are among these): one
+        # product of the texts with the space, not two
+        soft = [sem.soft_of(_best_of(cols, cos, sem.TOP_K, sem.FLOOR)) for cols, cos in near]
+    else:
+        soft = sem.soft_evidence(space, vec)
     # soft hits are best first: (column, evidence, cosine)
+    import os as _os  # EXPERIMENT-ONLY
     sentences = [i for i, t in enumerate(texts)
                  if sentence_like(t) or not soft[i] or soft[i][0][2] < CLEAR]
+    if _os.environ.get("MC_EXP_GRADED", "1") == "0":
+        sentences = []
     out = [list(s) for s in soft]
     if sentences:
         for i, g in zip(sentences, graded_evidence(data, space, vec[sentences])):
             out[i] += g
     return out
+
+
+MEANING_FLOOR = GRADED_FLOOR
+"""Centred cosine from which a text counts toward a function's meaning component
+(:func:`meaning_credit`): where graded evidence starts, for the same reason (below it an
+unrelated phrase is as close as a related one)."""
+import os as _os  # EXPERIMENT-ONLY
+MEANING_COLUMNS = int(_os.environ.get("MC_EXP_K", "64"))
+"""The nearest columns kept per unresolved text for the meaning component (sparse, so that
+100,000 functions cost what their columns near the text cost): a function whose nearest column
+is not among them gets nothing from that text. A text's 64th nearest concept in full ESCO
+(13,000 skills) is at about the edge of :data:`MEANING_FLOOR`, so few are cut that count."""
+
+
+def nearest_columns(space: sem.Space, vectors: np.ndarray, *, k: int = MEANING_COLUMNS,
+                    floor: float = MEANING_FLOOR, chunk: int = 64) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per text vector, (columns, centred cosines) of its ``k`` nearest columns at or above
+    ``floor``, by column (int32, float32)."""
+    out = []
+    for lo in range(0, len(vectors), chunk):
+        best = space.best(vectors[lo:lo + chunk])
+        kk = min(k, best.shape[1])
+        for row in best:
+            if kk == 0:
+                out.append((np.zeros(0, np.int32), np.zeros(0, np.float32)))
+                continue
+            part = np.argpartition(-row, kk - 1)[:kk]
+            part = np.sort(part[row[part] >= floor])
+            out.append((part.astype(np.int32), row[part].astype(np.float32)))
+    return out
+
+
+def _best_of(cols: np.ndarray, cos: np.ndarray, k: int, floor: float) -> list[tuple[int, float]]:
+    """The ``k`` best (column, cosine) at or above ``floor``, best first, ties by column (as
+    :meth:`~matchcore.vocabulary.semantic.Space.nearest` gives them)."""
+    order = np.lexsort((cols, -cos))[:k]
+    return [(int(cols[j]), float(cos[j])) for j in order if cos[j] >= floor]
+
+
+def meaning_credit(cos: np.ndarray) -> np.ndarray:
+    """What a text's centred cosine to a function's nearest column counts in the meaning
+    component: the cosine times a ramp from 0 at :data:`MEANING_FLOOR` to 1 at
+    :data:`~matchcore.vocabulary.semantic.FLOOR` (where synonyms begin), as graded evidence
+    but at full weight (the component stands beside the lexical coverage, not in it)."""
+    cos = np.asarray(cos, np.float64)
+    span = max(sem.FLOOR - MEANING_FLOOR, 1e-6)
+    return cos * np.clip((cos - MEANING_FLOOR) / span, 0.0, 1.0)
 
 
 def sentence_like(text: str, words: int | None = None) -> bool:

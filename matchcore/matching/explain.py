@@ -53,13 +53,33 @@ def _r(x, nd=3):
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else round(float(x), nd)
 
 
+def _by_meaning(ci: CandidateInfo, fi: FunctionInfo) -> dict[int, tuple[str, float]]:
+    """Which of the function's competences (by position) each unresolved text of the candidate
+    is nearest to by meaning, when it counts (:func:`~matchcore.matching.evidence.meaning_credit`
+    above 0): position -> (the text, centred cosine), the closest text when several."""
+    from matchcore.matching.evidence import MEANING_FLOOR  # start-up: evidence loads the vocabulary
+
+    out: dict[int, tuple[str, float]] = {}
+    for text, near in ci.near:
+        best = None
+        for pos, k in enumerate(fi.competences):
+            cos = near.get(k.col) if k.col is not None else None
+            if cos is not None and cos > MEANING_FLOOR and (best is None or cos > best[1]):
+                best = (pos, cos)
+        if best is not None and (best[0] not in out or best[1] > out[best[0]][1]):
+            out[best[0]] = (text, best[1])
+    return out
+
+
 def explain_pair(p: ScoreParams, ci: CandidateInfo, fi: FunctionInfo, comp: ComponentArrays,
                  i: int, excluded_by: dict[str, bool]) -> PairExplanation:
     """Pair ``i`` of the components ``comp``; ``excluded_by``: each constraint's verdict."""
     tau = p.text_credit
+    share = None if comp.meaning_share is None else float(comp.meaning_share[i])
+    meant = _by_meaning(ci, fi) if share else {}
     matched, miss_req, miss_opt, lines = [], [], [], []
     held_w = held_fit = text_w = total_w = 0.0
-    for k in fi.competences:
+    for pos, k in enumerate(fi.competences):
         total_w += k.w
         tag = _tag(k)
         col = k.col
@@ -93,6 +113,11 @@ def explain_pair(p: ScoreParams, ci: CandidateInfo, fi: FunctionInfo, comp: Comp
             else:
                 lines.append(_("~ {tag}: text '{text}' similarity {sim}, counts {credit}").format(
                     tag=tag, text=text, sim=_n(sim), credit=_n(tau * sim)))
+        elif pos in meant:  # no lexical credit; the meaning component M counts it
+            (miss_req if k.required else miss_opt).append(k.name)
+            text, cos = meant[pos]
+            lines.append(_("~ {tag}: text '{text}' via embedding {sim}, in the meaning component").format(
+                tag=tag, text=text, sim=_n(cos)))
         else:
             (miss_req if k.required else miss_opt).append(k.name)
             lines.append(_("- {tag}: missing").format(tag=tag))
@@ -119,7 +144,8 @@ def explain_pair(p: ScoreParams, ci: CandidateInfo, fi: FunctionInfo, comp: Comp
         competence=_r(comp.competence[i]), presence=_r(comp.presence[i]),
         penalty=_r(comp.penalty[i]), level=_r(held_fit / held_w) if held_w else None,
         text=_r(text_w / total_w) if total_w else 0.0, job_target=_r(j),
-        formula="P * C" if j is None else f"P * ({1 - p.target_share:g} C + {p.target_share:g} J)")
+        formula="P * C" if j is None else f"P * ({1 - p.target_share:g} C + {p.target_share:g} J)",
+        meaning=_r(comp.meaning[i]) if share else None, meaning_share=_r(share) if share else None)
     score = float(comp.score[i])
     masses = (sum(k.w for k in fi.competences if k.required),
               sum(k.w for k in fi.competences if not k.required))
@@ -148,9 +174,16 @@ def score_lines(p: ScoreParams, score: float, c: ScoreComponents, masses=(0.0, 0
     else:
         u = p.use_weight
         use = c.use if c.use is not None else 0.0
-        comp = _("competence {competence} = (coverage {coverage} + {u} x use {use}) / {total}").format(
-            competence=_n(c.competence), coverage=_n(c.coverage), u=_n(u, None), use=_n(use),
-            total=_n(1 + u, None))
+        if c.meaning_share:
+            s = c.meaning_share
+            comp = _("competence {competence} = {keep} x (coverage {coverage} + {u} x use {use}) / {total}"
+                     " + {share} x meaning {meaning}").format(
+                competence=_n(c.competence), keep=_n(1 - s), coverage=_n(c.coverage), u=_n(u, None),
+                use=_n(use), total=_n(1 + u, None), share=_n(s), meaning=_n(c.meaning))
+        else:
+            comp = _("competence {competence} = (coverage {coverage} + {u} x use {use}) / {total}").format(
+                competence=_n(c.competence), coverage=_n(c.coverage), u=_n(u, None), use=_n(use),
+                total=_n(1 + u, None))
         total = sum(w for w, _name, _v in sides)
         terms = " + ".join(_("{weight} x {side} {value}").format(weight=_n(w, 1), side=_(name), value=_n(v))
                            for w, name, v in sides)

@@ -71,6 +71,8 @@ class CandidateInfo:
     window: str | None = None                        # childcare hours "08:30-15:30"
     how: dict[int, str] = field(default_factory=dict)   # column held -> how its text resolved
     via: dict[int, tuple[str, float]] = field(default_factory=dict)  # evidence -> (text|embedding, similarity)
+    # the meaning component: per unresolved text, its nearest columns and centred cosines
+    near: list[tuple[str, dict[int, float]]] = field(default_factory=list)
 
 
 @dataclass
@@ -135,6 +137,12 @@ def candidate_info(c: CandidateArrays, i: int, on: dt.date | None = None) -> Can
            for col, v, x in zip(c.ct_indices[a:b], c.ct_via[a:b], c.ct_cos[a:b])}
     a, b = int(c.cm_indptr[i]), int(c.cm_indptr[i + 1])
     how = {int(col): str(c.name_how[int(k)]) for col, k in zip(c.cm_indices[a:b], c.cm_name[a:b])}
+    near = []
+    if len(c.sw_share) and c.sw_share[i] > 0:
+        for t in range(int(c.sw_indptr[i]), int(c.sw_indptr[i + 1])):
+            a, b = int(c.st_indptr[t]), int(c.st_indptr[t + 1])
+            near.append((texts[t - int(c.sw_indptr[i])],
+                         dict(zip(c.st_indices[a:b].tolist(), c.st_cos[a:b].tolist()))))
     lat, lon = c.home(i)
     dutch = int(c.dutch[i])
     return CandidateInfo(
@@ -145,7 +153,7 @@ def candidate_info(c: CandidateArrays, i: int, on: dt.date | None = None) -> Can
         lift=_value(c.lift[i]), targets=c.targets_of(i), hours_range=_range(c, i),
         days=names_of(c.days[i], DAYS), available_from=_date(c.available[i]), on=on or dt.date.today(),
         allergens=names_of(c.allergens[i], ALLERGENS), window=_window(c.win_lo[i], c.win_hi[i]),
-        how=how, via=via)
+        how=how, via=via, near=near)
 
 
 def _range(c: CandidateArrays, i: int) -> tuple[float, float] | None:

@@ -27,6 +27,8 @@ from matchcore.matching.score import (
     component_rows,
     component_scores,
     fast_scores,
+    meaning_of_columns,
+    meaning_share,
     one_scores,
     stack,
     stack_one,
@@ -120,7 +122,7 @@ def rank_functions(data: MatchData, w: Weights, p: ScoreParams, c: CandidateArra
         n_excluded = considered - int(keep.sum())
         scored = fit[keep]
         vd, pd, s_use = stack_one(c, len(data.columns), p.text_credit, w.idf4)
-        sub = one_scores(w, p, f, vd, pd, s_use, ts[0], scored)
+        sub = one_scores(w, p, f, vd, pd, s_use, ts[0], scored, meaning=(c, [0]))
         idx = scored[top_k(sub, np.ones(len(scored), bool), top)]
         score = _Scores(scored, sub)
         shown = np.unique(idx)
@@ -130,7 +132,8 @@ def rank_functions(data: MatchData, w: Weights, p: ScoreParams, c: CandidateArra
         near_idx = np.zeros(0, np.int64)
 
         def parts(rows):  # the ranked score; the components agree with it to 1e-12
-            return replace(component_rows(w, p, f, vd, pd, s_use, ts[0], rows), score=score[rows])
+            return replace(component_rows(w, p, f, vd, pd, s_use, ts[0], rows, meaning=(c, [0])),
+                           score=score[rows])
     else:
         V, Pv = stack(c, len(data.columns), p.text_credit, [0])
         dot = w.side.xyz @ cxyz
@@ -148,7 +151,7 @@ def rank_functions(data: MatchData, w: Weights, p: ScoreParams, c: CandidateArra
         scored = np.flatnonzero(wanted | (valid & near) if near_misses else wanted)
         score = np.full(len(f), -1.0)
         if len(scored):
-            score[scored] = fast_scores(w, p, f, V, Pv, ts, f_idx=scored)[0]
+            score[scored] = fast_scores(w, p, f, V, Pv, ts, f_idx=scored, meaning=(c, [0]))[0]
         idx = _select(score, valid, excluded, top, include_excluded)
         near_idx = top_k(score, valid & near, top) if near_misses else np.zeros(0, np.int64)
         shown = None
@@ -159,7 +162,8 @@ def rank_functions(data: MatchData, w: Weights, p: ScoreParams, c: CandidateArra
             near = cs.near_misses(masks, cs.near_masks(side, fs, d)) if len(shown) else np.zeros(0, bool)
 
         def parts(rows):  # the ranked score; the components agree with it to 1e-12
-            return replace(component_scores(w, p, f, V, Pv, ts, f_idx=rows).row(0), score=score[rows])
+            return replace(component_scores(w, p, f, V, Pv, ts, f_idx=rows, meaning=(c, [0])).row(0),
+                           score=score[rows])
 
     return Ranked(considered, n_excluded, idx, parts(idx), masks, near, near_idx,
                   parts(near_idx) if near_misses else None, shown=shown)
@@ -193,7 +197,10 @@ def rank_candidates(data: MatchData, w: Weights, p: ScoreParams, stacked, fi: Fu
     un = (Pv @ uw).toarray().ravel()
     s_use = Pv @ w.idf4
     j = candidate_title_fit(data.title_index, cands.targets, cands.tg_indptr, fi.titles)
-    comp = combine(p, rn, on, pn, s_req, s_opt, un, s_use, j)
+    share = M = None
+    if np.any(cands.sw_share > 0):
+        share, M = meaning_share(cands, np.arange(len(cands))), meaning_of_columns(cands, cols)
+    comp = combine(p, rn, on, pn, s_req, s_opt, un, s_use, j, share, M)
     side = cs.CandidateSide.of(cands, on=day)
     dot = side.xyz @ unit_xyz(fi.lat, fi.lon) if fi.lat is not None else np.full(len(cands), np.nan)
     masks = cs.masks(side, fi.side, dot)

@@ -62,6 +62,8 @@ class ScoreComponents:
     text: float
     job_target: float | None
     formula: str
+    meaning: float | None = None        # M, the meaning component (None where it has no share)
+    meaning_share: float | None = None  # its share of the competence fit
 
     def items(self) -> list[tuple[str, float | str | None]]:
         """(name, value) of each part in order, for the templates' score tables."""

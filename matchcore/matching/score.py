@@ -18,7 +18,7 @@ from matchcore.matching.weights import ScoreParams, Weights
 from matchcore.vocabulary import fold
 
 __all__ = ["TITLE_FLOOR", "ComponentArrays", "block_title_scores", "candidate_title_fit", "combine", "component_rows", "component_scores", "fast_scores",
-           "dense_row", "one_scores", "pair_scores", "stack", "stack_one", "title_row", "target_fit", "title_fit", "title_scores", "title_table", "top_k", "top_rows"]
+           "dense_row", "MEANING_SHARE", "blend_meaning", "meaning_block", "meaning_pairs", "meaning_share", "meaning_sums", "one_scores", "pair_scores", "stack", "stack_one", "title_row", "target_fit", "title_fit", "title_scores", "title_table", "top_k", "top_rows"]
 
 # fit of a held level c (rows) against a required level l (columns): min(1, c / l)
 _FIT = np.array([[min(1.0, c / l) for l in range(1, 5)] for c in range(1, 5)])
@@ -37,6 +37,8 @@ class ComponentArrays:
     competence: np.ndarray
     job_target: np.ndarray | None
     score: np.ndarray
+    meaning: np.ndarray | None = None        # M, the meaning component (meaning_sums)
+    meaning_share: np.ndarray | None = None  # a s, its share of C (None: no share anywhere)
 
     def row(self, b: int) -> ComponentArrays:
         """Row ``b`` of a 2-d block."""
@@ -214,15 +216,174 @@ def _title_texts_of(f: FunctionArrays, f_idx) -> tuple[np.ndarray, np.ndarray]:
     return f.tt_indices[pos], starts
 
 
+# --- the meaning component -------------------------------------------------------------------
+
+import os as _os  # EXPERIMENT-ONLY
+MEANING_SHARE = float(_os.environ.get("MC_EXP_SHARE", "1.0"))
+"""How much of the competence fit C the meaning component M takes, times the share of the
+candidate's competence texts that resolve to no concept: C' = (1 - a s) C + a s M. Each text
+of the candidate counts once: a resolved one through the lexical coverage and use, an
+unresolved one through how near the function's own competences come to it by meaning."""
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The positions lo[i]..hi[i]-1 of every range in a row, and which range each is."""
+    size = hi - lo
+    n = int(size.sum())
+    which = np.repeat(np.arange(len(lo)), size)
+    return np.repeat(lo - (np.cumsum(size) - size), size) + np.arange(n), which
+
+
+def _fm_csc(f: FunctionArrays) -> sp.csc_matrix:
+    """The function x column matrix by column (which functions use each column); made once."""
+    got = f.__dict__.get("_fm_csc")
+    if got is None:
+        n_cols = int(f.fm_indices.max()) + 1 if len(f.fm_indices) else 0
+        got = f.__dict__["_fm_csc"] = sp.csr_matrix(
+            (np.ones(len(f.fm_indices), np.int8), f.fm_indices, f.fm_indptr),
+            shape=(len(f), n_cols)).tocsc()
+    return got
+
+
+def meaning_sums(c: CandidateArrays, rows, f: FunctionArrays, f_mask: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The meaning component's sums for candidates ``rows`` (a block): (b, function, M), one
+    entry per pair with a text near one of the function's columns, by (b, function), where
+    M is the mean over candidate ``rows[b]``'s unresolved texts of
+    :func:`~matchcore.matching.evidence.meaning_credit` of the text's cosine to the function's
+    nearest column (its max-similarity over the function's competences). Only functions
+    where ``f_mask`` is true, when given.
+
+    Every path (all functions, a subset, pairs, one candidate's shown rows) takes its values
+    from here: a pair's M is the same texts' maxima added in the same order (text order,
+    ``np.bincount``), so it is the same to the bit whatever else is in the block. Sparse: a
+    text gives to the functions of its :data:`~matchcore.matching.evidence.MEANING_COLUMNS`
+    nearest columns only (the function x column matrix by column), never texts x functions."""
+    from matchcore.matching.evidence import meaning_credit  # evidence imports the vocabulary
+
+    empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+    rows = np.asarray(rows, np.int64)
+    t_pos, t_b = _ranges(c.sw_indptr[rows], c.sw_indptr[rows + 1])
+    if not len(t_pos):
+        return empty
+    n_text = (c.sw_indptr[rows + 1] - c.sw_indptr[rows]).astype(np.float64)
+    e_pos, e_t = _ranges(c.st_indptr[t_pos], c.st_indptr[t_pos + 1])
+    csc = _fm_csc(f)
+    cols = c.st_indices.take(e_pos).astype(np.int64)
+    ok = cols < csc.shape[1]
+    e_pos, e_t, cols = e_pos[ok], e_t[ok], cols[ok]
+    if not len(cols):
+        return empty
+    credit = meaning_credit(c.st_cos.take(e_pos))
+    f_pos, e_of = _ranges(csc.indptr[cols], csc.indptr[cols + 1])
+    fs = csc.indices.take(f_pos).astype(np.int64)
+    if f_mask is not None:
+        keep = f_mask[fs]
+        fs, e_of = fs[keep], e_of[keep]
+    if not len(fs):
+        return empty
+    n_f = len(f)
+    # the best credit per (text, function): each text's max over the function's columns
+    tkey = e_t[e_of] * n_f + fs
+    v = credit[e_of]
+    order = np.lexsort((-v, tkey))
+    tkey, v = tkey[order], v[order]
+    first = np.ones(len(tkey), bool)
+    first[1:] = tkey[1:] != tkey[:-1]
+    tkey, v = tkey[first], v[first]
+    # summed per (candidate, function) over its texts, in text order (tkey is sorted by text)
+    t_loc, fj = tkey // n_f, tkey % n_f
+    bkey = t_b[t_loc] * n_f + fj
+    keys, inv = np.unique(bkey, return_inverse=True)
+    sums = np.bincount(inv.ravel(), weights=v, minlength=len(keys))
+    b = keys // n_f
+    return b, keys % n_f, sums / n_text[b]
+
+
+def meaning_of_columns(c: CandidateArrays, cols) -> np.ndarray:
+    """M of every candidate of ``c`` against one function that uses columns ``cols`` (a
+    profile need not be stored): the values of :func:`meaning_sums` to the bit (the same
+    texts' maxima added in text order)."""
+    from matchcore.matching.evidence import meaning_credit  # evidence imports the vocabulary
+
+    n = len(c)
+    out = np.zeros(n)
+    n_t = len(c.st_indptr) - 1
+    cols = np.unique(np.asarray(cols, np.int64))
+    if not n_t or not len(cols) or not len(c.st_indices):
+        return out
+    hit = np.isin(c.st_indices, cols)
+    e_pos = np.flatnonzero(hit)
+    e_t = np.searchsorted(c.st_indptr, e_pos, side="right") - 1
+    v = meaning_credit(c.st_cos.take(e_pos))
+    best = np.full(n_t, -np.inf)
+    np.maximum.at(best, e_t, v)
+    texts = np.flatnonzero(best > -np.inf)
+    cand = np.searchsorted(c.sw_indptr, texts, side="right") - 1
+    sums = np.bincount(cand, weights=best[texts], minlength=n)
+    n_text = np.diff(c.sw_indptr).astype(np.float64)
+    has = n_text > 0
+    out[has] = sums[has] / n_text[has]
+    return out
+
+
+def meaning_share(c: CandidateArrays, rows) -> np.ndarray:
+    """a s per candidate of ``rows``: :data:`MEANING_SHARE` times its unresolved share."""
+    return MEANING_SHARE * c.sw_share[np.asarray(rows, np.int64)]
+
+
+def meaning_block(c: CandidateArrays, rows, f: FunctionArrays, f_idx=None) -> np.ndarray:
+    """M of candidates ``rows`` against all functions (or functions ``f_idx``), dense."""
+    rows = np.asarray(rows, np.int64)
+    if f_idx is None:
+        out = np.zeros((len(rows), len(f)))
+        b, fj, m = meaning_sums(c, rows, f)
+        out[b, fj] = m
+        return out
+    f_idx = np.asarray(f_idx, np.int64)
+    u = np.unique(f_idx)
+    mask = np.zeros(len(f), bool)
+    mask[u] = True
+    out = np.zeros((len(rows), len(u)))
+    b, fj, m = meaning_sums(c, rows, f, mask)
+    out[b, np.searchsorted(u, fj)] = m
+    return out[:, np.searchsorted(u, f_idx)]
+
+
+def meaning_pairs(c: CandidateArrays, rows, f: FunctionArrays, pc: np.ndarray, pf: np.ndarray) -> np.ndarray:
+    """M of pairs (candidate ``rows[pc[i]]``, function ``pf[i]``)."""
+    pc, pf = np.asarray(pc, np.int64), np.asarray(pf, np.int64)
+    mask = np.zeros(len(f), bool)
+    mask[pf] = True
+    b, fj, m = meaning_sums(c, rows, f, mask)
+    out = np.zeros(len(pc))
+    if len(b):
+        key = b * len(f) + fj
+        want = pc * len(f) + pf
+        at = np.searchsorted(key, want)
+        at = np.minimum(at, len(key) - 1)
+        hit = key[at] == want
+        out[hit] = m[at[hit]]
+    return out
+
+
+def blend_meaning(C: np.ndarray, share, M) -> np.ndarray:
+    """C' = (1 - a s) C + a s M where a s > 0 (C as it is elsewhere, to the bit)."""
+    share = np.asarray(share, np.float64)
+    return np.where(share > 0, (1.0 - share) * C + share * M, C)
+
+
 # --- the formula ----------------------------------------------------------------------------
 
-def combine(p: ScoreParams, rn, on, pn, s_req, s_opt, un, s_use, j=None) -> ComponentArrays:
+def combine(p: ScoreParams, rn, on, pn, s_req, s_opt, un, s_use, j=None, share=None,
+            meaning=None) -> ComponentArrays:
     """Components and score from the weighted sums (any broadcastable shapes).
 
     ``rn``/``on``: level-adjusted weighted sums over required/optional competences;
     ``pn``: presence-weighted sum over required ones; ``un``: the candidate's competences
     (idf-weighted) the function uses, out of ``s_use``; ``j``: job-target fit, NaN where
-    the candidate has no job targets.
+    the candidate has no job targets; ``share`` / ``meaning``: the meaning component's
+    share a s and value M (:func:`meaning_sums`), C' = (1 - a s) C + a s M.
     """
     has_req, has_opt, has_use = s_req > 0, s_opt > 0, s_use > 0
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -238,6 +399,8 @@ def combine(p: ScoreParams, rn, on, pn, s_req, s_opt, un, s_use, j=None) -> Comp
         A = np.where(has_cov, (p.required_weight * rn + p.optional_weight * on)
                      / np.where(has_cov, mass, 1.0), 0.0)
     C = np.where(has_cov, (A + p.use_weight * U) / (1.0 + p.use_weight), 0.0)
+    if share is not None:
+        C = blend_meaning(C, share, meaning)
     P = 1.0 - p.required_penalty * (1.0 - presence)
     if j is None:
         base = C
@@ -245,11 +408,14 @@ def combine(p: ScoreParams, rn, on, pn, s_req, s_opt, un, s_use, j=None) -> Comp
         with np.errstate(invalid="ignore"):
             base = np.where(np.isnan(j), C, (1.0 - p.target_share) * C + p.target_share * j)
     score = np.clip(P * base, 0.0, 1.0)
+    if share is not None:
+        share, meaning = np.broadcast_arrays(share, meaning)
+        return ComponentArrays(R, O, A, U, presence, P, C, j, score, meaning, share)
     return ComponentArrays(R, O, A, U, presence, P, C, j, score)
 
 
 def fast_scores(w: Weights, p: ScoreParams, f: FunctionArrays, V, Pv, title_scores=None,
-                f_idx=None) -> np.ndarray:
+                f_idx=None, meaning=None) -> np.ndarray:
     """Scores of a block of candidate vectors (B x 4M) against all functions (B x F), or
     against functions ``f_idx`` only (B x len(f_idx), an increasing index array).
 
@@ -257,7 +423,9 @@ def fast_scores(w: Weights, p: ScoreParams, f: FunctionArrays, V, Pv, title_scor
     :func:`matchcore.matching.weights.prepare`): sparse functions times the dense block,
     then a few passes. A subset takes the same rows of the same matrices, so each of its
     scores is the full path's to the bit (every sum runs over the same terms in the same
-    order); the callers pass the functions no constraint excludes (issue 16)."""
+    order); the callers pass the functions no constraint excludes (issue 16). ``meaning``:
+    (candidate arrays, the block's rows in them) for the meaning component
+    (:func:`meaning_sums`)."""
     vd = np.ascontiguousarray(V.toarray().T)
     pd = np.ascontiguousarray(Pv.toarray().T)
     if f_idx is None:
@@ -271,6 +439,10 @@ def fast_scores(w: Weights, p: ScoreParams, f: FunctionArrays, V, Pv, title_scor
     with np.errstate(divide="ignore", invalid="ignore"):
         inv = np.where(s_use > 0, 1.0 / s_use, 0.0)[:, None]
     C += hk[:, :n_f] * inv
+    if meaning is not None:
+        share = meaning_share(*meaning)
+        if np.any(share > 0):
+            C = blend_meaning(C, share[:, None], meaning_block(meaning[0], meaning[1], f, f_idx))
     P = hk[:, n_f:]
     P += c0
     if title_scores is not None and any(t is not None for t in title_scores):
@@ -309,7 +481,8 @@ def _rows_dot(m: sp.csr_matrix, rows: np.ndarray, x: np.ndarray, x_row=None) -> 
 
 
 def pair_scores(w: Weights, p: ScoreParams, f: FunctionArrays, vd: np.ndarray, pd: np.ndarray,
-                s_use: np.ndarray, title_scores: list, pc: np.ndarray, pf: np.ndarray) -> np.ndarray:
+                s_use: np.ndarray, title_scores: list, pc: np.ndarray, pf: np.ndarray,
+                meaning=None) -> np.ndarray:
     """:func:`fast_scores` of pairs (candidate ``pc[i]`` of a block, function ``pf[i]``), to
     the bit: ``vd`` / ``pd`` are the block's dense level-expanded vectors (rows of
     :func:`stack`), ``s_use`` their ``Pv @ idf4``, ``title_scores`` per candidate its best J
@@ -323,6 +496,10 @@ def pair_scores(w: Weights, p: ScoreParams, f: FunctionArrays, vd: np.ndarray, p
     with np.errstate(divide="ignore", invalid="ignore"):
         inv = np.where(s_use > 0, 1.0 / s_use, 0.0)
     C += hk[:n] * inv[pc]
+    if meaning is not None:
+        share = meaning_share(*meaning)
+        if np.any(share > 0):
+            C = blend_meaning(C, share[pc], meaning_pairs(meaning[0], meaning[1], f, pc, pf))
     P = hk[n:]
     P += w.c0[pf]
     rows = [b for b, t in enumerate(title_scores) if t is not None]
@@ -345,7 +522,8 @@ def pair_scores(w: Weights, p: ScoreParams, f: FunctionArrays, vd: np.ndarray, p
 
 
 def one_scores(w: Weights, p: ScoreParams, f: FunctionArrays, vd: np.ndarray, pd: np.ndarray,
-               s_use: float, title_scores: np.ndarray | None, f_idx: np.ndarray) -> np.ndarray:
+               s_use: float, title_scores: np.ndarray | None, f_idx: np.ndarray,
+               meaning=None) -> np.ndarray:
     """:func:`fast_scores` of one candidate against functions ``f_idx`` (increasing), to the
     bit, without scipy's per-call overhead: ``vd`` / ``pd`` are its dense level-expanded
     vectors (a row of :func:`stack`), ``s_use`` its ``Pv @ idf4``, ``title_scores`` its best J
@@ -358,6 +536,10 @@ def one_scores(w: Weights, p: ScoreParams, f: FunctionArrays, vd: np.ndarray, pd
     n = len(f_idx)
     inv = 1.0 / s_use if s_use > 0 else 0.0
     C += hk[:n] * inv
+    if meaning is not None:
+        share = meaning_share(*meaning)
+        if np.any(share > 0):
+            C = blend_meaning(C, share[0], meaning_block(meaning[0], meaning[1], f, f_idx)[0])
     P = hk[n:]
     P += w.c0[f_idx]
     if title_scores is not None:
@@ -374,7 +556,7 @@ def one_scores(w: Weights, p: ScoreParams, f: FunctionArrays, vd: np.ndarray, pd
 
 
 def component_scores(w: Weights, p: ScoreParams, f: FunctionArrays, V, Pv, title_scores=None,
-                     f_idx=None) -> ComponentArrays:
+                     f_idx=None, meaning=None) -> ComponentArrays:
     """All components of a block of candidate vectors against functions (all or ``f_idx``)."""
     s_req, s_opt = w.s_req, w.s_opt
     if f_idx is None:
@@ -397,11 +579,15 @@ def component_scores(w: Weights, p: ScoreParams, f: FunctionArrays, V, Pv, title
         n_f = rn.shape[1]
         j = np.stack([target_fit(f, w.one_title, t, f_idx) if t is not None else np.full(n_f, np.nan)
                       for t in title_scores])
-    return combine(p, rn, on, pn, s_req, s_opt, un, s_use, j)
+    share = M = None
+    if meaning is not None:
+        share = meaning_share(*meaning)[:, None]
+        M = meaning_block(meaning[0], meaning[1], f, f_idx)
+    return combine(p, rn, on, pn, s_req, s_opt, un, s_use, j, share, M)
 
 
 def component_rows(w: Weights, p: ScoreParams, f: FunctionArrays, vd: np.ndarray, pd: np.ndarray,
-                   s_use: float, title_scores: np.ndarray | None, f_idx) -> ComponentArrays:
+                   s_use: float, title_scores: np.ndarray | None, f_idx, meaning=None) -> ComponentArrays:
     """:func:`component_scores` of one candidate (dense vectors, :func:`stack_one`) against
     functions ``f_idx``, as 1-d arrays, to the bit: each weighted sum is the sparse product's
     (its row's terms in order, :func:`_rows_dot`)."""
@@ -413,7 +599,11 @@ def component_rows(w: Weights, p: ScoreParams, f: FunctionArrays, vd: np.ndarray
     j = None
     if title_scores is not None:
         j = target_fit(f, w.one_title, title_scores, f_idx)
-    return combine(p, rn, on, pn, w.s_req[f_idx], w.s_opt[f_idx], un, np.float64(s_use), j)
+    share = M = None
+    if meaning is not None:
+        share = meaning_share(*meaning)[0]
+        M = meaning_block(meaning[0], meaning[1], f, f_idx)[0]
+    return combine(p, rn, on, pn, w.s_req[f_idx], w.s_opt[f_idx], un, np.float64(s_use), j, share, M)
 
 
 # --- top k ----------------------------------------------------------------------------------

@@ -51,6 +51,7 @@ __all__ = [
     "nearest_concepts",
     "precompute",
     "soft_evidence",
+    "soft_of",
     "space_of",
     "text_hash",
 ]
@@ -316,16 +317,17 @@ def soft_evidence(space: Space, vectors: np.ndarray, *, k: int = TOP_K, floor: f
     """Per text vector, (group, evidence, centred cosine) for its nearest ``k`` groups at or
     above ``floor``: evidence = cosine x share, shares a softmax of the cosines at
     ``temperature`` (they sum to 1, so one clear concept keeps its whole cosine)."""
-    out = []
-    for hits in space.nearest(vectors, k, floor):
-        if not hits:
-            out.append([])
-            continue
-        s = np.array([h[1] for h in hits])
-        w = np.exp((s - s.max()) / temperature)
-        w /= w.sum()
-        out.append([(g, float(sim * share), sim) for (g, sim), share in zip(hits, w)])
-    return out
+    return [soft_of(hits, temperature) for hits in space.nearest(vectors, k, floor)]
+
+
+def soft_of(hits: list[tuple[int, float]], temperature: float = TEMPERATURE) -> list[tuple[int, float, float]]:
+    """:func:`soft_evidence` of one text's nearest groups ``hits`` ((group, cosine), best first)."""
+    if not hits:
+        return []
+    s = np.array([h[1] for h in hits])
+    w = np.exp((s - s.max()) / temperature)
+    w /= w.sum()
+    return [(g, float(sim * share), sim) for (g, sim), share in zip(hits, w)]
 
 
 def concept_labels(vocab, concept_ids=None) -> list[tuple[str, str]]:
