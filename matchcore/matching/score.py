@@ -367,6 +367,24 @@ def meaning_pairs(c: CandidateArrays, rows, f: FunctionArrays, pc: np.ndarray, p
     return out
 
 
+MEANING_MODE = _os.environ.get("MC_EXP_MODE", "use")  # EXPERIMENT-ONLY
+
+
+def use_coef(w: Weights, p: ScoreParams, f_idx=None) -> np.ndarray:
+    """u / (1 + u) per function (0 without competences): the share of use U in C."""
+    s_req, s_opt = (w.s_req, w.s_opt) if f_idx is None else (w.s_req[f_idx], w.s_opt[f_idx])
+    mass = p.required_weight * s_req + p.optional_weight * s_opt
+    return np.where(mass > 0, p.use_weight / (1.0 + p.use_weight), 0.0)
+
+
+def with_meaning(A, Uc, share, M, uco):
+    """C from its coverage part ``A`` (= GT v) and use part ``Uc`` (= u/(1+u) U), with the
+    meaning component: the use part's share ``share`` taken by M."""
+    if MEANING_MODE == "use":
+        return A + blend_meaning(Uc, share, uco * M)
+    return blend_meaning(A + Uc, share, M)
+
+
 def blend_meaning(C: np.ndarray, share, M) -> np.ndarray:
     """C' = (1 - a s) C + a s M where a s > 0 (C as it is elsewhere, to the bit)."""
     share = np.asarray(share, np.float64)
@@ -398,8 +416,11 @@ def combine(p: ScoreParams, rn, on, pn, s_req, s_opt, un, s_use, j=None, share=N
     with np.errstate(divide="ignore", invalid="ignore"):
         A = np.where(has_cov, (p.required_weight * rn + p.optional_weight * on)
                      / np.where(has_cov, mass, 1.0), 0.0)
-    C = np.where(has_cov, (A + p.use_weight * U) / (1.0 + p.use_weight), 0.0)
-    if share is not None:
+    if share is not None and MEANING_MODE == "use":
+        C = np.where(has_cov, (A + p.use_weight * blend_meaning(U, share, meaning)) / (1.0 + p.use_weight), 0.0)
+    else:
+        C = np.where(has_cov, (A + p.use_weight * U) / (1.0 + p.use_weight), 0.0)
+    if share is not None and MEANING_MODE != "use":
         C = blend_meaning(C, share, meaning)
     P = 1.0 - p.required_penalty * (1.0 - presence)
     if j is None:
@@ -438,11 +459,12 @@ def fast_scores(w: Weights, p: ScoreParams, f: FunctionArrays, V, Pv, title_scor
     s_use = Pv @ w.idf4
     with np.errstate(divide="ignore", invalid="ignore"):
         inv = np.where(s_use > 0, 1.0 / s_use, 0.0)[:, None]
-    C += hk[:, :n_f] * inv
-    if meaning is not None:
-        share = meaning_share(*meaning)
-        if np.any(share > 0):
-            C = blend_meaning(C, share[:, None], meaning_block(meaning[0], meaning[1], f, f_idx))
+    share = meaning_share(*meaning) if meaning is not None else None
+    if share is not None and np.any(share > 0):
+        C = with_meaning(C, hk[:, :n_f] * inv, share[:, None],
+                         meaning_block(meaning[0], meaning[1], f, f_idx), use_coef(w, p, f_idx))
+    else:
+        C += hk[:, :n_f] * inv
     P = hk[:, n_f:]
     P += c0
     if title_scores is not None and any(t is not None for t in title_scores):
@@ -495,11 +517,12 @@ def pair_scores(w: Weights, p: ScoreParams, f: FunctionArrays, vd: np.ndarray, p
     hk = _rows_dot(w.HKT, np.concatenate([pf, w.n_functions + pf]), pd, np.concatenate([pc, pc]))
     with np.errstate(divide="ignore", invalid="ignore"):
         inv = np.where(s_use > 0, 1.0 / s_use, 0.0)
-    C += hk[:n] * inv[pc]
-    if meaning is not None:
-        share = meaning_share(*meaning)
-        if np.any(share > 0):
-            C = blend_meaning(C, share[pc], meaning_pairs(meaning[0], meaning[1], f, pc, pf))
+    share = meaning_share(*meaning) if meaning is not None else None
+    if share is not None and np.any(share > 0):
+        C = with_meaning(C, hk[:n] * inv[pc], share[pc],
+                         meaning_pairs(meaning[0], meaning[1], f, pc, pf), use_coef(w, p, pf))
+    else:
+        C += hk[:n] * inv[pc]
     P = hk[n:]
     P += w.c0[pf]
     rows = [b for b, t in enumerate(title_scores) if t is not None]
@@ -535,11 +558,12 @@ def one_scores(w: Weights, p: ScoreParams, f: FunctionArrays, vd: np.ndarray, pd
     hk = _rows_dot(w.HKT, np.concatenate([f_idx, w.n_functions + f_idx]), pd)
     n = len(f_idx)
     inv = 1.0 / s_use if s_use > 0 else 0.0
-    C += hk[:n] * inv
-    if meaning is not None:
-        share = meaning_share(*meaning)
-        if np.any(share > 0):
-            C = blend_meaning(C, share[0], meaning_block(meaning[0], meaning[1], f, f_idx)[0])
+    share = meaning_share(*meaning) if meaning is not None else None
+    if share is not None and share[0] > 0:
+        C = with_meaning(C, hk[:n] * inv, share[0],
+                         meaning_block(meaning[0], meaning[1], f, f_idx)[0], use_coef(w, p, f_idx))
+    else:
+        C += hk[:n] * inv
     P = hk[n:]
     P += w.c0[f_idx]
     if title_scores is not None:
