@@ -191,17 +191,8 @@ def target_fit(f: FunctionArrays, one_title: bool, scores: np.ndarray, f_idx=Non
 
 def _title_groups(f: FunctionArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The distinct sets of title texts of the functions (texts in a row, where each set
-    starts) and each function's set; made once per arrays (functions share a few titles)."""
-    got = f.__dict__.get("_title_groups")
-    if got is None:
-        ptr, ind = f.tt_indptr.tolist(), f.tt_indices.tolist()
-        sets: dict[tuple, int] = {}
-        group_of = np.array([sets.setdefault(tuple(ind[a:b]), len(sets))
-                             for a, b in zip(ptr[:-1], ptr[1:])], np.int64)
-        texts = np.array([t for key in sets for t in key], np.int64)
-        starts = np.cumsum([0] + [len(key) for key in sets][:-1]).astype(np.int64)
-        got = f.__dict__["_title_groups"] = (texts, starts, group_of)
-    return got
+    starts) and each function's set (kept with the arrays: FunctionArrays.title_groups)."""
+    return f.title_groups()
 
 
 def _title_texts_of(f: FunctionArrays, f_idx) -> tuple[np.ndarray, np.ndarray]:
