@@ -32,8 +32,8 @@ from matchcore.matching.arrays import (
 )
 from matchcore.matching.evidence import GRADED_LIMIT, confirm_fuzzy, embedding_evidence, sentence_like
 from matchcore.matching.limits import candidate_columns, candidate_more, function_columns
-from matchcore.model import Candidate
 from matchcore.matching.titles import title_vectors
+from matchcore.model import Candidate
 from matchcore.vocabulary import TextIndex, Vocabulary, fold
 from matchcore.vocabulary import semantic as sem
 

@@ -189,12 +189,6 @@ def target_fit(f: FunctionArrays, one_title: bool, scores: np.ndarray, f_idx=Non
         np.zeros((*np.shape(scores)[:-1], 0))
 
 
-def _title_groups(f: FunctionArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The distinct sets of title texts of the functions (texts in a row, where each set
-    starts) and each function's set (kept with the arrays: FunctionArrays.title_groups)."""
-    return f.title_groups()
-
-
 def _title_texts_of(f: FunctionArrays, f_idx) -> tuple[np.ndarray, np.ndarray]:
     """The title texts of functions ``f_idx`` in a row (each has at least one: data.build),
     and where each function's start."""
@@ -270,7 +264,7 @@ def fast_scores(w: Weights, p: ScoreParams, f: FunctionArrays, V, Pv, title_scor
         if w.one_title:
             J = np.stack([target_fit(f, True, title_scores[b], f_idx) for b in rows])
         else:  # per distinct set of title texts, then one gather (max is exact: same J)
-            texts, starts, group_of = _title_groups(f)
+            texts, starts, group_of = f.title_groups()
             Jg = np.maximum.reduceat(np.stack([title_scores[b] for b in rows])[:, texts], starts, axis=1)
             J = Jg[:, group_of if f_idx is None else group_of[f_idx]]
         C[rows] = (1.0 - a) * C[rows] + a * J
@@ -326,7 +320,7 @@ def pair_scores(w: Weights, p: ScoreParams, f: FunctionArrays, vd: np.ndarray, p
         if w.one_title:
             J = table[at[pc[sel]], f.tt_indices[pf[sel]]]
         else:
-            texts, starts, group_of = _title_groups(f)
+            texts, starts, group_of = f.title_groups()
             Jg = np.maximum.reduceat(table[:, texts], starts, axis=1)
             J = Jg[at[pc[sel]], group_of[pf[sel]]]
         C[sel] = (1.0 - a) * C[sel] + a * J
@@ -356,7 +350,7 @@ def one_scores(w: Weights, p: ScoreParams, f: FunctionArrays, vd: np.ndarray, pd
         if w.one_title:
             J = target_fit(f, True, title_scores, f_idx)
         else:
-            texts, starts, group_of = _title_groups(f)
+            texts, starts, group_of = f.title_groups()
             J = np.maximum.reduceat(title_scores[texts], starts)[group_of[f_idx]]
         C = (1.0 - a) * C + a * J
     C *= P
