@@ -80,7 +80,11 @@ def snapshot(store: Store) -> dict:
     for table in store.db.table_names():
         if table == "_sqlite_migrations":
             continue
-        rows = store.db.execute(f"select * from [{table}]").fetchall()
+        cols = [c.name for c in store.db[table].columns]
+        # when a revision was written is the second of its import: two imports a second apart
+        # differ there and nowhere else (this made the round-trip test fail about 1 run in 8)
+        keep = [c for c in cols if not (table == "revisions" and c == "changed_at")]
+        rows = store.db.execute(f"select {', '.join(f'[{c}]' for c in keep)} from [{table}]").fetchall()
         out[table] = sorted(map(repr, rows))
     return out
 

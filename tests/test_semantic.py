@@ -134,3 +134,30 @@ def test_nearest_concepts_by_meaning(on):
     assert [n[0]["concept"] for n in near] == ["telefoon", "afwassen"]
     assert all(len(n) == 3 for n in near)
     assert near[0][0]["similarity"] >= near[0][1]["similarity"] >= near[0][2]["similarity"]
+
+
+@needs_model
+def test_a_query_embeds_no_title_or_target_the_fit_has_seen(on, store, monkeypatch):
+    # titles and targets outside the bundled title vectors are embedded once, at the fit, and
+    # kept with the arrays: a later process (here: a new Matcher loading the cache, with the
+    # process's memory cleared) ranks the same without the model or the bundled vector files.
+    # Before, every CLI query embedded them again: 3.4 s of model load on the demo store.
+    from matchcore.matching import titles
+
+    store.upsert([employer("e", [function("f", [comp("afwassen")], title="Zeepzieder ambachtelijk"),
+                                 function("g", [comp("afwassen")], title="Vaatwasser horeca")]),
+                  candidate("K-1", [("afwassen", 1)], targets=("zeepsieder in de ambacht",))])
+    first = Matcher(store).fit().match_candidate("K-1", instruments=False)
+    monkeypatch.setattr(sem, "_state", {})            # the process's caches and model: gone
+    titles._memory_cache.cache_clear()
+
+    def refuse(*_a, **_k):
+        raise AssertionError("a query loaded vectors it should have had from the cache")
+
+    monkeypatch.setattr(sem, "_embed", refuse)
+    monkeypatch.setattr(sem, "_bundled", refuse)
+    monkeypatch.setattr(titles, "_bundled_vectors", refuse)
+    again = Matcher(store).fit().match_candidate("K-1", instruments=False)
+    assert [(r.function, r.score, r.components) for r in again.results] == \
+        [(r.function, r.score, r.components) for r in first.results]
+    assert again.results[0].function == "e/f"       # the target found its title by meaning

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matchcore.matching import score as sc
+from matchcore.matching import meaning as sc
 from matchcore.matching.evidence import MEANING_FLOOR, meaning_credit
 from matchcore.matching.matcher import Matcher
 from matchcore.vocabulary import semantic as sem
@@ -54,8 +54,9 @@ def test_every_path_gives_the_same_scores_and_the_components_agree(matched):
             assert x.score == round(block[r, f], 3)
             comp_ = x.components
             if comp_.meaning_share:
-                keep = (comp_.coverage + comp_.use) / 2
-                want = (1 - comp_.meaning_share) * keep + comp_.meaning_share * comp_.meaning
+                # M takes the share s of the use part: C = (A + u ((1 - s) U + s M)) / (1 + u)
+                u, s = m.params.use_weight, comp_.meaning_share
+                want = (comp_.coverage + u * ((1 - s) * comp_.use + s * comp_.meaning)) / (1 + u)
                 assert comp_.competence == pytest.approx(want, abs=2e-3)
     # the other direction, from one function to every candidate, agrees with the block
     for f, fid in enumerate(fids):

@@ -51,10 +51,11 @@ __all__ = [
     "unit_xyz",
 ]
 
-FORMAT = "match-v8"  # v4: day parts, weekdays, hours ranges, dates, windows, bending, cold, allergens;
+FORMAT = "match-v9"  # v4: day parts, weekdays, hours ranges, dates, windows, bending, cold, allergens;
 # v5: title TF-IDF (tm_*), ESCO titles, embedding evidence (ct_via); v6: functions and weights in <db>.match;
 # v7: the functions by workplace and constraint profile (weights.pruner.*, matching.prune);
-# v8: the meaning component's nearest columns of unresolved texts (sw_*, st_*)
+# v8: the title and job-target vectors (tm_vectors, target_vectors);
+# v9: the meaning component's nearest columns of unresolved texts (sw_*, st_*)
 HOURS_TOLERANCE = 0.2  # a function within +-20 % of the wanted hours fits (FORMATS.md)
 EARTH_RADIUS_KM = 6371.0
 REFERENCE_EMPLOYERS = frozenset({"esco"})
@@ -182,9 +183,27 @@ class FunctionArrays:
     fc_weight: np.ndarray       # index into fc_weights (kept small: the blob loads on each query)
     fc_weights: np.ndarray      # float64, the distinct weights
     idf: np.ndarray             # float32 per column
+    # the distinct sets of title texts (texts in a row, where each set starts) and each
+    # function's set (title_groups): made at build, as a Python pass over 100,000 functions
+    # cost a CLI query 0.1 s
+    tg_texts: np.ndarray | None = None
+    tg_starts: np.ndarray | None = None
+    tg_of: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def title_groups(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(texts, starts, set of each function): see :attr:`tg_texts`."""
+        if self.tg_of is None:
+            ptr, ind = self.tt_indptr.tolist(), self.tt_indices.tolist()
+            sets: dict[tuple, int] = {}
+            group_of = np.array([sets.setdefault(tuple(ind[a:b]), len(sets))
+                                 for a, b in zip(ptr[:-1], ptr[1:])], np.int64)
+            self.tg_texts = np.array([t for k in sets for t in k], np.int64)
+            self.tg_starts = np.cumsum([0] + [len(k) for k in sets][:-1]).astype(np.int64)
+            self.tg_of = group_of
+        return self.tg_texts, self.tg_starts, self.tg_of
 
     def competence(self, j: int) -> tuple[int, int, float, bool]:
         """Written competence ``j``: (index of its resolution key, level, weight, required)."""
@@ -322,10 +341,19 @@ class MatchData:
     tm_data: np.ndarray | None = None
     tm_features: np.ndarray | None = None
     tm_idf: np.ndarray | None = None
+    # the centred unit e5 vectors of title_texts (float16), made at build so that a query loads
+    # no model for them (None: built without the model; then embedded when first needed)
+    tm_vectors: np.ndarray | None = None
+    # ... and of the stored candidates' distinct job targets (target_texts), likewise; in the
+    # blob, not the memory-mapped file, as it is the candidates' side (an erasure drops the blob)
+    target_vectors: np.ndarray | None = None
     text_index: TextIndex | None = field(default=None, metadata={"cache": False})
     semantic: Any = field(default=None, metadata={"cache": False})  # matching.evidence
     # the default parameters' folded weights, as loaded from the cache (Weights.from_parts)
     prepared: dict | None = field(default=None, metadata={"cache": False})
+    # where title and job-target vectors not in the bundled file are kept: the store's
+    # <db>.vectors (semantic.cache_for), set by the matcher; None: this process's memory
+    vector_cache: Any = field(default=None, metadata={"cache": False})
 
     def __post_init__(self) -> None:
         self.col_index = {c: i for i, c in enumerate(self.columns)}
@@ -342,9 +370,21 @@ class MatchData:
             index = TitleIndex.fit(self.title_texts)
             for k, v in index.parts().items():
                 setattr(self, k, v)
-            return index
-        return TitleIndex.from_parts(self.title_texts, {k: getattr(self, k) for k in (
-            "tm_indptr", "tm_indices", "tm_data", "tm_features", "tm_idf")})
+        else:
+            index = TitleIndex.from_parts(self.title_texts, {k: getattr(self, k) for k in (
+                "tm_indptr", "tm_indices", "tm_data", "tm_features", "tm_idf")})
+        index.vector_cache = self.vector_cache
+        if self.tm_vectors is not None and len(self.tm_vectors) == len(self.title_texts):
+            index.set_vectors(self.tm_vectors)
+        targets = self.target_texts
+        if self.target_vectors is not None and len(self.target_vectors) == len(targets):
+            index.know_targets(targets, self.target_vectors)
+        return index
+
+    @property
+    def target_texts(self) -> list[str]:
+        """The stored candidates' distinct job targets (folded), sorted."""
+        return sorted(set(self.candidates.targets))
 
     @functools.cached_property
     def c_index(self) -> dict[str, int]:

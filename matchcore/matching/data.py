@@ -32,8 +32,10 @@ from matchcore.matching.arrays import (
 )
 from matchcore.matching.evidence import GRADED_LIMIT, confirm_fuzzy, embedding_evidence, sentence_like
 from matchcore.matching.limits import candidate_columns, candidate_more, function_columns
+from matchcore.matching.titles import title_vectors
 from matchcore.model import Candidate
 from matchcore.vocabulary import TextIndex, Vocabulary, fold
+from matchcore.vocabulary import semantic as sem
 
 __all__ = ["CandidateRecord", "build", "build_text_index", "candidate_arrays"]
 
@@ -146,7 +148,16 @@ def build(store, vocab: Vocabulary) -> MatchData:
     data = MatchData(FORMAT, store.data_version, columns, resolutions, sectors, list(texts),
                      functions, candidates=None)  # type: ignore[arg-type]  # filled below
     data.candidates = candidate_arrays(cands, data, vocab=vocab, store=store)
-    data.title_index  # fitted now, so that its arrays go into the cache blob
+    functions.title_groups()  # kept in the cache with the arrays
+    data.vector_cache = sem.cache_for(store)
+    index = data.title_index  # fitted now, so that its arrays go into the cache blob
+    if sem.available():
+        # the vectors of the titles and of the candidates' job targets go into the cache (and
+        # those embedded into <db>.vectors, erased with the candidate: web/erasure.py), so that
+        # a query loads neither the model nor the bundled vector files for them
+        data.tm_vectors = index.stored_vectors()
+        data.target_vectors = np.asarray(title_vectors(data.target_texts, data.vector_cache),
+                                            np.float16)
     # ... and used as the cache gives them back (float16 weights), so that the process that
     # built the arrays ranks exactly as every later one that loads them
     del data.__dict__["title_index"]

@@ -109,11 +109,8 @@ def embedding_evidence(data, store, vocab, texts: list[str],
     else:
         soft = sem.soft_evidence(space, vec)
     # soft hits are best first: (column, evidence, cosine)
-    import os as _os  # EXPERIMENT-ONLY
     sentences = [i for i, t in enumerate(texts)
                  if sentence_like(t) or not soft[i] or soft[i][0][2] < CLEAR]
-    if _os.environ.get("MC_EXP_GRADED", "1") == "0":
-        sentences = []
     out = [list(s) for s in soft]
     if sentences:
         for i, g in zip(sentences, graded_evidence(data, space, vec[sentences])):
@@ -125,8 +122,7 @@ MEANING_FLOOR = GRADED_FLOOR
 """Centred cosine from which a text counts toward a function's meaning component
 (:func:`meaning_credit`): where graded evidence starts, for the same reason (below it an
 unrelated phrase is as close as a related one)."""
-import os as _os  # EXPERIMENT-ONLY
-MEANING_COLUMNS = int(_os.environ.get("MC_EXP_K", "64"))
+MEANING_COLUMNS = 64
 """The nearest columns kept per unresolved text for the meaning component (sparse, so that
 100,000 functions cost what their columns near the text cost): a function whose nearest column
 is not among them gets nothing from that text. A text's 64th nearest concept in full ESCO

@@ -176,8 +176,9 @@ def score_lines(p: ScoreParams, score: float, c: ScoreComponents, masses=(0.0, 0
         use = c.use if c.use is not None else 0.0
         if c.meaning_share:
             s = c.meaning_share
-            comp = _("competence {competence} = {keep} x (coverage {coverage} + {u} x use {use}) / {total}"
-                     " + {share} x meaning {meaning}").format(
+            # M takes the share s of the use part U (score.with_meaning)
+            comp = _("competence {competence} = (coverage {coverage} + {u} x ({keep} x use {use}"
+                     " + {share} x meaning {meaning})) / {total}").format(
                 competence=_n(c.competence), keep=_n(1 - s), coverage=_n(c.coverage), u=_n(u, None),
                 use=_n(use), total=_n(1 + u, None), share=_n(s), meaning=_n(c.meaning))
         else:

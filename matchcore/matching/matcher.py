@@ -64,6 +64,7 @@ from matchcore.matching.score import stack
 from matchcore.matching.weights import ScoreParams, Weights, check_top, prepare
 from matchcore.model import Candidate
 from matchcore.vocabulary import Vocabulary, fold, seed_starter
+from matchcore.vocabulary.semantic import cache_for
 
 __all__ = [
     "CONSTRAINTS",
@@ -166,6 +167,8 @@ class Matcher:
     def use(self, data: ma.MatchData, vocabulary: Vocabulary) -> Matcher:
         """Score with arrays already built (by another Matcher's fit); return self."""
         self.data_, self.vocabulary_, self.version_ = data, vocabulary, data.version
+        if data.vector_cache is None:  # titles and job targets: vectors kept beside the store
+            data.vector_cache = cache_for(self.store)
         if data.prepared is not None and self.params == _DEFAULTS:
             self.weights_: Weights = Weights.from_parts(data.prepared, data)
         else:

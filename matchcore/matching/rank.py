@@ -20,6 +20,7 @@ from matchcore.matching.explain import explain_pair
 from matchcore.matching.info import FunctionInfo, candidate_info
 from matchcore.matching.prune import commute_excludes
 from matchcore.matching.results import CandidateMatch, PairExplanation
+from matchcore.matching.meaning import meaning_of_columns, meaning_share
 from matchcore.matching.score import (
     ComponentArrays,
     candidate_title_fit,
@@ -27,8 +28,6 @@ from matchcore.matching.score import (
     component_rows,
     component_scores,
     fast_scores,
-    meaning_of_columns,
-    meaning_share,
     one_scores,
     stack,
     stack_one,

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from matchcore.matching.arrays import CandidateArrays, FunctionArrays
+from matchcore.matching.meaning import blend_meaning, meaning_block, meaning_pairs, meaning_share, use_coef, with_meaning
 from matchcore.matching.titles import TitleIndex
 from matchcore.matching.weights import ScoreParams, Weights
 from matchcore.vocabulary import fold
 
 __all__ = ["TITLE_FLOOR", "ComponentArrays", "block_title_scores", "candidate_title_fit", "combine", "component_rows", "component_scores", "fast_scores",
-           "dense_row", "MEANING_SHARE", "blend_meaning", "meaning_block", "meaning_pairs", "meaning_share", "meaning_sums", "one_scores", "pair_scores", "stack", "stack_one", "title_row", "target_fit", "title_fit", "title_scores", "title_table", "top_k", "top_rows"]
+           "dense_row", "one_scores", "pair_scores", "stack", "stack_one", "title_row", "target_fit", "title_fit", "title_scores", "title_table", "top_k", "top_rows"]
 
 # fit of a held level c (rows) against a required level l (columns): min(1, c / l)
 _FIT = np.array([[min(1.0, c / l) for l in range(1, 5)] for c in range(1, 5)])
@@ -38,7 +39,7 @@ class ComponentArrays:
     job_target: np.ndarray | None
     score: np.ndarray
     meaning: np.ndarray | None = None        # M, the meaning component (meaning_sums)
-    meaning_share: np.ndarray | None = None  # a s, its share of C (None: no share anywhere)
+    meaning_share: np.ndarray | None = None  # s, its share of the use part U (None: no share anywhere)
 
     def row(self, b: int) -> ComponentArrays:
         """Row ``b`` of a 2-d block."""
@@ -191,21 +192,6 @@ def target_fit(f: FunctionArrays, one_title: bool, scores: np.ndarray, f_idx=Non
         np.zeros((*np.shape(scores)[:-1], 0))
 
 
-def _title_groups(f: FunctionArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The distinct sets of title texts of the functions (texts in a row, where each set
-    starts) and each function's set; made once per arrays (functions share a few titles)."""
-    got = f.__dict__.get("_title_groups")
-    if got is None:
-        ptr, ind = f.tt_indptr.tolist(), f.tt_indices.tolist()
-        sets: dict[tuple, int] = {}
-        group_of = np.array([sets.setdefault(tuple(ind[a:b]), len(sets))
-                             for a, b in zip(ptr[:-1], ptr[1:])], np.int64)
-        texts = np.array([t for key in sets for t in key], np.int64)
-        starts = np.cumsum([0] + [len(key) for key in sets][:-1]).astype(np.int64)
-        got = f.__dict__["_title_groups"] = (texts, starts, group_of)
-    return got
-
-
 def _title_texts_of(f: FunctionArrays, f_idx) -> tuple[np.ndarray, np.ndarray]:
     """The title texts of functions ``f_idx`` in a row (each has at least one: data.build),
     and where each function's start."""
@@ -214,181 +200,6 @@ def _title_texts_of(f: FunctionArrays, f_idx) -> tuple[np.ndarray, np.ndarray]:
     starts = (np.cumsum(n) - n).astype(np.int64)  # empty for no functions (all excluded)
     pos = np.repeat(lo - starts, n) + np.arange(int(n.sum()))
     return f.tt_indices[pos], starts
-
-
-# --- the meaning component -------------------------------------------------------------------
-
-import os as _os  # EXPERIMENT-ONLY
-MEANING_SHARE = float(_os.environ.get("MC_EXP_SHARE", "1.0"))
-"""How much of the competence fit C the meaning component M takes, times the share of the
-candidate's competence texts that resolve to no concept: C' = (1 - a s) C + a s M. Each text
-of the candidate counts once: a resolved one through the lexical coverage and use, an
-unresolved one through how near the function's own competences come to it by meaning."""
-
-
-def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The positions lo[i]..hi[i]-1 of every range in a row, and which range each is."""
-    size = hi - lo
-    n = int(size.sum())
-    which = np.repeat(np.arange(len(lo)), size)
-    return np.repeat(lo - (np.cumsum(size) - size), size) + np.arange(n), which
-
-
-def _fm_csc(f: FunctionArrays) -> sp.csc_matrix:
-    """The function x column matrix by column (which functions use each column); made once."""
-    got = f.__dict__.get("_fm_csc")
-    if got is None:
-        n_cols = int(f.fm_indices.max()) + 1 if len(f.fm_indices) else 0
-        got = f.__dict__["_fm_csc"] = sp.csr_matrix(
-            (np.ones(len(f.fm_indices), np.int8), f.fm_indices, f.fm_indptr),
-            shape=(len(f), n_cols)).tocsc()
-    return got
-
-
-def meaning_sums(c: CandidateArrays, rows, f: FunctionArrays, f_mask: np.ndarray | None = None
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The meaning component's sums for candidates ``rows`` (a block): (b, function, M), one
-    entry per pair with a text near one of the function's columns, by (b, function), where
-    M is the mean over candidate ``rows[b]``'s unresolved texts of
-    :func:`~matchcore.matching.evidence.meaning_credit` of the text's cosine to the function's
-    nearest column (its max-similarity over the function's competences). Only functions
-    where ``f_mask`` is true, when given.
-
-    Every path (all functions, a subset, pairs, one candidate's shown rows) takes its values
-    from here: a pair's M is the same texts' maxima added in the same order (text order,
-    ``np.bincount``), so it is the same to the bit whatever else is in the block. Sparse: a
-    text gives to the functions of its :data:`~matchcore.matching.evidence.MEANING_COLUMNS`
-    nearest columns only (the function x column matrix by column), never texts x functions."""
-    from matchcore.matching.evidence import meaning_credit  # evidence imports the vocabulary
-
-    empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
-    rows = np.asarray(rows, np.int64)
-    t_pos, t_b = _ranges(c.sw_indptr[rows], c.sw_indptr[rows + 1])
-    if not len(t_pos):
-        return empty
-    n_text = (c.sw_indptr[rows + 1] - c.sw_indptr[rows]).astype(np.float64)
-    e_pos, e_t = _ranges(c.st_indptr[t_pos], c.st_indptr[t_pos + 1])
-    csc = _fm_csc(f)
-    cols = c.st_indices.take(e_pos).astype(np.int64)
-    ok = cols < csc.shape[1]
-    e_pos, e_t, cols = e_pos[ok], e_t[ok], cols[ok]
-    if not len(cols):
-        return empty
-    credit = meaning_credit(c.st_cos.take(e_pos))
-    f_pos, e_of = _ranges(csc.indptr[cols], csc.indptr[cols + 1])
-    fs = csc.indices.take(f_pos).astype(np.int64)
-    if f_mask is not None:
-        keep = f_mask[fs]
-        fs, e_of = fs[keep], e_of[keep]
-    if not len(fs):
-        return empty
-    n_f = len(f)
-    # the best credit per (text, function): each text's max over the function's columns
-    tkey = e_t[e_of] * n_f + fs
-    v = credit[e_of]
-    order = np.lexsort((-v, tkey))
-    tkey, v = tkey[order], v[order]
-    first = np.ones(len(tkey), bool)
-    first[1:] = tkey[1:] != tkey[:-1]
-    tkey, v = tkey[first], v[first]
-    # summed per (candidate, function) over its texts, in text order (tkey is sorted by text)
-    t_loc, fj = tkey // n_f, tkey % n_f
-    bkey = t_b[t_loc] * n_f + fj
-    keys, inv = np.unique(bkey, return_inverse=True)
-    sums = np.bincount(inv.ravel(), weights=v, minlength=len(keys))
-    b = keys // n_f
-    return b, keys % n_f, sums / n_text[b]
-
-
-def meaning_of_columns(c: CandidateArrays, cols) -> np.ndarray:
-    """M of every candidate of ``c`` against one function that uses columns ``cols`` (a
-    profile need not be stored): the values of :func:`meaning_sums` to the bit (the same
-    texts' maxima added in text order)."""
-    from matchcore.matching.evidence import meaning_credit  # evidence imports the vocabulary
-
-    n = len(c)
-    out = np.zeros(n)
-    n_t = len(c.st_indptr) - 1
-    cols = np.unique(np.asarray(cols, np.int64))
-    if not n_t or not len(cols) or not len(c.st_indices):
-        return out
-    hit = np.isin(c.st_indices, cols)
-    e_pos = np.flatnonzero(hit)
-    e_t = np.searchsorted(c.st_indptr, e_pos, side="right") - 1
-    v = meaning_credit(c.st_cos.take(e_pos))
-    best = np.full(n_t, -np.inf)
-    np.maximum.at(best, e_t, v)
-    texts = np.flatnonzero(best > -np.inf)
-    cand = np.searchsorted(c.sw_indptr, texts, side="right") - 1
-    sums = np.bincount(cand, weights=best[texts], minlength=n)
-    n_text = np.diff(c.sw_indptr).astype(np.float64)
-    has = n_text > 0
-    out[has] = sums[has] / n_text[has]
-    return out
-
-
-def meaning_share(c: CandidateArrays, rows) -> np.ndarray:
-    """a s per candidate of ``rows``: :data:`MEANING_SHARE` times its unresolved share."""
-    return MEANING_SHARE * c.sw_share[np.asarray(rows, np.int64)]
-
-
-def meaning_block(c: CandidateArrays, rows, f: FunctionArrays, f_idx=None) -> np.ndarray:
-    """M of candidates ``rows`` against all functions (or functions ``f_idx``), dense."""
-    rows = np.asarray(rows, np.int64)
-    if f_idx is None:
-        out = np.zeros((len(rows), len(f)))
-        b, fj, m = meaning_sums(c, rows, f)
-        out[b, fj] = m
-        return out
-    f_idx = np.asarray(f_idx, np.int64)
-    u = np.unique(f_idx)
-    mask = np.zeros(len(f), bool)
-    mask[u] = True
-    out = np.zeros((len(rows), len(u)))
-    b, fj, m = meaning_sums(c, rows, f, mask)
-    out[b, np.searchsorted(u, fj)] = m
-    return out[:, np.searchsorted(u, f_idx)]
-
-
-def meaning_pairs(c: CandidateArrays, rows, f: FunctionArrays, pc: np.ndarray, pf: np.ndarray) -> np.ndarray:
-    """M of pairs (candidate ``rows[pc[i]]``, function ``pf[i]``)."""
-    pc, pf = np.asarray(pc, np.int64), np.asarray(pf, np.int64)
-    mask = np.zeros(len(f), bool)
-    mask[pf] = True
-    b, fj, m = meaning_sums(c, rows, f, mask)
-    out = np.zeros(len(pc))
-    if len(b):
-        key = b * len(f) + fj
-        want = pc * len(f) + pf
-        at = np.searchsorted(key, want)
-        at = np.minimum(at, len(key) - 1)
-        hit = key[at] == want
-        out[hit] = m[at[hit]]
-    return out
-
-
-MEANING_MODE = _os.environ.get("MC_EXP_MODE", "use")  # EXPERIMENT-ONLY
-
-
-def use_coef(w: Weights, p: ScoreParams, f_idx=None) -> np.ndarray:
-    """u / (1 + u) per function (0 without competences): the share of use U in C."""
-    s_req, s_opt = (w.s_req, w.s_opt) if f_idx is None else (w.s_req[f_idx], w.s_opt[f_idx])
-    mass = p.required_weight * s_req + p.optional_weight * s_opt
-    return np.where(mass > 0, p.use_weight / (1.0 + p.use_weight), 0.0)
-
-
-def with_meaning(A, Uc, share, M, uco):
-    """C from its coverage part ``A`` (= GT v) and use part ``Uc`` (= u/(1+u) U), with the
-    meaning component: the use part's share ``share`` taken by M."""
-    if MEANING_MODE == "use":
-        return A + blend_meaning(Uc, share, uco * M)
-    return blend_meaning(A + Uc, share, M)
-
-
-def blend_meaning(C: np.ndarray, share, M) -> np.ndarray:
-    """C' = (1 - a s) C + a s M where a s > 0 (C as it is elsewhere, to the bit)."""
-    share = np.asarray(share, np.float64)
-    return np.where(share > 0, (1.0 - share) * C + share * M, C)
 
 
 # --- the formula ----------------------------------------------------------------------------
@@ -416,12 +227,8 @@ def combine(p: ScoreParams, rn, on, pn, s_req, s_opt, un, s_use, j=None, share=N
     with np.errstate(divide="ignore", invalid="ignore"):
         A = np.where(has_cov, (p.required_weight * rn + p.optional_weight * on)
                      / np.where(has_cov, mass, 1.0), 0.0)
-    if share is not None and MEANING_MODE == "use":
-        C = np.where(has_cov, (A + p.use_weight * blend_meaning(U, share, meaning)) / (1.0 + p.use_weight), 0.0)
-    else:
-        C = np.where(has_cov, (A + p.use_weight * U) / (1.0 + p.use_weight), 0.0)
-    if share is not None and MEANING_MODE != "use":
-        C = blend_meaning(C, share, meaning)
+    used = U if share is None else blend_meaning(U, share, meaning)
+    C = np.where(has_cov, (A + p.use_weight * used) / (1.0 + p.use_weight), 0.0)
     P = 1.0 - p.required_penalty * (1.0 - presence)
     if j is None:
         base = C
@@ -473,7 +280,7 @@ def fast_scores(w: Weights, p: ScoreParams, f: FunctionArrays, V, Pv, title_scor
         if w.one_title:
             J = np.stack([target_fit(f, True, title_scores[b], f_idx) for b in rows])
         else:  # per distinct set of title texts, then one gather (max is exact: same J)
-            texts, starts, group_of = _title_groups(f)
+            texts, starts, group_of = f.title_groups()
             Jg = np.maximum.reduceat(np.stack([title_scores[b] for b in rows])[:, texts], starts, axis=1)
             J = Jg[:, group_of if f_idx is None else group_of[f_idx]]
         C[rows] = (1.0 - a) * C[rows] + a * J
@@ -535,7 +342,7 @@ def pair_scores(w: Weights, p: ScoreParams, f: FunctionArrays, vd: np.ndarray, p
         if w.one_title:
             J = table[at[pc[sel]], f.tt_indices[pf[sel]]]
         else:
-            texts, starts, group_of = _title_groups(f)
+            texts, starts, group_of = f.title_groups()
             Jg = np.maximum.reduceat(table[:, texts], starts, axis=1)
             J = Jg[at[pc[sel]], group_of[pf[sel]]]
         C[sel] = (1.0 - a) * C[sel] + a * J
@@ -571,7 +378,7 @@ def one_scores(w: Weights, p: ScoreParams, f: FunctionArrays, vd: np.ndarray, pd
         if w.one_title:
             J = target_fit(f, True, title_scores, f_idx)
         else:
-            texts, starts, group_of = _title_groups(f)
+            texts, starts, group_of = f.title_groups()
             J = np.maximum.reduceat(title_scores[texts], starts)[group_of[f_idx]]
         C = (1.0 - a) * C + a * J
     C *= P

@@ -255,7 +255,10 @@ def title_vectors(texts: list[str], cache=None) -> np.ndarray:
     if center is not None:  # the same centre as the competence space: see semantic.py
         out = out - center
     norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return np.divide(out, norms, out=np.zeros_like(out), where=norms > 1e-6)
+    out = np.divide(out, norms, out=np.zeros_like(out), where=norms > 1e-6)
+    # rounded as the matcher's cache keeps them (float16): a title or target scores the same bits
+    # whether its vector was just computed or loaded from the cache
+    return out.astype(np.float16).astype(np.float32)
 
 
 def _cosines(mat: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -288,12 +291,30 @@ class TitleIndex:
         self._memo: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # target -> its weighted n-grams
         self._vectors: np.ndarray | None = None   # centred e5 vectors of texts, made when needed
         self._qvec: dict[str, np.ndarray] = {}     # target -> its centred e5 vector
+        self._known: dict[str, int] = {}            # target -> its row of _known_vec (know_targets)
+        self._known_vec: np.ndarray | None = None
         self.vector_cache = None
         """Where texts outside the bundled title vectors are embedded (a VectorCache; None: in
         memory, once per process). The matcher may set ``semantic.cache_for(store)``."""
 
     def __len__(self) -> int:
         return len(self.texts)
+
+    def set_vectors(self, vectors: np.ndarray) -> None:
+        """Use stored centred unit vectors of :attr:`texts` (the matcher's cache keeps them as
+        float16) instead of looking them up or embedding them."""
+        self._vectors = np.ascontiguousarray(vectors, np.float32)
+
+    def know_targets(self, targets: list[str], vectors: np.ndarray) -> None:
+        """Vectors of job targets (folded), as the matcher's cache keeps them: looked up before
+        :func:`title_vectors`, which would load the bundled files or the model."""
+        self._known = {t: i for i, t in enumerate(targets)}
+        self._known_vec = vectors
+
+    def stored_vectors(self) -> np.ndarray:
+        """The centred unit vectors of :attr:`texts` as the matcher's cache keeps them (float16),
+        embedding (through :attr:`vector_cache`) the texts outside the bundled title vectors."""
+        return np.asarray(title_vectors(self.texts, self.vector_cache), np.float16)
 
     @classmethod
     def fit(cls, texts: list[str], *, reference: bool = True) -> TitleIndex:
@@ -363,6 +384,10 @@ class TitleIndex:
         if new:
             if len(self._qvec) > 10_000:
                 self._qvec.clear()
+            for k in [k for k in new if k in self._known]:
+                self._qvec[k] = np.asarray(self._known_vec[self._known[k]], np.float32)
+            new = [k for k in new if k not in self._qvec]
+        if new:
             for k, v in zip(new, title_vectors(new, self.vector_cache)):
                 self._qvec[k] = v
         return np.stack([self._qvec[k] for k in keys])
