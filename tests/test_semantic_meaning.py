@@ -86,6 +86,7 @@ def test_sums_are_sparse_maxima_per_function_in_text_order():
     class C:
         sw_indptr = np.array([0, 2])
         sw_share = np.array([1.0])
+        sw_count = np.array([2])
         st_indptr = np.array([0, 2, 3])
         st_indices = np.array([0, 1, 2], np.int32)
         st_cos = np.array([0.9, 0.6, 0.7], np.float32)
@@ -108,3 +109,19 @@ def test_sums_are_sparse_maxima_per_function_in_text_order():
     assert sc.meaning_pairs(c, [0], f, np.array([0, 0]), np.array([1, 2])).tolist() == [full[1], full[2]]
     assert sc.meaning_of_columns(c, [1])[0] == full[1]
     assert sc.meaning_of_columns(c, [0, 1])[0] == full[0]
+
+
+@needs_model
+def test_a_written_out_task_keeps_its_say_in_the_use_part(monkeypatch, store):
+    # a task of 7+ content words counts through its words (text evidence from cosine 0.2):
+    # M is the mean over both unresolved texts, but the share s it takes of U counts only
+    # the short phrasing, out of all three texts
+    monkeypatch.setenv(sem.SWITCH, "on")
+    task = "de vrachtwagens aan de laadkade laden en lossen met een elektrische transpallet op tijd"
+    store.upsert([
+        employer("depot", [function("laden", [comp("vrachtwagens laden en lossen aan de kade")])]),
+        candidate("K-9", [(task, 1), ("hotelkamers poetsen en de bedden opnieuw opmaken", 1), ("afwassen", 1)])])
+    c = Matcher(store).fit().data_.candidates
+    assert c.free[0] == [task, "hotelkamers poetsen en de bedden opnieuw opmaken"]
+    assert c.sw_count.tolist() == [2]
+    assert c.sw_share.tolist() == [pytest.approx(1 / 3)]

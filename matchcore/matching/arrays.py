@@ -264,11 +264,13 @@ class CandidateArrays:
     ct_via: np.ndarray          # uint8 index into VIA: what gave the evidence
     ct_cos: np.ndarray          # float32: the similarity shown (ct_sim is the credit basis)
     free: list[list[str]]       # per candidate, its texts that resolve to no concept
-    # the meaning component (matchcore.matching.score.meaning_sums): per candidate its rows of
-    # free texts (sw_indptr), the share of its competence texts they are (sw_share, 0 without
+    # the meaning component (matchcore.matching.meaning.meaning_sums): per candidate its rows of
+    # free texts (sw_indptr), how many of them M takes its mean over (sw_count), the
+    # share of its competence texts that are short phrasings (sw_share: M's share of U, 0 without
     # the model), per text its nearest columns and their centred cosines (st_*)
     sw_indptr: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
     sw_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    sw_count: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     st_indptr: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
     st_indices: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     st_cos: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
@@ -295,6 +297,7 @@ class CandidateArrays:
         a, b = int(self.sw_indptr[i]), int(self.sw_indptr[i + 1])
         parts["sw_indptr"] = np.array([0, b - a], np.int64)
         parts["sw_share"] = self.sw_share[i:i + 1]
+        parts["sw_count"] = self.sw_count[i:i + 1]
         lo, hi = int(self.st_indptr[a]), int(self.st_indptr[b])
         parts["st_indptr"] = self.st_indptr[a:b + 1] - lo
         parts["st_indices"], parts["st_cos"] = self.st_indices[lo:hi], self.st_cos[lo:hi]

@@ -65,7 +65,7 @@ def meaning_sums(c: CandidateArrays, rows, f: FunctionArrays, f_mask: np.ndarray
     t_pos, t_b = _ranges(c.sw_indptr[rows], c.sw_indptr[rows + 1])
     if not len(t_pos):
         return empty
-    n_text = (c.sw_indptr[rows + 1] - c.sw_indptr[rows]).astype(np.float64)
+    n_text = c.sw_count[rows].astype(np.float64)
     e_pos, e_t = _ranges(c.st_indptr[t_pos], c.st_indptr[t_pos + 1])
     csc = _fm_csc(f)
     cols = c.st_indices.take(e_pos).astype(np.int64)
@@ -120,7 +120,7 @@ def meaning_of_columns(c: CandidateArrays, cols) -> np.ndarray:
     texts = np.flatnonzero(best > -np.inf)
     cand = np.searchsorted(c.sw_indptr, texts, side="right") - 1
     sums = np.bincount(cand, weights=best[texts], minlength=n)
-    n_text = np.diff(c.sw_indptr).astype(np.float64)
+    n_text = c.sw_count.astype(np.float64)
     has = n_text > 0
     out[has] = sums[has] / n_text[has]
     return out
