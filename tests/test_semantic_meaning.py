@@ -125,3 +125,48 @@ def test_a_written_out_task_keeps_its_say_in_the_use_part(monkeypatch, store):
     assert c.free[0] == [task, "hotelkamers poetsen en de bedden opnieuw opmaken"]
     assert c.sw_count.tolist() == [2]
     assert c.sw_share.tolist() == [pytest.approx(1 / 3)]
+
+
+def test_both_ways_of_finding_a_texts_maximum_give_the_same_bits(monkeypatch):
+    # random functions over 40 columns, three candidates with 0-3 texts each; a subset small
+    # enough to take the per-function way must give the full rows' values to the bit
+    rng = np.random.default_rng(3)
+    n_f, n_cols = 300, 40
+    sizes = rng.integers(0, 6, n_f)
+    fm_indices = np.concatenate([np.sort(rng.choice(n_cols, k, replace=False)) for k in sizes]).astype(np.int32)
+
+    class F:
+        fm_indptr = np.concatenate([[0], np.cumsum(sizes)])
+
+        def __len__(self):
+            return n_f
+
+    F.fm_indices = fm_indices
+    texts = [0, 2, 3]
+    st_sizes = rng.integers(1, 12, sum(texts))
+    st_indices = np.concatenate([rng.choice(n_cols + 5, k, replace=False) for k in st_sizes]).astype(np.int32)
+
+    class C:
+        sw_indptr = np.concatenate([[0], np.cumsum(texts)])
+        sw_count = np.array(texts)
+        sw_share = np.array([0.0, 0.5, 0.6])
+        st_indptr = np.concatenate([[0], np.cumsum(st_sizes)])
+
+        def __len__(self):
+            return 3
+
+    C.st_indices = st_indices
+    C.st_cos = rng.uniform(0.3, 0.9, len(st_indices)).astype(np.float32)
+    c, f = C(), F()
+    full = sc.meaning_block(c, [0, 1, 2], f)
+    assert full[0].tolist() == [0.0] * n_f and full[1:].max() > 0
+    few = np.array([5, 17, 17, 250])
+    assert sc.meaning_block(c, [0, 1, 2], f, few).tolist() == full[:, few].tolist()
+    pc, pf = np.array([2, 1, 2, 1]), np.array([9, 9, 100, 3])
+    assert sc.meaning_pairs(c, [0, 1, 2], f, pc, pf).tolist() == full[pc, pf].tolist()
+    monkeypatch.setattr(sc, "PAIR_TABLE_CELLS", n_cols)   # one candidate a table
+    assert sc.meaning_pairs(c, [0, 1, 2], f, pc, pf).tolist() == full[pc, pf].tolist()
+    # one profile's columns (the function -> candidates direction) give its row's values
+    for i in (0, 17, 250):
+        own = fm_indices[F.fm_indptr[i]:F.fm_indptr[i + 1]]
+        assert sc.meaning_of_columns(c, own).tolist() == full[:, i].tolist()

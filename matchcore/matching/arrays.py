@@ -264,7 +264,7 @@ class CandidateArrays:
     ct_via: np.ndarray          # uint8 index into VIA: what gave the evidence
     ct_cos: np.ndarray          # float32: the similarity shown (ct_sim is the credit basis)
     free: list[list[str]]       # per candidate, its texts that resolve to no concept
-    # the meaning component (matchcore.matching.meaning.meaning_sums): per candidate its rows of
+    # the meaning component (matchcore.matching.meaning.meaning_rows): per candidate its rows of
     # free texts (sw_indptr), how many of them M takes its mean over (sw_count), the
     # share of its competence texts that are short phrasings (sw_share: M's share of U, 0 without
     # the model), per text its nearest columns and their centred cosines (st_*)

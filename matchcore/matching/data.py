@@ -350,7 +350,7 @@ def candidate_arrays(cands: Sequence[CandidateRecord], data: MatchData, *, vocab
 
 def _meaning_arrays(cands, free_rows, free_texts, neighbours) -> dict[str, np.ndarray]:
     """The candidates' unresolved texts for the meaning component
-    (:func:`matchcore.matching.meaning.meaning_sums`): ``sw_indptr`` their rows per candidate
+    (:func:`matchcore.matching.meaning.meaning_rows`): ``sw_indptr`` their rows per candidate
     (the texts of :attr:`CandidateArrays.free`, in order), ``st_*`` each text's nearest columns
     and centred cosines (:func:`~matchcore.matching.evidence.nearest_columns`), ``sw_share``
     the share of the candidate's competence texts they are (0 without the model: the score is

@@ -38,7 +38,7 @@ class ComponentArrays:
     competence: np.ndarray
     job_target: np.ndarray | None
     score: np.ndarray
-    meaning: np.ndarray | None = None        # M, the meaning component (meaning_sums)
+    meaning: np.ndarray | None = None        # M, the meaning component (meaning_rows)
     meaning_share: np.ndarray | None = None  # s, its share of the use part U (None: no share anywhere)
 
     def row(self, b: int) -> ComponentArrays:
@@ -212,7 +212,7 @@ def combine(p: ScoreParams, rn, on, pn, s_req, s_opt, un, s_use, j=None, share=N
     ``pn``: presence-weighted sum over required ones; ``un``: the candidate's competences
     (idf-weighted) the function uses, out of ``s_use``; ``j``: job-target fit, NaN where
     the candidate has no job targets; ``share`` / ``meaning``: the meaning component's
-    share a s and value M (:func:`meaning_sums`), C' = (1 - a s) C + a s M.
+    share a s and value M (:func:`meaning_rows`), C' = (1 - a s) C + a s M.
     """
     has_req, has_opt, has_use = s_req > 0, s_opt > 0, s_use > 0
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -253,7 +253,7 @@ def fast_scores(w: Weights, p: ScoreParams, f: FunctionArrays, V, Pv, title_scor
     scores is the full path's to the bit (every sum runs over the same terms in the same
     order); the callers pass the functions no constraint excludes (issue 16). ``meaning``:
     (candidate arrays, the block's rows in them) for the meaning component
-    (:func:`meaning_sums`)."""
+    (:func:`meaning_rows`)."""
     vd = np.ascontiguousarray(V.toarray().T)
     pd = np.ascontiguousarray(Pv.toarray().T)
     if f_idx is None:
