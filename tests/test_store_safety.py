@@ -164,6 +164,22 @@ def test_the_database_and_its_wal_and_shm_files_are_owner_only(tmp_path, data):
         os.umask(old)
 
 
+def test_the_match_cache_files_beside_the_database_are_owner_only(tmp_path, data):
+    from matchcore.matching.matcher import Matcher
+
+    old = os.umask(0o022)
+    try:
+        store = Store.open(tmp_path / "new.db")
+        import_paths(store, [data])
+        Matcher(store).fit()
+        beside = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("new.db."))
+        assert "new.db.match" in beside
+        assert {p: mode(tmp_path / p) for p in beside} == {p: 0o600 for p in beside}
+        store.close()
+    finally:
+        os.umask(old)
+
+
 def test_exports_and_advice_files_are_owner_only(tmp_path, data):
     db = tmp_path / "a.db"
     assert cli(db, "import", str(data)).exit_code == 0

@@ -49,7 +49,8 @@ def write(path: str, key: str, arrays: dict[str, np.ndarray], meta: dict[str, An
     start = -(-(8 + len(head)) // _ALIGN) * _ALIGN
     tmp = f"{path}.{os.getpid()}.{token[:8]}.tmp"
     try:
-        with open(tmp, "wb") as out:
+        # owner only, as the database: the functions' arrays are the employers' data
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
             out.write(len(head).to_bytes(8, "little") + head)
             out.write(b"\0" * (start - 8 - len(head)))
             for (_, _, _, off), a in zip(entries, arrays.values()):
