@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from matchcore.errors import RecordProblem, ValidationFailed, impossible_date
-from matchcore.i18n import _, format_number
+from matchcore.i18n import N_, _, format_number
 
 __all__ = ["MAX_FILE_BYTES", "MAX_NESTING", "MAX_ALIAS_NODES", "UniqueKeyLoader", "file_problem",
            "load_yaml", "read_text"]
@@ -184,15 +184,56 @@ UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timest
 UniqueKeyLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
+# PyYAML's own problem texts (scanner.py, parser.py) for the mistakes made when a file is
+# edited by hand, said as a coach can act on them; any other keeps PyYAML's English text.
+_YAML_PROBLEMS = [(re.compile(rx), msg) for rx, msg in (
+    (r"^could not find expected ':'$", N_("a ':' is missing after a key")),
+    (r"^mapping values are not allowed here$",
+     N_("a ':' where no key can start (a text with ': ' in it needs quotes)")),
+    (r"^found character (.+) that cannot start any token$",
+     N_("the character {0} cannot start a value (a tab? indent with spaces; a text starting with @ or ` needs quotes)")),
+    (r"^found unexpected end of stream$", N_("the file ends inside a value (a quote or bracket not closed?)")),
+    (r"^expected <block end>, but found (.+)$", N_("the indentation does not line up here (found {0})")),
+    (r"^expected ',' or '\]', but got (.+)$", N_("a list in [ ] is not closed properly (found {0})")),
+    (r"^expected ',' or '\}', but got (.+)$", N_("a group in {{ }} is not closed properly (found {0})")),
+    (r"^expected the node content, but found (.+)$", N_("a value is missing (found {0})")),
+    (r"^sequence entries are not allowed here$", N_("a list entry '-' where none can start (check the indentation)")),
+    (r"^mapping keys are not allowed here$", N_("a key where none can start (check the indentation)")),
+    (r"^found undefined alias (.+)$", N_("an unknown alias {0} (a text starting with * needs quotes)")),
+    (r"^found undefined tag handle (.+)$", N_("an unknown tag {0} (a text starting with ! needs quotes)")),
+    (r"^found unknown escape character (.+)$",
+     N_("an unknown escape {0} inside double quotes (use single quotes, or write \\\\)")),
+    (r"^expected a comment or a line break, but found (.+)$",
+     N_("something follows a closed value on the same line (found {0})")),
+    (r"^but found another document$", N_("a second document ('---') in one file")),
+    (r"^found unhashable key$", N_("a key that is a list or a group")),
+    (r"^found unexpected document separator$", N_("a '---' inside a value")),
+)]
+
+
+def yaml_problem(exc: yaml.YAMLError) -> tuple[str | None, str]:
+    """(where, what) of a YAML syntax error, for the one-line error: the line, and PyYAML's
+    problem said in the user's language (:data:`_YAML_PROBLEMS`)."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    where = _("line {n}").format(n=mark.line + 1) if mark else None
+    problem = getattr(exc, "problem", None)
+    if not problem:
+        return where, _("not valid YAML: {problem}").format(problem=_("cannot be read"))
+    for rx, msg in _YAML_PROBLEMS:
+        hit = rx.match(problem)
+        if hit:
+            problem = _(msg).format(*hit.groups())
+            break
+    return where, _("not valid YAML: {problem}").format(problem=problem)
+
+
 def load_yaml(path: Path) -> Any:
     """Load a YAML file with the bounds above; raise ValidationFailed naming file and line."""
     text = read_text(path)
     try:
         return yaml.load(text, Loader=UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        where = _("line {n}").format(n=mark.line + 1) if mark else None
-        problem = getattr(exc, "problem", None) or _("cannot be read")
-        raise file_problem(path, _("not valid YAML: {problem}").format(problem=problem), where) from None
+        where, what = yaml_problem(exc)
+        raise file_problem(path, what, where) from None
     except RecursionError:  # belt and braces: the nesting bound above comes first
         raise file_problem(path, _("nests more than {n} levels deep").format(n=MAX_NESTING)) from None

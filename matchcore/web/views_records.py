@@ -23,7 +23,7 @@ from matchcore.i18n import _, N_
 from matchcore.model import parse_record, to_document
 from matchcore.web import audit, views_edit, views_scan_edit
 from matchcore.web.rendering import render, store_of, user_of
-from matchcore.yamlfiles import MAX_NESTING, UniqueKeyLoader
+from matchcore.yamlfiles import MAX_NESTING, UniqueKeyLoader, yaml_problem
 
 __all__ = ["routes"]
 
@@ -75,10 +75,8 @@ def _parse(text: str, kind: str, record_id: str | None):
     except ValidationFailed as exc:  # a key twice, a date that does not exist, too deep
         return None, exc.problems
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        where = _("line {n}").format(n=mark.line + 1) if mark else None
-        problem = getattr(exc, "problem", None) or _("cannot be read")
-        return None, [RecordProblem(None, where, None, _("not valid YAML: {problem}").format(problem=problem))]
+        where, what = yaml_problem(exc)
+        return None, [RecordProblem(None, where, None, what)]
     except RecursionError:
         return None, [RecordProblem(None, None, None, _(
             "nests more than {n} levels deep").format(n=MAX_NESTING))]
