@@ -102,7 +102,13 @@ def test_held_out_titles_are_hidden_from_the_bundled_title_table(quality):
     uri, labels = next((u, ts) for u, ts in sorted(by_uri.items()) if len(ts) >= 3)
     held = quality.fold(labels[-1])
     assert held in titles.expand_titles(labels[0], {"esco_uri": uri})
+    before = titles._reference_df()
+    assert held in before[0]
     with quality.titles_held_out({held}):
         assert held not in titles.expand_titles(labels[0], {"esco_uri": uri})
         assert held not in titles.esco_titles()[1]   # nor found as a title of the occupation
+        # nor counted in the n-gram document frequencies the title index weighs with
+        hidden = titles._reference_df()
+        assert held not in hidden[0] and hidden[1].sum() < before[1].sum()
     assert held in titles.expand_titles(labels[0], {"esco_uri": uri})
+    assert titles._reference_df()[1].sum() == before[1].sum()
