@@ -692,6 +692,15 @@ def main(argv=None) -> int:
     report["query_with_instruments_p50_ms"] = round(statistics.median(times) * 1000, 1) if times else "n/a"
     if failed:
         report["query_with_instruments_failed"] = f"{len(failed)}/10: {failed[0]}"
+    # the other direction: one function against every stored candidate, explained, instruments
+    # off (the title fit of every candidate's job targets is its main cost)
+    fids = m.data_.functions.ids
+    times = []
+    for fid in [fids[i] for i in range(0, len(fids), max(1, len(fids) // 20))][:20]:
+        t0 = time.perf_counter()
+        m.match_function(fid, top=10, instruments=False)
+        times.append(time.perf_counter() - t0)
+    report["function_query_p50_ms"] = round(statistics.median(times) * 1000, 1)
     checkpoint()
 
     if not args.quick:

@@ -119,3 +119,14 @@ def test_the_query_side_hashing_gives_scikit_learns_features():
     texts += ["".join(rnd.choice(string.ascii_lowercase + " éëçü-/'") for _ in range(rnd.randint(0, 40)))
               for _ in range(200)]
     assert abs(_char_wb_counts(texts) - _vectorizer().transform(texts)).sum() == 0
+
+
+def test_many_candidates_with_the_same_targets_score_as_each_alone(index):
+    # one function against every stored candidate: each distinct target is hashed once, and a
+    # candidate's row is the one its target gets alone, to the bit
+    targets = ["magazijnier", "afwasser", "magazijnier", "keukenhulp", "afwasser", "magazijnier"]
+    titles = ["magazijnmedewerker", "afwasser / keukenhulp"]
+    together = index.vs(targets, titles)
+    alone = np.vstack([index.vs([t], titles) for t in targets])
+    assert together.shape == (6, 2) and together.tolist() == alone.tolist()
+    assert together[0, 0] > together[1, 0] and together[1, 1] > 0
