@@ -71,6 +71,12 @@ def _by_meaning(ci: CandidateInfo, fi: FunctionInfo) -> dict[int, tuple[str, flo
     return out
 
 
+SHOWN_CREDIT = 0.005
+"""Evidence that counts less than this (graded evidence at the foot of its ramp, shown as
+"counts 0.00") is not a match to a coach: the competence is listed as missing (and so lands in
+the gap and the PDP) instead of as "~ ... via embedding 0.35, counts 0.00"."""
+
+
 def explain_pair(p: ScoreParams, ci: CandidateInfo, fi: FunctionInfo, comp: ComponentArrays,
                  i: int, excluded_by: dict[str, bool]) -> PairExplanation:
     """Pair ``i`` of the components ``comp``; ``excluded_by``: each constraint's verdict."""
@@ -98,7 +104,7 @@ def explain_pair(p: ScoreParams, ci: CandidateInfo, fi: FunctionInfo, comp: Comp
                              level=level, text=text)
                          + ("" if fit >= 1 else _(", counts {credit}").format(credit=_n(fit)))
                          + (f" ({_how(how)})" if how else ""))
-        elif col is not None and col in ci.evidence:
+        elif col is not None and col in ci.evidence and tau * ci.evidence[col][0] >= SHOWN_CREDIT:
             sim, text = ci.evidence[col]
             via, shown = ci.via.get(col, ("text", sim))
             text_w += k.w * tau * sim
