@@ -103,9 +103,9 @@ def test_sums_are_sparse_maxima_per_function_in_text_order():
 
     c, f = C(), F()
     cr = meaning_credit(np.array([0.9, 0.6, 0.7], np.float32))
-    full = sc.meaning_block(c, [0], f)[0]
+    full = sc.meaning_rows(c, [0], f)[0]
     assert full.tolist() == [cr[0] / 2, cr[1] / 2, cr[2] / 2]
-    assert sc.meaning_block(c, [0], f, [2, 0])[0].tolist() == [full[2], full[0]]
+    assert sc.meaning_rows(c, [0], f, [2, 0])[0].tolist() == [full[2], full[0]]
     assert sc.meaning_pairs(c, [0], f, np.array([0, 0]), np.array([1, 2])).tolist() == [full[1], full[2]]
     assert sc.meaning_of_columns(c, [1])[0] == full[1]
     assert sc.meaning_of_columns(c, [0, 1])[0] == full[0]
@@ -158,10 +158,10 @@ def test_both_ways_of_finding_a_texts_maximum_give_the_same_bits(monkeypatch):
     C.st_indices = st_indices
     C.st_cos = rng.uniform(0.3, 0.9, len(st_indices)).astype(np.float32)
     c, f = C(), F()
-    full = sc.meaning_block(c, [0, 1, 2], f)
+    full = sc.meaning_rows(c, [0, 1, 2], f)
     assert full[0].tolist() == [0.0] * n_f and full[1:].max() > 0
     few = np.array([5, 17, 17, 250])
-    assert sc.meaning_block(c, [0, 1, 2], f, few).tolist() == full[:, few].tolist()
+    assert sc.meaning_rows(c, [0, 1, 2], f, few).tolist() == full[:, few].tolist()
     pc, pf = np.array([2, 1, 2, 1]), np.array([9, 9, 100, 3])
     assert sc.meaning_pairs(c, [0, 1, 2], f, pc, pf).tolist() == full[pc, pf].tolist()
     monkeypatch.setattr(sc, "PAIR_TABLE_CELLS", n_cols)   # one candidate a table

@@ -48,6 +48,7 @@ __all__ = [
     "VIA",
     "how_matched",
     "title_texts",
+    "spans",
     "unit_xyz",
 ]
 
@@ -94,6 +95,12 @@ def reach_km(max_commute_km, transport) -> float:
     limit = math.inf if max_commute_km is None else float(max_commute_km)
     modes = [TRANSPORT_REACH_KM[t] for t in (transport or ()) if t in TRANSPORT_REACH_KM]
     return min(limit, max(modes)) if modes else limit
+
+
+def spans(lo: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """The positions lo[i] .. lo[i] + size[i] - 1 of every span, one after the other: the
+    entries of a few CSR rows in one gather (``size`` int64)."""
+    return np.repeat(lo - (np.cumsum(size) - size), size) + np.arange(int(size.sum()))
 
 
 def unit_xyz(lat, lon) -> np.ndarray:

@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from matchcore.matching.arrays import CandidateArrays, FunctionArrays
+from matchcore.matching.arrays import CandidateArrays, FunctionArrays, spans
 from matchcore.matching.weights import ScoreParams, Weights
 
-__all__ = ["blend_meaning", "meaning_block", "meaning_of_columns", "meaning_pairs", "meaning_rows",
+__all__ = ["blend_meaning", "meaning_of_columns", "meaning_pairs", "meaning_rows",
            "meaning_share", "use_coef", "with_meaning"]
 
 # The meaning component M stands in for the use part U of the competence fit in proportion to
-# the share s of the candidate's competence texts that resolve to no concept:
-# U' = (1 - s) U + s M. Each text of the candidate so counts once: a resolved one through the
-# lexical use, an unresolved one through how near the function's own competences come to it by
-# meaning. Measured (benchmarks/quality.py --quick): blending M into the whole of C instead cost
-# 0.06-0.11 recall@1 on O*NET task sentences, because coverage of the function's required
-# competences must stay lexical and level-aware; taking U's place only gained on every set.
+# the share s of the candidate's competence texts that are short phrasings resolving to no
+# concept (written-out tasks keep their say in U: data._meaning_arrays): U' = (1 - s) U + s M.
+# Measured (benchmarks/quality.py --quick): blending M into the whole of C instead cost 0.01-0.04
+# recall@1 on the ESCO and Competent sets (0.06-0.11 on O*NET before the task rule), because
+# coverage of the function's required competences must stay lexical and level-aware.
 
 
 def _fm_csc(f: FunctionArrays) -> sp.csc_matrix:
@@ -103,21 +102,18 @@ def _by_columns(csc: sp.csc_matrix, cols: np.ndarray, credit: np.ndarray, seen: 
     return got
 
 
-def _own_columns(f: FunctionArrays, sub: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _own_columns(f: FunctionArrays, sub: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The columns of functions ``sub``, entry by entry, with where each function's start and
-    which functions have any."""
-    lo, hi = f.fm_indptr[sub], f.fm_indptr[sub + 1]
-    size = (hi - lo).astype(np.int64)
-    n = int(size.sum())
-    starts = np.cumsum(size) - size
-    pos = np.repeat(lo - starts, size) + np.arange(n)
+    which functions have any, and how many each has."""
+    lo = f.fm_indptr[sub]
+    size = (f.fm_indptr[sub + 1] - lo).astype(np.int64)
     has = size > 0
-    return f.fm_indices[pos].astype(np.int64), starts[has], has
+    return f.fm_indices[spans(lo, size)].astype(np.int64), (np.cumsum(size) - size)[has], has, size
 
 
 def _by_functions(own, cols: np.ndarray, credit: np.ndarray, n_cols: int) -> np.ndarray:
     """One text's best credit per function of the subset, from each function's own columns."""
-    entry_cols, starts, has = own
+    entry_cols, starts, has, _size = own
     per_col = np.zeros(n_cols)
     per_col[cols] = credit
     got = np.zeros(len(has))
@@ -154,13 +150,9 @@ def meaning_of_columns(c: CandidateArrays, cols) -> np.ndarray:
 
 
 def meaning_share(c: CandidateArrays, rows) -> np.ndarray:
-    """s per candidate of ``rows``: the share of its competence texts that resolve to no concept."""
+    """s per candidate of ``rows``: the share of its competence texts that are short phrasings
+    resolving to no concept (0 without the model)."""
     return c.sw_share[np.asarray(rows, np.int64)]
-
-
-def meaning_block(c: CandidateArrays, rows, f: FunctionArrays, f_idx=None) -> np.ndarray:
-    """M of candidates ``rows`` against all functions (or functions ``f_idx``), dense."""
-    return meaning_rows(c, rows, f, f_idx)
 
 
 PAIR_TABLE_CELLS = 4_000_000
@@ -196,8 +188,7 @@ def meaning_pairs(c: CandidateArrays, rows, f: FunctionArrays, pc: np.ndarray, p
         sel = np.flatnonzero(inside)
         if not len(sel):
             continue
-        entry_cols, starts, has = _own_columns(f, pf[sel])
-        sizes = (f.fm_indptr[pf[sel] + 1] - f.fm_indptr[pf[sel]]).astype(np.int64)
+        entry_cols, starts, has, sizes = _own_columns(f, pf[sel])
         flat = np.repeat(local[sel], sizes) * n_cols + entry_cols   # the table's cell of each entry
         acc = np.zeros(len(sel))
         table = np.zeros((len(part), n_cols))
@@ -205,9 +196,9 @@ def meaning_pairs(c: CandidateArrays, rows, f: FunctionArrays, pc: np.ndarray, p
             table.fill(0.0)
             who = np.flatnonzero(n_free > k)
             t = c.sw_indptr[part[who]] + k
-            lo, hi = c.st_indptr[t], c.st_indptr[t + 1]
-            size = hi - lo
-            e = np.repeat(lo - (np.cumsum(size) - size), size) + np.arange(int(size.sum()))
+            lo = c.st_indptr[t]
+            size = (c.st_indptr[t + 1] - lo).astype(np.int64)
+            e = spans(lo, size)
             cols = c.st_indices[e].astype(np.int64)
             keep = cols < n_cols
             table[np.repeat(who, size)[keep], cols[keep]] = meaning_credit(c.st_cos[e][keep])
@@ -233,6 +224,6 @@ def with_meaning(A, Uc, share, M, uco):
 
 
 def blend_meaning(C: np.ndarray, share, M) -> np.ndarray:
-    """C' = (1 - a s) C + a s M where a s > 0 (C as it is elsewhere, to the bit)."""
+    """(1 - s) C + s M where s > 0 (C as it is elsewhere, to the bit)."""
     share = np.asarray(share, np.float64)
     return np.where(share > 0, (1.0 - share) * C + share * M, C)

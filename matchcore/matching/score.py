@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from matchcore.matching.arrays import CandidateArrays, FunctionArrays
-from matchcore.matching.meaning import blend_meaning, meaning_block, meaning_pairs, meaning_share, use_coef, with_meaning
+from matchcore.matching.arrays import CandidateArrays, FunctionArrays, spans
+from matchcore.matching.meaning import blend_meaning, meaning_pairs, meaning_rows, meaning_share, use_coef, with_meaning
 from matchcore.matching.titles import TitleIndex
 from matchcore.matching.weights import ScoreParams, Weights
 from matchcore.vocabulary import fold
@@ -212,7 +212,7 @@ def combine(p: ScoreParams, rn, on, pn, s_req, s_opt, un, s_use, j=None, share=N
     ``pn``: presence-weighted sum over required ones; ``un``: the candidate's competences
     (idf-weighted) the function uses, out of ``s_use``; ``j``: job-target fit, NaN where
     the candidate has no job targets; ``share`` / ``meaning``: the meaning component's
-    share a s and value M (:func:`meaning_rows`), C' = (1 - a s) C + a s M.
+    share s of the use part and its value M (:func:`meaning_rows`): U' = (1 - s) U + s M.
     """
     has_req, has_opt, has_use = s_req > 0, s_opt > 0, s_use > 0
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -269,7 +269,7 @@ def fast_scores(w: Weights, p: ScoreParams, f: FunctionArrays, V, Pv, title_scor
     share = meaning_share(*meaning) if meaning is not None else None
     if share is not None and np.any(share > 0):
         C = with_meaning(C, hk[:, :n_f] * inv, share[:, None],
-                         meaning_block(meaning[0], meaning[1], f, f_idx), use_coef(w, p, f_idx))
+                         meaning_rows(meaning[0], meaning[1], f, f_idx), use_coef(w, p, f_idx))
     else:
         C += hk[:, :n_f] * inv
     P = hk[:, n_f:]
@@ -297,8 +297,7 @@ def _rows_dot(m: sp.csr_matrix, rows: np.ndarray, x: np.ndarray, x_row=None) -> 
     ``rows[i]`` is multiplied by ``x[x_row[i]]``."""
     lo = m.indptr[rows]
     size = m.indptr[rows + 1] - lo
-    n = int(size.sum())
-    pos = np.repeat(lo - (np.cumsum(size) - size), size) + np.arange(n)
+    pos = spans(lo, size)
     cols = m.indices.take(pos)  # take: about twice as fast as fancy indexing here
     if x_row is None:
         xv = x.take(cols)
@@ -368,7 +367,7 @@ def one_scores(w: Weights, p: ScoreParams, f: FunctionArrays, vd: np.ndarray, pd
     share = meaning_share(*meaning) if meaning is not None else None
     if share is not None and share[0] > 0:
         C = with_meaning(C, hk[:n] * inv, share[0],
-                         meaning_block(meaning[0], meaning[1], f, f_idx)[0], use_coef(w, p, f_idx))
+                         meaning_rows(meaning[0], meaning[1], f, f_idx)[0], use_coef(w, p, f_idx))
     else:
         C += hk[:n] * inv
     P = hk[n:]
@@ -413,7 +412,7 @@ def component_scores(w: Weights, p: ScoreParams, f: FunctionArrays, V, Pv, title
     share = M = None
     if meaning is not None:
         share = meaning_share(*meaning)[:, None]
-        M = meaning_block(meaning[0], meaning[1], f, f_idx)
+        M = meaning_rows(meaning[0], meaning[1], f, f_idx)
     return combine(p, rn, on, pn, s_req, s_opt, un, s_use, j, share, M)
 
 
@@ -433,7 +432,7 @@ def component_rows(w: Weights, p: ScoreParams, f: FunctionArrays, vd: np.ndarray
     share = M = None
     if meaning is not None:
         share = meaning_share(*meaning)[0]
-        M = meaning_block(meaning[0], meaning[1], f, f_idx)[0]
+        M = meaning_rows(meaning[0], meaning[1], f, f_idx)[0]
     return combine(p, rn, on, pn, w.s_req[f_idx], w.s_opt[f_idx], un, np.float64(s_use), j, share, M)
 
 

@@ -422,7 +422,7 @@ class TitleIndex:
             return np.zeros((len(targets), len(titles)))
         # each distinct target once: one function against every stored candidate hashed all of
         # their targets (10,000 candidates, 2.5 s a query); the rows are independent, so the same
-        distinct, back = np.unique(np.asarray(targets, dtype=object).astype(str), return_inverse=True)
+        distinct, back = np.unique(np.asarray(targets, dtype=str), return_inverse=True)
         if len(distinct) < len(targets):
             return self.vs(distinct.tolist(), titles)[back.ravel()]
         q, t = self.transform(targets), self.transform(titles)
