@@ -589,7 +589,7 @@ def main(argv=None) -> int:
     ap.add_argument("--naive", type=int, help="candidates for the naive scorer (default 3; "
                     "0 skips it, the default of --scaling)")
     ap.add_argument("--cli-runs", type=int, default=5)
-    ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--batch-size", type=int, default=128)
     ap.add_argument("--quick", action="store_true", help="skip the all-pairs batch")
     ap.add_argument("--db", type=Path, help="keep the database here (reused if it matches)")
     ap.add_argument("--out", type=Path, help="also write the report to this file")

@@ -223,3 +223,28 @@ def test_a_single_candidates_top_is_its_row_of_all_pairs(world):
     for i, cid in enumerate(cids[:25]):
         _, one_idx, one_sc = m.top_functions_all(top=10, candidate_ids=[cid])
         assert np.array_equal(one_idx[0], idx[i]) and np.array_equal(one_sc[0], sc[i])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_top_pairs_floor_keeps_the_full_sorts_ranking(seed):
+    """_top_pairs drops the pairs below a floor its k-th best reaches for certain: the result
+    is the plain sort's, ties (many equal scores, several candidates with fewer than k pairs
+    or none) included."""
+    rng = np.random.default_rng(seed)
+    n_c, k = 12, int(rng.integers(1, 12))
+    sizes = rng.integers(0, 400, n_c)
+    sizes[rng.integers(0, n_c, 3)] = rng.integers(0, k + 1, 3)   # some with fewer than k pairs
+    pc = np.repeat(np.arange(n_c), sizes)
+    pf = np.concatenate([rng.permutation(5000)[:s] for s in sizes]).astype(np.int64)
+    sc = rng.integers(0, 1 + seed, len(pc)) / (1.0 + seed)   # coarse: ties everywhere, zeros dropped
+    got = batch._top_pairs(pc, pf, sc, k, n_c)
+    assert len(pc) > 4 * k * n_c or k > 6   # the floor is used in most cases
+    ok = sc > 0
+    qc, qf, qs = pc[ok], pf[ok], sc[ok]
+    order = np.lexsort((qf, -qs, qc))
+    qc, qf, qs = qc[order], qf[order], qs[order]
+    rank = np.concatenate([np.arange(np.sum(qc == c)) for c in range(n_c)]).astype(np.int64)
+    keep = rank < k
+    want = qc[keep], rank[keep], qf[keep], qs[keep]
+    for a, b in zip(got, want):
+        np.testing.assert_array_equal(a, b)

@@ -365,7 +365,7 @@ class Matcher:
                                              rows, f_idx)
         return cids, fids, scores, excluded
 
-    def top_functions_all(self, *, top: int = 10, batch_size: int = 16, candidate_ids=None,
+    def top_functions_all(self, *, top: int = 10, batch_size: int = 128, candidate_ids=None,
                           include_excluded: bool = False, workers: int | None = None):
         """Top ``top`` functions of every stored candidate, in batches (no explanations).
 
