@@ -52,7 +52,14 @@ def normalise_language(value: str | None) -> str | None:
     """'nl', 'nl_BE', 'nl-be', 'NL', 'en-GB', 'dutch' ... -> 'nl' / 'en'; None when unknown."""
     if not value:
         return None
-    v = str(value).strip().lower().replace("-", "_")
+    return _normalised(str(value))
+
+
+@functools.lru_cache(maxsize=64)
+def _normalised(value: str) -> str | None:
+    # cached: every translated text asks for the language (a match query's instruments some
+    # thousands of times, issue 16), and the answer depends on this string alone
+    v = value.strip().lower().replace("-", "_")
     aliases = {"dutch": "nl", "nederlands": "nl", "vlaams": "nl", "english": "en", "engels": "en"}
     v = aliases.get(v, v)
     base = v.split("_", 1)[0].split(".", 1)[0]

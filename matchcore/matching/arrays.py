@@ -52,11 +52,12 @@ __all__ = [
     "unit_xyz",
 ]
 
-FORMAT = "match-v9"  # v4: day parts, weekdays, hours ranges, dates, windows, bending, cold, allergens;
+FORMAT = "match-v10"  # v4: day parts, weekdays, hours ranges, dates, windows, bending, cold, allergens;
 # v5: title TF-IDF (tm_*), ESCO titles, embedding evidence (ct_via); v6: functions and weights in <db>.match;
 # v7: the functions by workplace and constraint profile (weights.pruner.*, matching.prune);
 # v8: the title and job-target vectors (tm_vectors, target_vectors);
-# v9: the meaning component's nearest columns of unresolved texts (sw_*, st_*)
+# v9: the meaning component's nearest columns of unresolved texts (sw_*, st_*);
+# v10: the functions' lists of texts as arrays in <db>.match (sidecar.Texts)
 HOURS_TOLERANCE = 0.2  # a function within +-20 % of the wanted hours fits (FORMATS.md)
 EARTH_RADIUS_KM = 6371.0
 REFERENCE_EMPLOYERS = frozenset({"esco"})
@@ -416,8 +417,8 @@ def _split(obj, prefix: str, arrays: dict, meta: dict) -> None:
             arrays[prefix + f.name] = v
         elif dataclasses.is_dataclass(v):
             _split(v, f.name + ".", arrays, meta)
-        else:
-            meta[prefix + f.name] = v
+        else:  # texts mapped from <db>.match are written again as the plain list they are
+            meta[prefix + f.name] = v.tolist() if isinstance(v, sidecar.Texts) else v
 
 
 # the functions' side and the weights go to the memory-mapped file (matchcore.matching.sidecar)
