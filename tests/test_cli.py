@@ -109,3 +109,16 @@ def test_demo_builds_from_bundled_data(tmp_path):
     store = Store.open(tmp_path / "demo.db")
     assert store.count("employer") >= 25 and store.count("candidate") >= 40 and store.count("scan") >= 3
     assert store.count("function") >= 50
+
+
+def test_the_console_entry_point_keeps_exit_statuses_and_the_whole_output():
+    """``run()`` ends the process with ``os._exit`` (no interpreter teardown, issue 16): the
+    status of a usage error stays 2 (exit 1 of bad input: test_real_process_exit_status_...),
+    and a long ``--json`` output written to a pipe arrives whole."""
+    bad = subprocess.run([sys.executable, "-m", "matchcore", "--bogus"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "--bogus" in bad.stderr
+    listed = subprocess.run([sys.executable, "-m", "matchcore", "instruments", "list", "--json"],
+                            capture_output=True, text=True)
+    assert listed.returncode == 0, listed.stderr
+    assert len(listed.stdout) > 8192   # more than one pipe buffer
+    assert {"BIS", "IBO"} <= {i["code"] for i in json.loads(listed.stdout)}
