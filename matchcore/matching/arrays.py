@@ -52,12 +52,13 @@ __all__ = [
     "unit_xyz",
 ]
 
-FORMAT = "match-v10"  # v4: day parts, weekdays, hours ranges, dates, windows, bending, cold, allergens;
+FORMAT = "match-v11"  # v4: day parts, weekdays, hours ranges, dates, windows, bending, cold, allergens;
 # v5: title TF-IDF (tm_*), ESCO titles, embedding evidence (ct_via); v6: functions and weights in <db>.match;
 # v7: the functions by workplace and constraint profile (weights.pruner.*, matching.prune);
 # v8: the title and job-target vectors (tm_vectors, target_vectors);
 # v9: the meaning component's nearest columns of unresolved texts (sw_*, st_*);
-# v10: the functions' lists of texts as arrays in <db>.match (sidecar.Texts)
+# v10: the functions' lists of texts as arrays in <db>.match (sidecar.Texts);
+# v11: the meaning component's cosines weigh the functions' own texts in (evidence.MeaningSpace)
 HOURS_TOLERANCE = 0.2  # a function within +-20 % of the wanted hours fits (FORMATS.md)
 EARTH_RADIUS_KM = 6371.0
 REFERENCE_EMPLOYERS = frozenset({"esco"})
@@ -360,6 +361,7 @@ class MatchData:
     target_vectors: np.ndarray | None = None
     text_index: TextIndex | None = field(default=None, metadata={"cache": False})
     semantic: Any = field(default=None, metadata={"cache": False})  # matching.evidence
+    meaning_space: Any = field(default=None, metadata={"cache": False})  # matching.evidence
     # the default parameters' folded weights, as loaded from the cache (Weights.from_parts)
     prepared: dict | None = field(default=None, metadata={"cache": False})
     # where title and job-target vectors not in the bundled file are kept: the store's
