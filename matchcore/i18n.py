@@ -114,11 +114,29 @@ def translations(lang: str) -> NullTranslations:
     return base
 
 
+_MEMO_LIMIT = 20000   # texts remembered per catalogue (formatted texts go through _() too: bounded)
+
+
 def gettext(message: str) -> str:
     """The message in the current language."""
     if not message:
         return message
-    return translations(get_language()).gettext(message)
+    catalogue = translations(get_language())
+    if type(message) is not str:   # a str subclass (a LocalText) comes back as itself when untranslated
+        return catalogue.gettext(message)
+    # memoised on the catalogue object itself, so a new catalogue (add_catalogue, or anyone's
+    # translations.cache_clear()) starts afresh: a match query's instruments ask for some thousands
+    # of texts, most of them the same few hundred, and the lookup through the fallbacks costs 1 us
+    memo = catalogue.__dict__.get("_matchcore_memo")
+    if memo is None:
+        memo = catalogue.__dict__["_matchcore_memo"] = {}
+    text = memo.get(message)
+    if text is None:
+        text = catalogue.gettext(message)
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[message] = text
+    return text
 
 
 _ = gettext
@@ -178,8 +196,19 @@ def format_percent(value: float | None, digits: int = 0, lang: str | None = None
     """0.5 -> '50%' ; digits adds decimals."""
     if value is None:
         return ""
+    lang = normalise_language(lang) or get_language()
+    try:
+        return _format_percent(type(value), value, digits, lang)
+    except TypeError:   # an unhashable value: Babel says what it makes of it
+        return _format_percent.__wrapped__(type(value), value, digits, lang)
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_percent(_kind: type, value, digits: int, lang: str) -> str:
+    # memoised as _format_number is: the instruments of a match query write ~240 rates, the same
+    # few (contribution rates, VAT), and Babel takes ~30 us each
     fmt = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return numbers.format_percent(value, format=fmt, locale=locale(lang))
+    return numbers.format_percent(value, format=fmt, locale=_locale(LOCALES[lang]))
 
 
 def format_date(value: _dt.date | str | None, form: str = "long", lang: str | None = None) -> str:

@@ -21,6 +21,7 @@ is defined, as OpenFisca does, instead of being silently never called.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import inspect
 import re
 import sys
@@ -66,6 +67,14 @@ def _formula_date(name: str) -> dt.date | None:
 
 
 # --- the base class ----------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def _module_dir(module_file: str) -> Path:
+    # resolved once per module: each instrument resolves its files beside its module, three
+    # paths an instrument, and resolving (pathlib, in Python) costs ~0.1 ms (registry start-up)
+    return Path(module_file).resolve().parent
+
 
 class Instrument:
     """Base class of every instrument; subclass it in a plugin and return instances from
@@ -141,8 +150,7 @@ class Instrument:
         path = Path(name)
         if path.is_absolute():
             return path
-        module = sys.modules[type(self).__module__]
-        return Path(module.__file__).resolve().parent / path
+        return _module_dir(sys.modules[type(self).__module__].__file__) / path
 
     # values and references ---------------------------------------------------------------
     def p(self, name: str, ctx: Context | dt.date) -> ParamValue:

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from matchcore.errors import InstrumentFailed, MatchcoreError, ParameterError
-from matchcore.i18n import N_, _, format_number
+from matchcore.i18n import N_, _, format_number, use_language
 from matchcore.instruments.base import DEFAULT_LEAD_DAYS, Instrument
 from matchcore.instruments.checks import MAX_AMOUNT_EUR, check_answer, expect_list
 from matchcore.instruments.costs import (NORMAL, derive_net_cost, normal_hire, normal_net_cost_eur, recommended,
@@ -338,6 +338,21 @@ def _unverified(inst: Instrument, used: Iterable[ParamValue]) -> list[DatedValue
     return flagged
 
 
+def _language_pinned(fn):
+    """``fn`` with the language in use pinned in the context while it runs (the same language).
+
+    Why: every text asks for the language (thousands of times a match query, issue 16), and
+    without a context language each asks ``os.environ`` for MATCHCORE_LANG (2 us); pinned, the
+    context variable answers. The worker threads get it too (run_in_turn copies the context).
+    """
+    @functools.wraps(fn)
+    def pinned(*args, **kwargs):
+        with use_language(None):
+            return fn(*args, **kwargs)
+    return pinned
+
+
+@_language_pinned
 def evaluate_all(candidate, employer, function, *, start: dt.date | None = None, on: dt.date | None = None,
                  duration_weeks: float | None = None, codes: Iterable[str] | None = None,
                  variants: dict[str, str] | None = None, problems: list | None = None,
@@ -441,6 +456,7 @@ def baseline_row(employer, function, start: dt.date) -> dict:
             "abolished": False, "reasons": [b.text, *b.notes], "source": b.source}
 
 
+@_language_pinned
 def pair_rows(candidate, employer, function, *, on: dt.date | None = None, all_instruments: bool = False,
               problems: list | None = None, plugin_manager=None, budget_s: float | None = None) -> list[dict]:
     """What a match line, the call sheet and a carving candidate show for one pair: the normal

@@ -60,7 +60,7 @@ from typing import Any
 
 from matchcore.errors import ParameterError, UnknownParameter, did_you_mean
 from matchcore.i18n import LANGUAGES, _, format_number, get_language
-from matchcore.instruments import _yamlcache
+from matchcore.instruments import _filesig, _yamlcache
 from matchcore.instruments._dates import long_date
 
 __all__ = [
@@ -475,13 +475,6 @@ def _load_cached(path: str, mtime_ns: int, shared: str | None, shared_mtime_ns: 
     return parse_parameters(_read_yaml(p), p, load_parameters(shared) if shared else None)
 
 
-def _mtime(p: Path) -> int:
-    try:
-        return p.stat().st_mtime_ns
-    except FileNotFoundError:
-        raise ParameterError(f"{p}: parameter file not found") from None
-
-
 def load_parameters(path: str | Path, shared: str | Path | None = None) -> ParameterFile:
     """Load and validate a parameter file (cached until the file, or its shared file, changes).
 
@@ -492,8 +485,5 @@ def load_parameters(path: str | Path, shared: str | Path | None = None) -> Param
         built-ins' ``shared.yaml`` holds the seeds, the rules sheet, GGMMI's sources), so a plugin
         file can cite ``S-000`` directly. It is loaded on its own, without a shared file.
     """
-    p = Path(path).resolve()
-    base = Path(shared).resolve() if shared is not None else None
-    if base is None or base == p:
-        return _load_cached(str(p), _mtime(p), None, 0)
-    return _load_cached(str(p), _mtime(p), str(base), _mtime(base))
+    # the same files as last time: the same arguments, without resolving the paths again
+    return _load_cached(*_filesig.arguments(path, shared))
