@@ -16,22 +16,9 @@ from matchcore.instruments import Check, evaluate_all, hookimpl, load_parameters
 from matchcore.instruments.registry import make_plugin_manager
 
 from tests.test_instruments_failures import Fine, records  # the same test records
+from tests.test_instruments_turns import evaluate  # the same one-plugin run
 
 START = dt.date(2026, 2, 2)
-
-
-def evaluate(*instruments, records_=None):
-    class P:
-        __name__ = "matchcore_copies_plugin"
-
-        @hookimpl
-        def register_instruments(self):
-            return list(instruments)
-
-    problems: list = []
-    pm = make_plugin_manager(entry_points=False, plugins=[P()])
-    results = evaluate_all(*(records_ or records()), start=START, plugin_manager=pm, problems=problems)
-    return {r.code: r for r in results}, [str(p) for p in problems]
 
 
 def _dig_dict(c):
