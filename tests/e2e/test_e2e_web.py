@@ -100,6 +100,40 @@ def test_consultant_enters_a_scan_with_three_tasks_and_runs_the_carving(live_ser
     page.screenshot(path=shots / "05_advice.png", full_page=True)
 
 
+def test_what_is_typed_while_a_task_is_being_saved_is_not_lost(live_server, page):
+    """The save's answer replaces the task form. Text typed into the old form while the request
+    was on its way was lost (about 40 ms on a tablet, longer on a slow network). The fields are
+    now disabled for that time, so a person (and Playwright, which waits until a field is
+    editable) types into the new form instead."""
+    base = live_server["url"]
+    page.goto(f"{base}/scans/new")
+    page.select_option("#f-employer", "magazijn-de-kempen")
+    page.fill("#f-date", "2/3/2026")
+    page.fill("#f-id", "e2e-race")
+    page.fill("#f-consultant", "Jan De Smet")
+    page.fill("#f-role_title", "Magazijnier")
+    page.fill("#f-role_hourly_cost_eur", "38,50")
+    page.fill("#f-role_headcount", "12")
+    page.click("#create-scan")
+    page.wait_for_url(re.compile(r"/scans/e2e-race$"))
+    # a slow network: every request leaves half a second late (htmx sends through XMLHttpRequest)
+    page.evaluate("""() => { const send = XMLHttpRequest.prototype.send;
+        XMLHttpRequest.prototype.send = function (body) { setTimeout(() => send.call(this, body), 500); }; }""")
+    description, times, per, minutes, _competences = TASKS[0]
+    page.fill("#f-description", description)
+    page.fill("#f-times", times)
+    page.select_option("#f-per", per)
+    page.fill("#f-minutes", minutes)
+    page.check("input[name=complexity][value='1']")
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    page.click("#task-form button[type=submit]")
+    page.fill("#f-description", "Rolcontainers naar de laadkade duwen")   # at once: the next task
+    page.locator("#task-saved", has_text=nl("Task {id} saved.", id="t01")).wait_for(timeout=10000)
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    assert page.locator("#tasks tbody tr:has-text('t01')").count() == 1
+    assert page.input_value("#f-description") == "Rolcontainers naar de laadkade duwen"
+
+
 def test_jobhunter_opens_matches_and_prints_a_call_sheet(live_server, page, shots):
     base = live_server["url"]
     page.goto(f"{base}/candidates")
