@@ -122,6 +122,32 @@ def test_fuzzy_is_confirmed_by_meaning(on):
 
 
 @needs_model
+def test_a_fuzzy_hit_on_another_concept_than_the_nearest_by_meaning_is_demoted(on, monkeypatch):
+    # "melkinstallaties" is 88 from "koelinstallaties" (a letter or two), and near it in meaning
+    # too; but the milking concept is nearer, so the fuzzy hit does not stand (CONFIRM_MARGIN)
+    concepts = [Concept("koel", "koelinstallaties"), Concept("melk", "melkinstallatie voor koeien")]
+    labels = [("koel", "koelinstallaties", "pref", "nl"), ("koel", "koelsystemen onderhouden", "alt", "nl"),
+              ("melk", "melkinstallatie voor koeien", "pref", "nl"), ("melk", "melkmachines bedienen", "alt", "nl")]
+    vocab = Vocabulary.from_concepts(concepts, labels)
+
+    def hits():
+        return {"melkinstallaties\x1f": ["koel", 88.0, "fuzzy", "koel"],
+                "koelinstalaties\x1f": ["koel", 97.0, "fuzzy", "koel"]}   # a typing error
+
+    got = hits()
+    assert evidence.confirm_fuzzy(vocab, None, got) == 1
+    assert got["melkinstallaties\x1f"][2] == "fuzzy_unconfirmed"
+    assert got["koelinstalaties\x1f"][0] == "koel"                    # the typo keeps its concept
+    # one typing error from a label keeps the hit on the absolute test, nearest or not
+    assert evidence._one_typo(vocab, "koelinstalaties", "koel")
+    assert evidence._one_typo(vocab, "koelsytsemen onderhouden", "koel")      # two letters swapped
+    assert not evidence._one_typo(vocab, "melkinstallaties", "koel")
+    monkeypatch.setattr(evidence, "CONFIRM_MARGIN", 2.0)              # the absolute test alone
+    got = hits()
+    assert evidence.confirm_fuzzy(vocab, None, got) == 0
+
+
+@needs_model
 def test_nearest_concepts_by_meaning(on):
     concepts = [Concept("telefoon", "telefoon beantwoorden"), Concept("afwassen", "afwassen"),
                 Concept("palletwagen", "elektrische palletwagen besturen"),
