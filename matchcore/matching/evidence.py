@@ -11,7 +11,9 @@
   functions by how close they come.
 - :func:`confirm_fuzzy`: a fuzzy resolution below 100 stands only when the embedding confirms
   it (the text is :data:`~matchcore.vocabulary.semantic.CONFIRM` close to one of the concept's
-  labels, and the concept is its nearest by meaning, within :data:`CONFIRM_MARGIN`) or, without the model, when it beats the runner-up concept by :data:`FUZZY_MARGIN`;
+  labels, and the concept is its nearest by meaning, within :data:`CONFIRM_MARGIN`, or one
+  typing error away) or, without the model, when it beats the runner-up concept by
+  :data:`FUZZY_MARGIN`;
   otherwise the text counts as unresolved (and may still earn soft evidence).
 
 The space of a :class:`~matchcore.matching.arrays.MatchData` holds the labels of the concept
@@ -70,15 +72,15 @@ against thousands of functions; the nearest are kept)."""
 CONFIRM_MARGIN = 0.02
 """A fuzzy hit below 100 stands only when its concept is the text's nearest by meaning, or this
 close (centred cosine) to the nearest, or the text is one typing error from one of its labels
-(:func:`_one_typo`): two labels a letter or two apart often name different
-things ("Melkinstallaties" is 88 from "Koelinstallaties", "Boormateriaal" 88 from
-"Barmateriaal", "Stellingen demonteren" 95 from "Stellingen monteren"), and the absolute
+(:func:`_one_typo`): two labels a letter or two apart often name different things
+("Melkinstallaties" is 88 from "Koelinstallaties", "Boormateriaal" 88 from "Barmateriaal",
+"Stellingen demonteren" 95 from "Stellingen monteren"), and the absolute
 :data:`~matchcore.vocabulary.semantic.CONFIRM` let them through because words that share most
-letters are near in meaning too. A typing error keeps its concept as the nearest. Measured on
-the Competent benchmark set (Dutch Competent labels held out, 500 texts): of the 40 fuzzy hits,
-31 were wrong and 27 of those passed the absolute test; 14 of the 27 are neither the text's
-nearest concept nor within the margin of it, against 1 of the 9 right ones. A demoted text keeps its soft evidence and the
-meaning component, which give credit to the nearest concepts."""
+letters are near in meaning too. Measured on the Competent benchmark set (Dutch Competent
+labels held out, 500 texts): of the 40 fuzzy hits, 31 were wrong and 27 of those passed the
+absolute test; 14 of the 27 are neither the text's nearest concept nor within the margin of
+it, against 1 of the 9 right ones. A demoted text keeps its soft evidence and the meaning
+component, which give credit to the nearest concepts."""
 FUZZY_MARGIN = 5.0
 """Without the embedding, a fuzzy hit below 100 needs this lead (rapidfuzz ratio points) over
 the best key of another concept: "koken" is 80 from "roken" and from "koeken"."""
@@ -302,15 +304,12 @@ def confirm_fuzzy(vocab, store, hits: dict[str, list]) -> int:
 def _by_meaning(vocab, store, todo) -> list[bool]:
     """A fuzzy hit stands when the text is :data:`~matchcore.vocabulary.semantic.CONFIRM` close
     to its concept *and* that concept is the text's nearest by meaning in the whole vocabulary
-    (within :data:`CONFIRM_MARGIN`)."""
+    (within :data:`CONFIRM_MARGIN`) or the text is one typing error from it (:func:`_one_typo`).
+    Called only with the model (:func:`confirm_fuzzy`), so the vocabulary has a space."""
     texts = [t.partition("\x1f")[0] for t, _ in todo]
-    cache = sem.cache_for(store)
     space = sem.space_of(vocab)
-    vec = cache.vectors(texts)
-    if space is None:   # no space (the model went away): the concept's own labels, as without it
-        return [_by_margin(vocab, t, h[0], h[1]) for t, h in todo]
     pos = {g: i for i, g in enumerate(space.groups)}
-    best = space.best(vec)
+    best = space.best(sem.cache_for(store).vectors(texts))
     out = []
     for i, (_, h) in enumerate(todo):
         j = pos.get(h[0])
