@@ -25,6 +25,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from matchcore._config_path import config_path
 from matchcore.errors import SettingsError, did_you_mean
 from matchcore.i18n import N_, _, normalise_language
 
@@ -106,15 +107,6 @@ class Settings(BaseModel):
         if lang is None:
             raise ValueError(_("must be nl or en, not {value!r}").format(value=str(value)))
         return lang
-
-
-def config_path() -> Path:
-    """Where the settings live: ``$MATCHCORE_CONFIG``, else the user's config folder."""
-    explicit = os.environ.get("MATCHCORE_CONFIG")
-    if explicit:
-        return Path(explicit).expanduser()
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path("~/.config").expanduser())
-    return Path(base) / "matchcore" / "config.yaml"
 
 
 def _problem(path: Path, field: str | None, message: str) -> SettingsError:

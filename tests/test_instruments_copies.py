@@ -141,3 +141,96 @@ def test_memoised_rates_are_what_babel_writes(value, digits):
         expected = numbers.format_percent(value, format=fmt, locale=loc)
         assert i18n.format_percent(value, digits, lang=lang) == expected
         assert i18n.format_percent(value, digits, lang=lang) == expected
+
+
+# Records handed over (give_records, the matcher's employers read for one query): the plugins'
+# views wrap them, no copy; a change is still found, reported, and undone to the identity of parts.
+
+def _dig_function_dict(e):
+    object.__setattr__(e.functions[0], "__dict__", {**e.functions[0].__dict__, "title": "Other"})
+
+
+@pytest.mark.parametrize("change, changed", [
+    (lambda e: setattr(e, "name", "Other"), "employer"),                       # a field
+    (lambda e: e.functions.clear(), "employer"),                               # a list emptied
+    (lambda e: e.functions.append(e.functions[0]), "employer"),                # a list grown
+    (lambda e: setattr(e.functions[0], "hours_per_week", 10), "employer"),     # the function, through the employer
+    (_dig_function_dict, "employer"),                                          # its dict replaced
+    (lambda e: setattr(e.location, "postcode", "1000"), "employer"),           # a nested record
+], ids=["field", "clear", "append", "function-field", "function-dict", "nested"])
+def test_handed_over_records_are_not_copied_and_a_change_is_reported_and_undone(change, changed):
+    seen = []
+
+    class Digs(Fine):
+        code = "DIGS"
+
+        def eligibility(self, ctx):
+            seen.append(("digs", ctx.employer._ReadOnly__target, ctx.function._ReadOnly__target))
+            change(ctx.employer._ReadOnly__target)
+            return [Check("rule", True, "met")]
+
+    class Looks(Fine):
+        code = "LOOKS"     # after DIGS (by code)
+
+        def eligibility(self, ctx):
+            e = ctx.employer._ReadOnly__target
+            seen.append((e.name, len(e.functions), e.functions[0].hours_per_week, e.functions[0].title,
+                         e.location.postcode))
+            return [Check("rule", True, "met")]
+
+    candidate, employer, function = records()
+    pristine = employer.model_copy(deep=True)
+    parts = (employer.functions, employer.functions[0], employer.location, employer.__dict__)
+    results, problems = evaluate(Digs(), Looks(), records_=(candidate, employer, function), give_records=True)
+    assert seen[0][1] is employer and seen[0][2] is function        # the records themselves, no copy
+    assert any(f"instrument DIGS: evaluate() changed the {changed} it was given" in p for p in problems)
+    assert "DIGS" not in results and results["LOOKS"].eligible is True
+    assert seen[1] == ("NEC", 1, 38, "F", "9000")                    # the next one saw the record as it was
+    assert employer == pristine and employer.functions[0] is function
+    assert all(a is b for a, b in zip(parts, (employer.functions, employer.functions[0], employer.location,
+                                               employer.__dict__)))
+
+
+def test_without_give_records_the_plugins_get_copies():
+    seen = []
+
+    class Looks(Fine):
+        code = "LOOKS"
+
+        def eligibility(self, ctx):
+            seen.append(ctx.employer._ReadOnly__target)
+            return [Check("rule", True, "met")]
+
+    candidate, employer, function = records()
+    evaluate(Looks(), records_=(candidate, employer, function))
+    assert seen and seen[0] is not employer and seen[0] == employer
+
+
+def test_a_plugin_left_running_on_handed_over_records_changes_nothing_the_next_ones_see():
+    import threading
+    release, seen = threading.Event(), []
+
+    class Hangs(Fine):
+        code = "A-HANGS"
+
+        def eligibility(self, ctx):
+            ctx.employer._ReadOnly__target.name = "changed in time"
+            release.wait(10)
+            return []
+
+    class Looks(Fine):
+        code = "LOOKS"
+
+        def eligibility(self, ctx):
+            seen.append((ctx.employer.name, ctx.employer._ReadOnly__target is employer))
+            return [Check("rule", True, "met")]
+
+    candidate, employer, function = records()
+    try:
+        results, problems = evaluate(Hangs(), Looks(), records_=(candidate, employer, function),
+                                     budget_s=0.2, give_records=True)
+    finally:
+        release.set()
+    assert "A-HANGS" not in results and results["LOOKS"].eligible is True
+    assert seen == [("NEC", False)]          # undone, and a copy from then on
+    assert any("A-HANGS" in p and "time budget" in p for p in problems)

@@ -32,7 +32,7 @@ from matchcore.instruments.checks import MAX_AMOUNT_EUR, check_answer, expect_li
 from matchcore.instruments.costs import (NORMAL, derive_net_cost, normal_hire, normal_net_cost_eur, recommended,
                                         summarise_costs)
 from matchcore.instruments.params import ParamValue, Reference, date_text, local
-from matchcore.instruments._turns import _tampered, _Turn, _views
+from matchcore.instruments._turns import _Records, _Turn
 from matchcore.instruments.budget import plugin_budget_s, run_in_turn
 from matchcore.instruments.registry import get_registry
 from matchcore.instruments.results import (
@@ -357,7 +357,7 @@ def evaluate_all(candidate, employer, function, *, start: dt.date | None = None,
                  duration_weeks: float | None = None, codes: Iterable[str] | None = None,
                  variants: dict[str, str] | None = None, problems: list | None = None,
                  plugin_manager=None, budget_s: float | None = None,
-                 include_abolished: bool = True) -> list[InstrumentResult]:
+                 include_abolished: bool = True, give_records: bool = False) -> list[InstrumentResult]:
     """Evaluate every registered instrument for one candidate at one function.
 
     Parameters
@@ -375,6 +375,9 @@ def evaluate_all(candidate, employer, function, *, start: dt.date | None = None,
     budget_s : time budget of each instrument's evaluation and each ``prepare_context``; default
         ``$MATCHCORE_PLUGIN_BUDGET_S``, else 2 s. One over it is reported and skipped.
     include_abolished : False leaves out the instruments that ended before ``on`` (unless named in ``codes``).
+    give_records : the employer and function are the caller's to give (read for this call, used
+        for nothing after it): the plugins' read-only views wrap them instead of deep copies; a
+        change a plugin makes anyway is still found, reported and undone.
 
     Returns
     -------
@@ -386,13 +389,14 @@ def evaluate_all(candidate, employer, function, *, start: dt.date | None = None,
     start = start or on + dt.timedelta(days=DEFAULT_LEAD_DAYS)
     budget = plugin_budget_s(budget_s)
     registry = get_registry(plugin_manager)
-    records = (candidate, employer, function)
-    ctx = Context(*_views(records), start=start, on=on, duration_weeks=duration_weeks,
+    records = _Records((candidate, employer, function), given=give_records)
+    ctx = Context(**records.views(), start=start, on=on, duration_weeks=duration_weeks,
                   variants={registry.by_upper.get(k.upper(), k): v for k, v in (variants or {}).items()})
     found: list = []
-    registry.prepare(ctx, found, budget)
-    if _tampered(ctx, records):
-        ctx = replace(ctx, **dict(zip(("candidate", "employer", "function"), _views(records))))
+    left_running = registry.prepare(ctx, found, budget)
+    if left_running or records.changed(ctx):
+        records.give_up() if left_running else records.restore()
+        ctx = replace(ctx, **records.views())
     wanted = None if codes is None else {registry.lookup(c).code for c in codes}
     todo = []
     for code, (inst, plugin) in sorted(registry.instruments.items(), key=lambda kv: (kv[0].casefold(), kv[0])):
@@ -416,7 +420,7 @@ def evaluate_all(candidate, employer, function, *, start: dt.date | None = None,
                     raise outcome
                 result, failure = None, outcome
                 own = turn.own.get(code)
-                changed = _tampered(own, records) if own is not None else None
+                changed = records.changed(own) if own is not None else None
             if isinstance(failure, InstrumentFailed):
                 found.append(registry.report(failure.plugin, "evaluate", str(failure), instrument=failure.code))
             elif failure is not None:   # over its budget, or a plugin that exits
@@ -429,7 +433,8 @@ def evaluate_all(candidate, employer, function, *, start: dt.date | None = None,
                 results.append(result)
         ctx = turn.ctx
         if outcomes and not outcomes[-1][0]:   # a call left running keeps its copies: fresh ones for the rest
-            ctx = replace(ctx, **dict(zip(("candidate", "employer", "function"), _views(records))))
+            records.give_up()
+            ctx = replace(ctx, **records.views())
         todo = todo[len(outcomes):]
     if problems is not None:
         problems.extend(found)
@@ -458,12 +463,13 @@ def baseline_row(employer, function, start: dt.date) -> dict:
 
 @_language_pinned
 def pair_rows(candidate, employer, function, *, on: dt.date | None = None, all_instruments: bool = False,
-              problems: list | None = None, plugin_manager=None, budget_s: float | None = None) -> list[dict]:
+              problems: list | None = None, plugin_manager=None, budget_s: float | None = None,
+              give_records: bool = False) -> list[dict]:
     """What a match line, the call sheet and a carving candidate show for one pair: the normal
     hire first, then the instruments best first (:func:`~matchcore.instruments.costs.rank_key`),
-    without the abolished ones unless ``all_instruments``."""
+    without the abolished ones unless ``all_instruments``; ``give_records`` as for :func:`evaluate_all`."""
     on = on or dt.date.today()
     results = evaluate_all(candidate, employer, function, on=on, problems=problems, plugin_manager=plugin_manager,
-                           budget_s=budget_s, include_abolished=all_instruments)
+                           budget_s=budget_s, include_abolished=all_instruments, give_records=give_records)
     return [baseline_row(employer, function, on + dt.timedelta(days=DEFAULT_LEAD_DAYS)),
             *brief(recommended(results))]

@@ -289,10 +289,14 @@ class Registry:
                         self.label(impl), hook, f"{hook}() is a hookwrapper; matchcore calls each "
                         "implementation on its own, so wrappers are not supported"))
 
-    def prepare(self, ctx: Context, found: list, budget_s: float | None = None) -> None:
+    def prepare(self, ctx: Context, found: list, budget_s: float | None = None) -> bool:
         """Run every ``prepare_context`` implementation on ``ctx``, each on its own and under the
-        time budget, on a copy whose facts replace ``ctx.facts`` only when it ends in time."""
+        time budget, on a copy whose facts replace ``ctx.facts`` only when it ends in time.
+
+        True when one may still be running (over its budget, or an earlier overrun of it not
+        ended): it holds the views of ``ctx``'s records."""
         budget = plugin_budget_s(budget_s)
+        left_running = False
         for impl in reversed(self.pm.hook.prepare_context.get_hookimpls()):
             if self._wrapper(impl):
                 continue
@@ -307,12 +311,14 @@ class Registry:
             except TimeoutError as exc:
                 found.append(self.report(self.label(impl), "prepare_context", f"prepare_context() {exc}; its facts "
                                          "are not used"))
+                left_running = True
                 continue
             except Exception as exc:
                 found.append(self.report(self.label(impl), "prepare_context",
                                          f"prepare_context() raised {type(exc).__name__}: {exc}"))
                 continue
             ctx.facts = trial.facts
+        return left_running
 
     def lookup(self, code: str) -> Instrument:
         """The instrument with this code (any case); NotFound with a suggestion otherwise."""

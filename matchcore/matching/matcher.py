@@ -90,12 +90,14 @@ USE_WEIGHT = _DEFAULTS.use_weight
 HOURS_TOLERANCE = ma.HOURS_TOLERANCE
 
 
-def instruments_for(candidate, employer, function, *, on=None, all_instruments: bool = False) -> list[dict]:
+def instruments_for(candidate, employer, function, *, on=None, all_instruments: bool = False,
+                    give_records: bool = False) -> list[dict]:
     """Instrument summaries for one pair, as the match results carry them: the normal hire first
     (code ``normal``), then the instruments in the order of the recommendation (eligibility, then
     feasibility, then net cost); abolished ones only with ``all_instruments``
-    (:func:`matchcore.instruments.evaluate.pair_rows`)."""
-    return pair_rows(candidate, employer, function, on=on, all_instruments=all_instruments)
+    (:func:`matchcore.instruments.evaluate.pair_rows`; ``give_records`` as there)."""
+    return pair_rows(candidate, employer, function, on=on, all_instruments=all_instruments,
+                     give_records=give_records)
 
 
 class Matcher:
@@ -424,7 +426,11 @@ class Matcher:
         if fi.reference or fi.employer is None:
             return []  # a reference profile has no employer to pay anything
         emp = employers.get(fi.employer)
-        if emp is None:
+        # read for this query's instruments only, so the plugins' views may wrap it (no deep
+        # copy); its second pair in the query gets copies, as a plugin left running by the first
+        # one may still hold it
+        first = emp is None
+        if first:
             emp = employers[fi.employer] = self.store.employer(fi.employer)
         function = next(f for f in emp.functions if f.id == fi.function_id)
-        return instruments_for(candidate, emp, function, on=on)
+        return instruments_for(candidate, emp, function, on=on, give_records=first)
