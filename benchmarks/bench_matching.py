@@ -258,7 +258,6 @@ def do_import_chunked(db: Path, args) -> dict:
 def naive_prepare(m):
     """Plain Python lists of what the naive scorer reads (not timed)."""
     f = m.data_.functions
-    texts = m.data_.title_texts
     idf = [float(x) for x in m.weights_.idf]
     funcs = []
     ptr = f.fm_indptr
@@ -271,7 +270,7 @@ def naive_prepare(m):
                       "lic": int(f.lic[i]), "dutch": int(f.dutch[i]),
                       "lift": float(f.lift[i]), "standing": bool(f.standing[i]),
                       "own": bool(f.own_transport[i]), "ref": bool(f.reference[i]),
-                      "titles": [texts[t] for t in f.tt_indices[f.tt_indptr[i]:f.tt_indptr[i + 1]]]})
+                      "titles": f.tt_indices[f.tt_indptr[i]:f.tt_indptr[i + 1]].tolist()})
     return idf, funcs
 
 
@@ -280,6 +279,9 @@ def naive_query(m, idf, funcs, ci: int, top: int = 10, *, constraints_first: boo
 
     ``constraints_first`` skips the scoring of excluded pairs (a naive program's natural
     shortcut); False scores every pair first, as the vectorised engine does."""
+    from matchcore.matching import score
+    from matchcore.matching.evidence import meaning_credit   # the ramp of a cosine, as the engine's
+
     d, prm = m.data_.candidates, m.params
     a, b = int(d.cm_indptr[ci]), int(d.cm_indptr[ci + 1])
     held = {int(c): int(lv) for c, lv in zip(d.cm_indices[a:b], d.cm_level[a:b])}
@@ -294,7 +296,20 @@ def naive_query(m, idf, funcs, ci: int, top: int = 10, *, constraints_first: boo
     cshifts, night_ok = int(d.shifts[ci]), bool(d.night_ok[ci])
     clic, cdutch, clift = int(d.lic[ci]), int(d.dutch[ci]), float(d.lift[ci])
     nostand, own = bool(d.no_standing[ci]), bool(d.own_transport[ci])
-    title_cache: dict[str, float] = {}
+    # J per title text, from the engine's title index (the title similarity is not what this
+    # scorer re-implements: it is the same table of cosines, the same 32-bit arithmetic)
+    title_j = score.title_row(m.data_, list(tg)).tolist() if tg else None
+    # the meaning component M (matchcore.matching.meaning): per unresolved short text, the credit
+    # of its nearest columns; a function gets, per text, the best credit among its own columns
+    share = float(d.sw_share[ci])
+    texts = []
+    for t in range(int(d.sw_indptr[ci]), int(d.sw_indptr[ci + 1])):
+        lo, hi = int(d.st_indptr[t]), int(d.st_indptr[t + 1])
+        best: dict[int, float] = {}
+        for col, credit in zip(d.st_indices[lo:hi].tolist(), meaning_credit(d.st_cos[lo:hi]).tolist()):
+            best[col] = max(credit, best.get(col, 0.0))
+        texts.append(best)
+    n_texts = int(d.sw_count[ci])
     out = []
     for f in funcs:
         if constraints_first and naive_excluded(f, lat, lon, reach, hours, cshifts, night_ok,
@@ -320,18 +335,17 @@ def naive_query(m, idf, funcs, ci: int, top: int = 10, *, constraints_first: boo
         if mass > 0:
             cov = (prm.required_weight * rn + prm.optional_weight * on) / mass
             use = un / s_use if s_use > 0 else 0.0
+            if share > 0:   # U' = (1 - s) U + s M
+                meaning = 0.0
+                for credit in texts:
+                    meaning += max((credit.get(col, 0.0) for col, _, _, _ in f["comps"]), default=0.0)
+                use = (1.0 - share) * use + share * (meaning / n_texts if n_texts else 0.0)
             c = (cov + prm.use_weight * use) / (1.0 + prm.use_weight)
         else:
             c = 0.0
         p_req = 1.0 - pen * (1.0 - (pn / s_req if s_req > 0 else 1.0))
-        if tg:
-            j = 0.0
-            for t in f["titles"]:
-                if t not in title_cache:
-                    # the title cosine of matchcore.matching.titles, J = (cos - 0.3) / 0.7
-                    best = float(m.data_.title_index.vs(list(tg), [t]).max())
-                    title_cache[t] = max(0.0, min(1.0, (best - 0.3) / 0.7))
-                j = max(j, title_cache[t])
+        if tg:   # J: the best of the function's title texts
+            j = max((title_j[t] for t in f["titles"]), default=0.0)
             c = (1 - prm.target_share) * c + prm.target_share * j
         score = max(0.0, min(1.0, p_req * c))
         if score <= 0:

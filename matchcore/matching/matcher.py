@@ -51,7 +51,6 @@ import numpy as np
 
 from matchcore.errors import MatchcoreError, NotFound, StoreError, closest
 from matchcore.i18n import use_language
-from matchcore.instruments import pair_rows
 from matchcore.matching import arrays as ma
 from matchcore.matching import batch
 from matchcore.matching.constraints import CONSTRAINTS
@@ -96,6 +95,10 @@ def instruments_for(candidate, employer, function, *, on=None, all_instruments: 
     (code ``normal``), then the instruments in the order of the recommendation (eligibility, then
     feasibility, then net cost); abolished ones only with ``all_instruments``
     (:func:`matchcore.instruments.evaluate.pair_rows`; ``give_records`` as there)."""
+    # the instruments (pluggy, the plugins' models) only when a pair's are evaluated, so that
+    # `match --no-instruments` and the web's listings do without them
+    from matchcore.instruments import pair_rows  # start-up
+
     return pair_rows(candidate, employer, function, on=on, all_instruments=all_instruments,
                      give_records=give_records)
 
