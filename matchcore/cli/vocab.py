@@ -124,6 +124,7 @@ def vocab_resolve(ctx, texts, as_json):
     v = _vocabulary(ctx)
     rows = [r.as_dict() | ({"nearest": v.nearest(r.text)} if not r.resolved else {})
             for r in v.resolve_many(texts)]
+    _by_meaning(v, [r for r in rows if not r["concept"]])
     if as_json:
         emit_json(rows)
         return
@@ -135,12 +136,29 @@ def vocab_resolve(ctx, texts, as_json):
                 via=via, score=_score(r["score"])))
         else:
             near = ", ".join(f"{n['concept']} {_score(n['score'])}" for n in r["nearest"])
+            if r.get("by_meaning"):
+                near += "; " + _("by meaning: {near}").format(near=", ".join(
+                    f"{n['concept']} ({n['label']}) {format_number(n['similarity'], 2)}" for n in r["by_meaning"]))
             if r["method"] == "ambiguous":
                 click.echo(_("{text} -> ambiguous, nearest label '{matched}' (nearest: {near})").format(
                     text=repr(r["text"]), matched=r["matched"], near=near or _("none")))
             else:
                 click.echo(_("{text} -> unresolved (nearest: {near})").format(
                     text=repr(r["text"]), near=near or _("none")))
+
+
+def _by_meaning(v, unresolved: list[dict]) -> None:
+    """Add to each unresolved row its ``by_meaning``: the concepts nearest by meaning (the
+    embedding; in a match such a text's soft evidence goes to the nearest the functions use);
+    nothing without the model."""
+    if not unresolved:
+        return
+    from matchcore.vocabulary import semantic  # start-up: the embedding loads only here
+
+    if not semantic.available():   # said once by the matcher; the lexical nearest stay
+        return
+    for r, near in zip(unresolved, semantic.nearest_concepts(v, [r["text"] for r in unresolved], 3)):
+        r["by_meaning"] = near
 
 
 @vocab.command("list")
