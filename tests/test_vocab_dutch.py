@@ -211,8 +211,9 @@ def test_vocab_resolve_names_the_concepts_nearest_by_meaning_for_an_unresolved_t
     cases = {"bejaarden helpen met eten": "bewoners-helpen-bij-het-eten",
              "stipt op tijd zijn": "op-tijd-komen",
              "facturen inboeken": "facturen-opmaken"}
-    rows = json.loads(run("vocab", "resolve", *cases, "poetsen", "--json").output)
+    rows = json.loads(run("vocab", "resolve", *cases, "poetsen", "😀 !!", "--json").output)
     by_text = {r["text"]: r for r in rows}
+    assert by_text["😀 !!"]["nearest"] == [] and "by_meaning" not in by_text["😀 !!"]   # no word: no guess
     for text, concept in cases.items():
         near = by_text[text]["by_meaning"]
         assert by_text[text]["concept"] is None and concept in [n["concept"] for n in near], (text, near)
@@ -226,5 +227,6 @@ def test_vocab_resolve_names_the_concepts_nearest_by_meaning_for_an_unresolved_t
 def test_vocab_resolve_without_the_model_keeps_the_lexical_nearest(tmp_path, monkeypatch):
     from matchcore.vocabulary import semantic
     monkeypatch.setattr(semantic, "available", lambda: False)
-    rows = json.loads(_cli(tmp_path)("vocab", "resolve", "bejaarden helpen met eten", "--json").output)
+    rows = json.loads(_cli(tmp_path)("vocab", "resolve", "bejaarden helpen met eten", "", "--json").output)
     assert rows[0]["concept"] is None and rows[0]["nearest"] and "by_meaning" not in rows[0]
+    assert all(n["score"] > 0 for n in rows[0]["nearest"]) and rows[1]["nearest"] == []

@@ -151,6 +151,8 @@ def _by_meaning(v, unresolved: list[dict]) -> None:
     """Add to each unresolved row its ``by_meaning``: the concepts nearest by meaning (the
     embedding; in a match such a text's soft evidence goes to the nearest the functions use);
     nothing without the model."""
+    # a text without a letter or digit means nothing: its nearest "by meaning" would be noise
+    unresolved = [r for r in unresolved if any(ch.isalnum() for ch in r["text"])]
     if not unresolved:
         return
     from matchcore.vocabulary import semantic  # start-up: the embedding loads only here

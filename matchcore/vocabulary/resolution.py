@@ -245,10 +245,13 @@ def nearest_concepts(vocab, text: str, n: int = 3) -> list[dict[str, Any]]:
     Uses rapidfuzz ``WRatio``, more lenient than resolution, so partial matches show.
     """
     found: dict[str, float] = {}
-    for label, score, i in process.extract(key(text), vocab.keys_, scorer=fuzz.WRatio,
+    wanted = key(text)
+    if not wanted:   # no word at all ('', punctuation, emoji): nothing looks like it
+        return []
+    for label, score, i in process.extract(wanted, vocab.keys_, scorer=fuzz.WRatio,
                                            processor=None, limit=n * 8):
         cid = vocab.key_concepts_[i]
-        if cid not in found:
+        if score > 0 and cid not in found:
             found[cid] = score
     best = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
     return [{"concept": cid, "label": vocab.concepts_[cid].label, "score": round(s, 1)}
