@@ -151,13 +151,16 @@ def _by_meaning(v, unresolved: list[dict]) -> None:
     """Add to each unresolved row its ``by_meaning``: the concepts nearest by meaning (the
     embedding; in a match such a text's soft evidence goes to the nearest the functions use);
     nothing without the model."""
-    # a text without a letter or digit means nothing: its nearest "by meaning" would be noise
-    unresolved = [r for r in unresolved if any(ch.isalnum() for ch in r["text"])]
+    from matchcore.vocabulary.dutch import key  # start-up: loaded by the command already (_vocabulary)
+
+    # a text with no word ('', punctuation, emoji) means nothing: its nearest "by meaning" would be
+    # noise; the same test as the lexical nearest (vocabulary.resolution.nearest_concepts)
+    unresolved = [r for r in unresolved if key(r["text"])]
     if not unresolved:
         return
     from matchcore.vocabulary import semantic  # start-up: the embedding loads only here
 
-    if not semantic.available():   # said once by the matcher; the lexical nearest stay
+    if not semantic.available():   # without the model the lexical nearest are all there is
         return
     for r, near in zip(unresolved, semantic.nearest_concepts(v, [r["text"] for r in unresolved], 3)):
         r["by_meaning"] = near
