@@ -7,7 +7,7 @@ import json
 import pytest
 
 from matchcore.vocabulary import Concept, Vocabulary
-from matchcore.vocabulary.dutch import Splitter, fold, normal_key, stem
+from matchcore.vocabulary.dutch import Splitter, codes, codes_agree, fold, normal_key, stem
 from matchcore.vocabulary.resolution import FUZZY_MARGIN, METHODS
 
 
@@ -97,6 +97,23 @@ COACH = {
     "werkt snel": "werktempo-aanhouden", "gemotiveerd": "gemotiveerd", "enthousiast": "gemotiveerd",
     "kan lang rechtstaan": "lang-rechtstaan", "werken in de koelcel": "werken-in-de-koude",
     "magazijn": "magazijnwerk", "orderpicking": "orderpicken", "heftrucks besturen": "heftruck-besturen",
+    # driving licences (categories of the Belgian driving licence, Wegcode / FOD Mobiliteit):
+    # each category is the vehicle it allows, never "auto rijden" by a one-letter typo
+    "rijbewijs C": "vrachtwagen-besturen", "C-rijbewijs": "vrachtwagen-besturen",
+    "rijbewijs C1": "vrachtwagen-besturen", "rijbewijs CE": "trekker-met-oplegger-besturen",
+    "rijbewijs D": "bus-besturen", "buschauffeur": "bus-besturen", "rijbewijs BE": "rijden-met-aanhangwagen",
+    "rijbewijs G": "tractor-besturen", "rijbewijs A2": "motorfiets-besturen", "code 95": "code-95",
+    # language levels (CEFR A1-C2) name the language
+    "Nederlands A2": "nederlands-spreken", "Engels niveau B2": "engels-spreken",
+    # horeca, bouw, industrie, schoonmaak, zorg (coach words of 4 December)
+    "ober": "gerechten-serveren", "kelner": "gerechten-serveren", "zaalwerk": "gerechten-serveren",
+    "in de bediening werken": "gerechten-serveren", "barista": "warme-dranken-bereiden",
+    "frituur": "frituren", "pizza": "pizza-bereiden", "hamburgers bakken": "vleesgerechten-bereiden",
+    "kamermeisje": "hotelkamers-opmaken", "dienstencheques": "huishoudelijk-werk",
+    "strijkatelier": "strijken", "gyproc": "gipskarton-plaatsen", "plafonneren": "pleisteren",
+    "VCA-VOL": "vca-vol", "TIG-lassen": "tig-lassen", "tig lassen": "tig-lassen",
+    "MIG/MAG lassen": "mig-mag-lassen", "laswerk": "lassen", "CNC": "cnc-machine-bedienen",
+    "kinderopvang": "kinderen-opvangen", "op de kinderen letten": "kinderen-opvangen",
 }
 
 
@@ -230,3 +247,48 @@ def test_vocab_resolve_without_the_model_keeps_the_lexical_nearest(tmp_path, mon
     rows = json.loads(_cli(tmp_path)("vocab", "resolve", "bejaarden helpen met eten", "", "--json").output)
     assert rows[0]["concept"] is None and rows[0]["nearest"] and "by_meaning" not in rows[0]
     assert all(n["score"] > 0 for n in rows[0]["nearest"]) and rows[1]["nearest"] == []
+
+
+@pytest.mark.parametrize("text, found", [
+    ("rijbewijs C", {"c"}), ("Rijbewijs CE", {"ce"}), ("Nederlands B2", {"b2"}),
+    ("TIG-lassen", {"tig"}), ("tig lassen", set()), ("niveau 2", {"2"}), ("code 95", {"95"}),
+    ("VCA-VOL", {"vca", "vol"}), ("heftruck besturen", set()), ("op de werf", set()),
+    ("HACCP", {"haccp"}), ("HEFTRUCKATTEST", set()),
+])
+def test_codes_are_short_capital_or_numbered_tokens(text, found):
+    assert codes(text) == found
+
+
+@pytest.mark.parametrize("text, label, agree", [
+    ("rijbewijs C", "rijbewijs B", False),     # another category
+    ("rijbewijs C", "rijbewijs", False),       # a code dropped
+    ("rijbewijs", "rijbewijs B", False),       # a code added
+    ("TIG lassen", "MIG lassen", False),       # another welding process
+    ("niveau 3", "niveau 2", False),
+    ("tig lasen", "TIG-lassen", True),         # the code kept, a typo in a word
+    ("rijbewyjs B", "rijbewijs B", True),
+    ("heftruk besturen", "heftruck besturen", True),
+])
+def test_codes_agree(text, label, agree):
+    assert codes_agree(text, label) is agree
+
+
+def test_a_fuzzy_hit_never_changes_a_code(vocab):
+    # one letter from "rijbewijs B" (fuzzy 91) and "TIG" / "MIG": never another concept by a typo
+    for text in ("rijbewijs C1E", "rijbewijs E", "rijbewijs Z"):
+        res = vocab.resolve(text)
+        assert res.concept != "auto-rijden", res
+        assert res.method in {"unresolved", "ambiguous"}, res
+    assert vocab.resolve("rijbewyjs B").concept == "auto-rijden"   # a typo in the word stays a typo
+    tiny = _tiny({"mig": ["MIG lassen"], "vca": ["VCA basis"]})
+    assert tiny.resolve("TIG lassen").method == "unresolved"
+    assert tiny.resolve("MIG lasen").concept == "mig"
+    assert tiny.resolve("vca basiss").concept == "vca"   # the code in lower case is still that code
+
+
+def test_nearest_concepts_skip_one_letter_labels():
+    # WRatio scored the label "R" 90 against every text with an r in it
+    tiny = _tiny({"r": ["R"], "c": ["C#"], "kelner": ["kelnerwerk doen"], "ober": ["ober zijn"]})
+    near = [n["concept"] for n in tiny.nearest("kelner")]
+    assert "r" not in near and "c" not in near
+    assert near[0] == "kelner"

@@ -33,7 +33,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["HEADS", "LIGHT_WORDS", "STOP_WORDS", "Splitter", "fold", "key", "normal_key", "stem"]
+__all__ = ["CODE_LENGTH", "HEADS", "LIGHT_WORDS", "STOP_WORDS", "Splitter", "codes", "codes_agree", "fold", "key",
+           "normal_key", "stem"]
 
 STOP_WORDS = frozenset(
     ["de", "het", "een", "van", "met", "in", "op", "en", "voor", "te", "aan", "bij", "door", "naar",
@@ -55,6 +56,57 @@ def fold(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 
+CODE_LENGTH = 5
+"""Longest token (letters) that counts as a code when written in capitals or with a digit."""
+
+
+@functools.lru_cache(maxsize=65536)
+def codes(text: str) -> frozenset[str]:
+    """The *code* tokens of ``text``, folded: driving-licence categories and language levels
+    ("rijbewijs C", "CE", "Nederlands B2"), acronyms written in capitals ("TIG", "VCA", "MIG"),
+    numbers ("niveau 2", "code 95"). A code names one thing among its neighbours, so one letter
+    of it is no typing error: "rijbewijs C" is one letter from "rijbewijs B" (fuzzy 91) and
+    "TIG lassen" from "MIG lassen" (90), and each is another competence (issue 11).
+
+    A token is a code when it has a digit (and at most :data:`CODE_LENGTH` + 1 characters),
+    has one or two letters and is no stop word, or is written in capitals (at most
+    :data:`CODE_LENGTH` letters).
+
+    >>> sorted(codes("Rijbewijs C en TIG-lassen, niveau 2"))
+    ['2', 'c', 'tig']
+    """
+    out = set()
+    for raw in _NON_WORD.sub(" ", str(text)).split():
+        t = fold(raw)
+        if not t:
+            continue
+        if any(ch.isdigit() for ch in t):
+            if len(t) <= CODE_LENGTH + 1:
+                out.add(t)
+        elif len(t) <= 2:
+            if t not in STOP_WORDS:
+                out.add(t)
+        elif raw.isupper() and len(t) <= CODE_LENGTH:
+            out.add(t)
+    return frozenset(out)
+
+
+def codes_agree(text: str, label: str) -> bool:
+    """Whether a fuzzy hit of ``text`` on ``label`` keeps every code: each code of one is a
+    word of the other (written in any case), so a typing error may change a word but never add,
+    drop or change a code ("tig lassen" agrees with "TIG-lassen"; "rijbewijs C" agrees with
+    neither "rijbewijs B" nor "rijbewijs").
+
+    >>> codes_agree("tig lasen", "TIG-lassen"), codes_agree("rijbewijs C", "rijbewijs B")
+    (True, False)
+    """
+    a, b = codes(text), codes(label)
+    if not a and not b:
+        return True
+    words_a, words_b = set(fold(text).split()), set(fold(label).split())
+    return a <= words_b and b <= words_a
+
+
 def key(text: str, *, folded: bool = False) -> str:
     """The comparison key: folded, stop words dropped (unless nothing is left), tokens sorted.
     ``folded``: ``text`` is folded already."""
@@ -62,11 +114,16 @@ def key(text: str, *, folded: bool = False) -> str:
     kept = [t for t in tokens if t not in STOP_WORDS] or tokens
     return " ".join(sorted(kept))
 
+
 LIGHT_WORDS = frozenset(
     "kan kunnen kunt goed goede heel zeer erg vlot graag zijn is ben wel ook altijd echt "
-    "zich zelf die dat er ervaring weet weten".split())
+    "zich zelf die dat er ervaring weet weten niveau a1 a2 b1 b2 c1 c2".split())
 """Words dropped from the normal key: ability and degree words coaches add to a competence
-("kan goed", "heel", "vlot", "ervaring met") and the copula of adjectives ("stipt zijn")."""
+("kan goed", "heel", "vlot", "ervaring met"), the copula of adjectives ("stipt zijn") and the
+language levels of the Common European Framework (A1-C2: "Nederlands B1", "Engels niveau A2"
+name the language; the level is the competence's ``level``, not another competence). The
+driving-licence categories that are written the same (A1, A2, C1) are labels of their own in the
+starter vocabulary ("rijbewijs C1"), which the exact look-up finds before the normal key."""
 
 HEADS = frozenset(
     "chauffeur chauffeurs bestuurder bestuurders medewerker medewerkers medewerkster hulp "

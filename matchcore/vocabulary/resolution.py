@@ -21,7 +21,9 @@ the :class:`Resolution` says which step found it (``method``) and through which 
    length ("koken" vs "roken" = 80); it was chosen on the normalisation cases in
    ``tests/test_vocabulary.py``. A fuzzy hit is a typing error, so the two keys differ by at
    most :data:`LENGTH_SLACK` characters (an extra word, "design training programmes" against
-   "design training programmes for animals", is no typo); and a hit below 100 needs a margin
+   "design training programmes for animals", is no typo), nor is a changed, added or dropped
+   code ("rijbewijs C" against "rijbewijs B", "TIG" against "MIG":
+   :func:`~matchcore.vocabulary.dutch.codes_agree`); and a hit below 100 needs a margin
    of :data:`FUZZY_MARGIN` points over the best other concept, else the text is
    ``ambiguous`` (it stays free text, with ``matched`` the best label);
 5. otherwise ``unresolved``: the text stays free text, is flagged in the output, and counts
@@ -46,7 +48,7 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from matchcore.vocabulary.dutch import HEADS, STOP_WORDS, fold, key, normal_key
+from matchcore.vocabulary.dutch import HEADS, STOP_WORDS, codes_agree, fold, key, normal_key
 
 __all__ = [
     "FUZZY_MARGIN",
@@ -177,7 +179,7 @@ def _decide(vocab, text: str, k: str, hits) -> Resolution:
     """The fuzzy verdict from ``hits``: (score, key index) pairs, best first (ties: index)."""
     best = None
     for score, j in hits:
-        if not _close_in_length(k, vocab.keys_[j]):
+        if not _close_in_length(k, vocab.keys_[j]) or not codes_agree(text, vocab.key_labels_[j]):
             continue
         cid = vocab.key_concepts_[j]
         if best is None:
@@ -248,10 +250,15 @@ def nearest_concepts(vocab, text: str, n: int = 3) -> list[dict[str, Any]]:
     wanted = key(text)
     if not wanted:   # no word at all ('', punctuation, emoji): nothing looks like it
         return []
+    shortest = len(wanted) / 3
     for label, score, i in process.extract(wanted, vocab.keys_, scorer=fuzz.WRatio,
-                                           processor=None, limit=n * 8):
+                                           processor=None, limit=n * 16,
+                                           score_cutoff=1e-9):
         cid = vocab.key_concepts_[i]
-        if score > 0 and cid not in found:
+        # WRatio scores a label found inside the text at 90 whatever its length, so a
+        # one-letter label ("R", "C#") looked like every text: a label shorter than a third of
+        # the text only matches a piece of it
+        if len(label) >= shortest and cid not in found:
             found[cid] = score
     best = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
     return [{"concept": cid, "label": vocab.concepts_[cid].label, "score": round(s, 1)}
