@@ -8,7 +8,7 @@ import pytest
 
 from matchcore.vocabulary import Concept, Vocabulary
 from matchcore.vocabulary.dutch import Splitter, codes, codes_agree, fold, normal_key, stem
-from matchcore.vocabulary.resolution import FUZZY_MARGIN, METHODS
+from matchcore.vocabulary.resolution import FUZZY_MARGIN, METHODS, words_are_typos
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +101,8 @@ COACH = {
     # each category is the vehicle it allows, never "auto rijden" by a one-letter typo
     "rijbewijs C": "vrachtwagen-besturen", "C-rijbewijs": "vrachtwagen-besturen",
     "rijbewijs C1": "vrachtwagen-besturen", "rijbewijs CE": "trekker-met-oplegger-besturen",
-    "rijbewijs D": "bus-besturen", "buschauffeur": "bus-besturen", "rijbewijs BE": "rijden-met-aanhangwagen",
+    "rijbewijs D": "bus-besturen", "buschauffeur": "bus-besturen", "rijbewijs DE": "bus-besturen",
+    "rijbewijs C1E": "trekker-met-oplegger-besturen", "rijbewijs BE": "rijden-met-aanhangwagen",
     "rijbewijs G": "tractor-besturen", "rijbewijs A2": "motorfiets-besturen", "code 95": "code-95",
     # language levels (CEFR A1-C2) name the language
     "Nederlands A2": "nederlands-spreken", "Engels niveau B2": "engels-spreken",
@@ -112,6 +113,10 @@ COACH = {
     "kamermeisje": "hotelkamers-opmaken", "dienstencheques": "huishoudelijk-werk",
     "strijkatelier": "strijken", "gyproc": "gipskarton-plaatsen", "plafonneren": "pleisteren",
     "VCA-VOL": "vca-vol", "TIG-lassen": "tig-lassen", "tig lassen": "tig-lassen",
+    "mails beantwoorden": "e-mail-gebruiken", "onthaal": "onthaal-doen", "receptie": "onthaal-doen",
+    "poetsvrouw": "schoonmaken", "vaatwasser": "afwasmachine-bedienen", "lopende band": "lijnwerk",
+    "koerier": "pakjes-leveren", "kinderbegeleider": "kinderen-opvangen", "boenmachine": "eenschijfsmachine-bedienen",
+    "vrachtwagens lossen": "laden-en-lossen", "stellingbouw": "stellingen-opbouwen", "vlees snijden": "vlees-versnijden",
     "MIG/MAG lassen": "mig-mag-lassen", "laswerk": "lassen", "CNC": "cnc-machine-bedienen",
     "kinderopvang": "kinderen-opvangen", "op de kinderen letten": "kinderen-opvangen",
 }
@@ -254,6 +259,9 @@ def test_vocab_resolve_without_the_model_keeps_the_lexical_nearest(tmp_path, mon
     ("TIG-lassen", {"tig"}), ("tig lassen", set()), ("niveau 2", {"2"}), ("code 95", {"95"}),
     ("VCA-VOL", {"vca", "vol"}), ("heftruck besturen", set()), ("op de werf", set()),
     ("HACCP", {"haccp"}), ("HEFTRUCKATTEST", set()),
+    ("rijbewijs DE", {"de"}), ("rijbewijs de", set()),   # the category in capitals, the article not
+    ("e-mails beantwoorden", set()), ("E-mail", set()), ("t-shirts plooien", set()),   # a letter prefix
+    ("C-rijbewijs", {"c"}),
 ])
 def test_codes_are_short_capital_or_numbered_tokens(text, found):
     assert codes(text) == found
@@ -275,7 +283,7 @@ def test_codes_agree(text, label, agree):
 
 def test_a_fuzzy_hit_never_changes_a_code(vocab):
     # one letter from "rijbewijs B" (fuzzy 91) and "TIG" / "MIG": never another concept by a typo
-    for text in ("rijbewijs C1E", "rijbewijs E", "rijbewijs Z"):
+    for text in ("rijbewijs E", "rijbewijs Z", "rijbewijs F"):
         res = vocab.resolve(text)
         assert res.concept != "auto-rijden", res
         assert res.method in {"unresolved", "ambiguous"}, res
@@ -292,3 +300,33 @@ def test_nearest_concepts_skip_one_letter_labels():
     near = [n["concept"] for n in tiny.nearest("kelner")]
     assert "r" not in near and "c" not in near
     assert near[0] == "kelner"
+
+
+@pytest.mark.parametrize("a, b, typo", [
+    # keys: folded, stop words dropped, words sorted (resolution.WORD_EDITS)
+    ("besturen heftruk", "besturen heftruck", True),          # a letter missing
+    ("werken zelsftandig", "werken zelfstandig", True),       # two letters swapped
+    ("kantoren schoonmaak", "kantoren schoonmaken", True),    # the noun for the verb (stems 1 apart)
+    ("kan rijden transpalet", "rijden transpallet", True),    # a light word set aside
+    ("besturen heftruck", "heftruckbesturen", True),          # a word glued
+    ("beantwoorden mails", "beantwoorden e mails", True),     # "e-mails": one letter dropped
+    ("design programmes training", "animals design for programmes training", False),   # words added
+    ("producten verpakken", "producten verkopen", False),     # another verb
+    ("leggen vloeren", "vegen vloeren", False),               # 2 edits in a short word
+    ("receptie", "recepten", False),
+    ("slager", "slagwerk", False),
+    ("koken", "roken", True),                                # one edit: RESOLVE_THRESHOLD refuses it (80)
+    ("kok", "rok", False),                                    # no edit in 3 letters
+])
+def test_a_typo_stays_inside_a_word(a, b, typo):
+    assert words_are_typos(a, b) is typo
+
+
+def test_a_different_word_is_no_fuzzy_hit():
+    # before: each of these resolved by fuzz.ratio on the key alone (86-89), to another competence
+    tiny = _tiny({"verkopen": ["producten verkopen"], "vegen": ["vloeren vegen"],
+                  "recept": ["recepten"], "slagwerk": ["slagwerk"], "kantoor": ["kantoren schoonmaken"]})
+    for text in ("verpakken van producten", "vloeren leggen", "receptie", "slager"):
+        assert tiny.resolve(text).concept is None, text
+    assert tiny.resolve("producten verkoopen").concept == "verkopen"   # a typo still is one
+    assert tiny.resolve("schoonmaak kantoren").concept == "kantoor"

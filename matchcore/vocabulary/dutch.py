@@ -60,6 +60,12 @@ CODE_LENGTH = 5
 """Longest token (letters) that counts as a code when written in capitals or with a digit."""
 
 
+# a small letter joined to a word by a hyphen is part of that word, no code: "e-mail",
+# "e-learning", "t-shirt", "x-stralen"; a capital one is ("C-rijbewijs"), except E, which is
+# no licence category alone and starts many words at the start of a text ("E-mail", "E-loket")
+_LETTER_PREFIX = re.compile(r"(?<![^\W\d_])(?:[^\W\d_A-Z]|E)-(?=[^\W\d_]{2})")
+
+
 @functools.lru_cache(maxsize=65536)
 def codes(text: str) -> frozenset[str]:
     """The *code* tokens of ``text``, folded: driving-licence categories and language levels
@@ -69,14 +75,14 @@ def codes(text: str) -> frozenset[str]:
     "TIG lassen" from "MIG lassen" (90), and each is another competence (issue 11).
 
     A token is a code when it has a digit (and at most :data:`CODE_LENGTH` + 1 characters),
-    has one or two letters and is no stop word, or is written in capitals (at most
-    :data:`CODE_LENGTH` letters).
+    has one or two letters and is no stop word (or is one in capitals: "DE"), or is written in
+    capitals (at most :data:`CODE_LENGTH` letters).
 
     >>> sorted(codes("Rijbewijs C en TIG-lassen, niveau 2"))
     ['2', 'c', 'tig']
     """
     out = set()
-    for raw in _NON_WORD.sub(" ", str(text)).split():
+    for raw in _NON_WORD.sub(" ", _LETTER_PREFIX.sub("", str(text))).split():
         t = fold(raw)
         if not t:
             continue
@@ -84,7 +90,8 @@ def codes(text: str) -> frozenset[str]:
             if len(t) <= CODE_LENGTH + 1:
                 out.add(t)
         elif len(t) <= 2:
-            if t not in STOP_WORDS:
+            # "DE" in capitals is the licence category, "de" the article
+            if t not in STOP_WORDS or raw.isupper():
                 out.add(t)
         elif raw.isupper() and len(t) <= CODE_LENGTH:
             out.add(t)
