@@ -117,6 +117,7 @@ COACH = {
     "poetsvrouw": "schoonmaken", "vaatwasser": "afwasmachine-bedienen", "lopende band": "lijnwerk",
     "koerier": "pakjes-leveren", "kinderbegeleider": "kinderen-opvangen", "boenmachine": "eenschijfsmachine-bedienen",
     "vrachtwagens lossen": "laden-en-lossen", "stellingbouw": "stellingen-opbouwen", "vlees snijden": "vlees-versnijden",
+    "BA4": "ba4-gewaarschuwd-persoon", "BA5-attest": "ba5-vakbekwaam-persoon",
     "MIG/MAG lassen": "mig-mag-lassen", "laswerk": "lassen", "CNC": "cnc-machine-bedienen",
     "kinderopvang": "kinderen-opvangen", "op de kinderen letten": "kinderen-opvangen",
 }
