@@ -64,8 +64,12 @@ def test_compounds_resolve(vocab, text, concept):
 
 
 def test_a_split_compound_says_so(vocab):
+    # with its head: "bestuurder" and "besturen" share the Snowball stem "bestuur"
     res = vocab.resolve("reachtruckbestuurder")
-    assert (res.method, res.score) == ("compound", 95.0) and res.matched
+    assert (res.method, res.score) == ("compound", 100.0) and res.matched == "reachtruck besturen"
+    # without its generic head ("medewerker"): 95
+    res = vocab.resolve("heftruckmedewerker")
+    assert (res.method, res.score, res.concept) == ("compound", 95.0, "heftruck-besturen") and res.matched
 
 
 # coach words (issue 11) and Flemish coach phrasings: each to a real concept
@@ -118,6 +122,23 @@ COACH = {
     "koerier": "pakjes-leveren", "kinderbegeleider": "kinderen-opvangen", "boenmachine": "eenschijfsmachine-bedienen",
     "vrachtwagens lossen": "laden-en-lossen", "stellingbouw": "stellingen-opbouwen", "vlees snijden": "vlees-versnijden",
     "BA4": "ba4-gewaarschuwd-persoon", "BA5-attest": "ba5-vakbekwaam-persoon",
+    # coach words of 4 December, evening (each checked against what the concept means)
+    "machines bijstellen": "machine-omstellen", "werken aan de band": "lijnwerk", "drieploegen": "in-ploegen-werken",
+    "koken": "eenvoudige-gerechten-koken", "typen": "blind-typen", "camion": "vrachtwagen-besturen",
+    "klusjes": "kleine-herstellingen-uitvoeren", "bejaarden helpen": "omgaan-met-ouderen",
+    "personen met een handicap begeleiden": "omgaan-met-mensen-met-een-beperking", "vriendelijk": "beleefd-zijn",
+    "ordelijk": "werkplek-ordelijk-houden", "probleemoplossend": "problemen-oplossen", "tillen": "zware-lasten-tillen",
+    "in de kou werken": "werken-in-de-koude", "Nederlands basis": "nederlands-spreken",
+    "digitale vaardigheden": "computervaardigheden", "smartphone": "smartphone-gebruiken",
+    "veiligheidsschoenen": "persoonlijke-beschermingsmiddelen-dragen", "strijkijzer": "strijken",
+    "clarkchauffeur": "heftruck-besturen", "met de clark rijden": "heftruck-besturen",
+    "stockbeheer": "voorraad-opvolgen", "luiers verversen": "kinderen-opvangen", "ouderen verzorgen": "omgaan-met-ouderen",
+    "maaltijden serveren": "gerechten-serveren", "groenten schillen": "groenten-voorbereiden",
+    # Snowball stems: another form of a label's word
+    "verkoop": "verkopen", "zorgvuldigheid": "nauwkeurig-werken", "zorgvuldig": "nauwkeurig-werken",
+    # a list of words for one thing
+    "punctueel en stipt": "op-tijd-komen", "poetsen en kuisen": "schoonmaken", "poetsen/kuisen": "schoonmaken",
+    "vriendelijk, beleefd": "beleefd-zijn",
     "MIG/MAG lassen": "mig-mag-lassen", "laswerk": "lassen", "CNC": "cnc-machine-bedienen",
     "kinderopvang": "kinderen-opvangen", "op de kinderen letten": "kinderen-opvangen",
 }
@@ -129,6 +150,31 @@ def test_coach_words_resolve(vocab, text, concept):
     res = vocab.resolve(text)
     assert res.concept == concept, res
     assert res.method in {"exact", "synonym", "compound", "fuzzy"}
+
+
+@pytest.mark.parametrize("text", ["draaien en frezen", "stofzuigen en dweilen", "koken en poetsen",
+                                  "rijbewijs B en eigen wagen", "heftruck of bloemschikken"])
+def test_a_list_of_different_things_is_no_synonym_of_one(vocab, text):
+    # the parts name different concepts (or one names none): taking the first would drop
+    # the second and say the candidate has exactly one of them
+    parts = [vocab.resolve(p) for p in text.replace(" of ", " en ").split(" en ")]
+    assert len({p.concept for p in parts}) > 1 or not all(p.resolved for p in parts)
+    res = vocab.resolve(text)
+    assert " + " not in (res.matched or ""), res
+
+
+def test_a_list_for_one_thing_says_which_labels(vocab):
+    res = vocab.resolve("punctueel en stipt")
+    assert (res.concept, res.method) == ("op-tijd-komen", "synonym")
+    assert res.matched.count(" + ") == 1
+
+
+def test_snowball_forms_share_a_normal_key():
+    from matchcore.vocabulary.dutch import normal_key
+    assert normal_key("verkoop") == normal_key("verkopen")
+    assert normal_key("vriendelijke") == normal_key("vriendelijk")
+    assert normal_key("kan goed zelfstandig werken") == normal_key("zelfstandig werken")
+    assert normal_key("koken") != normal_key("roken")
 
 
 def test_every_method_is_known_and_explained(vocab):

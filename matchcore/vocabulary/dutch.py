@@ -8,6 +8,9 @@ not know, their *compound parts* (:class:`Splitter`):
   ``-s`` (``heftrucks`` -> ``heftruck``, ``klanten`` -> ``klant``, ``poetsen`` -> ``poets``,
   ``palletten`` -> ``pallet``), only on words of 5 letters or more, undoubling a final double
   consonant. Both sides of a comparison go through it, so a stem need not be a real word;
+- the normal key stems each word with the Snowball Dutch stemmer (:func:`snowball`), which
+  also takes off ``-e``, ``-heid`` and ``-ing`` and undoes a doubled vowel ("verkoop" /
+  "verkopen"); :func:`stem` stays the cautious one the compound splitter and the typo rule use;
 - :data:`LIGHT_WORDS` are words that carry no competence ("kan", "goed", "zijn", "heel"):
   "kan zelfstandig werken" and "zelfstandig werken" have one normal key;
 - :class:`Splitter` splits a compound into words the vocabulary itself uses
@@ -22,7 +25,9 @@ Examples
 >>> stem("heftrucks"), stem("palletten"), stem("kuisen"), stem("stipt")
 ('heftruck', 'pallet', 'kuis', 'stipt')
 >>> normal_key("Kan goed zelfstandig werken")
-'werk zelfstandig'
+'werk zelfstand'
+>>> normal_key("verkoop") == normal_key("verkopen")
+True
 >>> Splitter({"heftruck", "chauffeur", "magazijn", "medewerker"}).split("heftruckchauffeur")
 ['heftruck', 'chauffeur']
 """
@@ -34,7 +39,7 @@ import unicodedata
 from collections.abc import Iterable
 
 __all__ = ["CODE_LENGTH", "HEADS", "LIGHT_WORDS", "STOP_WORDS", "Splitter", "codes", "codes_agree", "fold", "key",
-           "normal_key", "stem"]
+           "normal_key", "snowball", "stem"]
 
 STOP_WORDS = frozenset(
     ["de", "het", "een", "van", "met", "in", "op", "en", "voor", "te", "aan", "bij", "door", "naar",
@@ -154,12 +159,33 @@ def stem(token: str) -> str:
     return t
 
 
+@functools.lru_cache(maxsize=1 << 17)
+def snowball(token: str) -> str:
+    """A folded word by the Snowball Dutch stemmer (PyStemmer): endings (``-en``, ``-s``,
+    ``-e``, ``-heid``, ``-ing``) off and a doubled vowel of the stem undone, so that
+    "verkoop" and "verkopen", "vriendelijk" and "vriendelijke", "zorgvuldig" and
+    "zorgvuldigheid", "vegen" and "veeg" share one stem. :func:`stem` alone cannot: it
+    strips "verkopen" to "verkop". Without PyStemmer, :func:`stem`."""
+    s = _snowball_stemmer()
+    return s.stemWord(token) if s is not None else stem(token)
+
+
+@functools.lru_cache(maxsize=1)
+def _snowball_stemmer():
+    try:
+        import Stemmer  # start-up: C extension, only when a normal key is first made
+    except ImportError:  # pragma: no cover - a declared dependency; kept working without it
+        return None
+    return Stemmer.Stemmer("dutch")
+
+
 def normal_key(text: str, *, folded: bool = False) -> str:
-    """Folded, stop and light words dropped (unless nothing is left), words stemmed, sorted.
-    ``folded``: ``text`` is folded already (a stored key), which saves the folding."""
+    """Folded, stop and light words dropped (unless nothing is left), words stemmed by
+    :func:`snowball`, sorted. ``folded``: ``text`` is folded already (a stored key), which
+    saves the folding."""
     tokens = (text if folded else fold(text)).split()
     kept = [t for t in tokens if t not in STOP_WORDS and t not in LIGHT_WORDS] or tokens
-    return " ".join(sorted(stem(t) for t in kept))
+    return " ".join(sorted(snowball(t) for t in kept))
 
 
 class Splitter:

@@ -15,6 +15,8 @@ the :class:`Resolution` says which step found it (``method``) and through which 
    (``heftruckchauffeur`` -> ``heftruck chauffeur``), then, without generic heads such as
    "chauffeur", "medewerker", "hulp" (:data:`~matchcore.vocabulary.dutch.HEADS`), equals a
    label as in 2 (score 100 with the head, 95 without it);
+   then a list of words for one thing ("punctueel en stipt", "poetsen/kuisen"): every part a
+   label of the same concept, as in 2 or 3, is a ``synonym`` of it (:func:`_coordinated`);
 4. ``fuzzy``: the best rapidfuzz ``fuzz.ratio`` between keys is at least
    :data:`RESOLVE_THRESHOLD` (85 of 100). On keys, 85 accepts one or two typing errors in
    a two-word competence ("heftruk besturen" -> 97) but not a different word of the same
@@ -48,6 +50,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import itertools
+import re
 from collections import Counter
 
 import numpy as np
@@ -177,6 +180,32 @@ def _compound(vocab, text: str, folded: str) -> Resolution | None:
     return None
 
 
+_COORDINATION = re.compile(r"\s*(?:[,;/&+]|\ben\b|\bof\b)\s*", re.IGNORECASE)
+
+
+def _coordinated(vocab, text: str) -> Resolution | None:
+    """A list of words for one thing: "punctueel en stipt", "beleefd, vriendelijk",
+    "poetsen/kuisen". When every part is a label of the same concept (exactly, by its key,
+    normal key or compound parts), the text means that concept; when the parts name different
+    concepts ("draaien en frezen"), or one part is unknown, it is no synonym of either."""
+    parts = [p for p in _COORDINATION.split(text) if p and p.strip()]
+    if len(parts) < 2:
+        return None
+    found = []
+    for part in parts:
+        f = fold(part)
+        hit = _exact(vocab, f, key(f, folded=True)) if f else None
+        res = _named(vocab, part, *hit, 100.0) if hit else _compound(vocab, part, f) if f else None
+        if res is None or not res.resolved:
+            return None
+        found.append(res)
+    if len({r.concept for r in found}) != 1:
+        return None
+    first = found[0]
+    return Resolution(text, first.concept, first.label, min(r.score for r in found), "synonym",
+                      " + ".join(r.matched or r.label for r in found))
+
+
 def _close_in_length(a: str, b: str) -> bool:
     la, lb = len(a.replace(" ", "")), len(b.replace(" ", ""))
     return abs(la - lb) <= max(LENGTH_SLACK[0], LENGTH_SLACK[1] * max(la, lb))
@@ -276,6 +305,9 @@ def look_up(vocab, text: str, esco_uri: str | None, fuzzy: bool = True) -> Resol
     if hit:
         return _named(vocab, text, *hit, 100.0)
     found = _compound(vocab, text, folded) if folded else None
+    if found:
+        return found
+    found = _coordinated(vocab, text) if folded else None
     if found:
         return found
     if fuzzy and k and vocab.keys_:
