@@ -124,12 +124,21 @@ def vocab_resolve(ctx, texts, as_json):
     v = _vocabulary(ctx)
     rows = [r.as_dict() | ({"nearest": v.nearest(r.text)} if not r.resolved else {})
             for r in v.resolve_many(texts)]
+    for r in rows:
+        parts = None if r["concept"] else v.parts(r["text"])
+        if parts:   # a list of competences: the matcher counts each part (matching.lists.as_parts)
+            r["parts"] = [p.as_dict() for p in v.resolve_many(parts)]
     _by_meaning(v, [r for r in rows if not r["concept"]])
     if as_json:
         emit_json(rows)
         return
     for r in rows:
-        if r["concept"]:
+        if r.get("parts"):
+            click.echo(_("{text} -> a list: counts as {n} competences, {parts}").format(
+                text=repr(r["text"]), n=len(r["parts"]), parts="; ".join(
+                    f"{p['text']!r} -> {p['concept']} ({p['label']})" if p["concept"]
+                    else _("{text} unresolved").format(text=repr(p["text"])) for p in r["parts"])))
+        elif r["concept"]:
             via = f" '{r['matched']}'" if r.get("matched") and r["method"] != "exact" else ""
             click.echo(_("{text} -> {concept} ({label}) by {method}{via} {score}").format(
                 text=repr(r["text"]), concept=r["concept"], label=r["label"], method=_method(r["method"]),

@@ -52,7 +52,7 @@ __all__ = [
     "unit_xyz",
 ]
 
-FORMAT = "match-v13"  # v4: day parts, weekdays, hours ranges, dates, windows, bending, cold, allergens;
+FORMAT = "match-v14"  # v4: day parts, weekdays, hours ranges, dates, windows, bending, cold, allergens;
 # v5: title TF-IDF (tm_*), ESCO titles, embedding evidence (ct_via); v6: functions and weights in <db>.match;
 # v7: the functions by workplace and constraint profile (weights.pruner.*, matching.prune);
 # v8: the title and job-target vectors (tm_vectors, target_vectors);
@@ -60,7 +60,8 @@ FORMAT = "match-v13"  # v4: day parts, weekdays, hours ranges, dates, windows, b
 # v10: the functions' lists of texts as arrays in <db>.match (sidecar.Texts);
 # v11: the meaning component's cosines weigh the functions' own texts in (evidence.MeaningSpace);
 # v12: fuzzy hits confirmed against the nearest concept by meaning (evidence.CONFIRM_MARGIN)
-# v13: the normal key stems by Snowball Dutch (vocabulary.dutch.snowball)
+# v13: the normal key stems by Snowball Dutch (vocabulary.dutch.snowball);
+# v14: a text listing several competences counts as its parts (matching.lists.as_parts)
 HOURS_TOLERANCE = 0.2  # a function within +-20 % of the wanted hours fits (FORMATS.md)
 EARTH_RADIUS_KM = 6371.0
 REFERENCE_EMPLOYERS = frozenset({"esco"})

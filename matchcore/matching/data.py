@@ -32,6 +32,7 @@ from matchcore.matching.arrays import (
 )
 from matchcore.matching.evidence import GRADED_LIMIT, confirm_fuzzy, embedding_evidence, sentence_like
 from matchcore.matching.limits import candidate_columns, candidate_more, function_columns
+from matchcore.matching.lists import as_parts, records_as_parts
 from matchcore.matching.titles import title_vectors
 from matchcore.model import Candidate
 from matchcore.vocabulary import TextIndex, Vocabulary, fold
@@ -115,7 +116,8 @@ def build(store, vocab: Vocabulary) -> MatchData:
     ccomp = store.db.execute("select candidate_id, name, level, esco_uri "
                              "from candidate_competences order by candidate_id, pos").fetchall()
 
-    # resolve every distinct text once
+    # resolve every distinct text once; a text listing several competences counts as its parts
+    comp, ccomp = as_parts(vocab, comp, ccomp)
     resolutions: dict[str, list] = {}
     distinct = sorted({(r[1], r[5]) for r in comp} | {(r[1], r[3]) for r in ccomp},
                       key=lambda p: (p[0], p[1] or ""))
@@ -281,6 +283,7 @@ def candidate_arrays(cands: Sequence[CandidateRecord], data: MatchData, *, vocab
     col_index = data.col_index
     n = len(cands)
     res_cache = data.resolutions
+    cands = records_as_parts(cands, res_cache, vocab)
     unseen = [(name, uri) for c in cands for name, _, uri in c.competences
               if res_key(name, uri) not in res_cache]
     if unseen:

@@ -219,9 +219,15 @@ def profile_info(data: MatchData, vocab, idf: np.ndarray, max_idf: float, compet
     for c in competences:
         c = c if isinstance(c, dict) else c.model_dump()
         res = resolution(data, vocab, c["name"], c.get("esco_uri"))
-        comps.append(Requirement(c["name"], int(c.get("level") or 1), float(c.get("weight") or 1.0),
-                                 bool(c.get("required")), data.col_index.get(res[3]), res[3],
-                                 res[0] is not None))
+        weight = float(c.get("weight") or 1.0)
+        # a line listing several competences counts as its parts, as for a stored function
+        # (matching.lists.as_parts): each with an equal share of the line's weight
+        parts = vocab.parts(c["name"]) if res[0] is None and not c.get("esco_uri") else None
+        for name in parts or [c["name"]]:
+            hit = resolution(data, vocab, name, None) if parts else res
+            comps.append(Requirement(name, int(c.get("level") or 1), weight / len(parts or [0]),
+                                     bool(c.get("required")), data.col_index.get(hit[3]), hit[3],
+                                     hit[0] is not None))
     lat, lon = _lat_lon(location)
     cond = conditions if isinstance(conditions, dict) else (
         conditions.model_dump() if conditions is not None else {})

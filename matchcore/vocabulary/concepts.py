@@ -42,6 +42,7 @@ from matchcore.vocabulary.resolution import (
     TextIndex,  # noqa: F401  (also importable from here, as before the split)
     fold,
     key,
+    list_parts,
     look_up,
     look_up_many,
     nearest_concepts,
@@ -263,6 +264,7 @@ class Vocabulary:
             self._add_bundle(competent.index(bundled_vocabulary()), keys, seen)
         self.version_ = None if self.store is None else self.store.data_version
         self._cache: dict[tuple[str, str | None], Resolution] = {}
+        self._parts: dict[str, list[str] | None] = {}
         self._splitter: Splitter | None = None
         return self
 
@@ -382,6 +384,16 @@ class Vocabulary:
             self._cache.update(look_up_many(self, todo, chunk=chunk))
         return [self._cache[p] for p in pairs]
 
+    def parts(self, text: str) -> list[str] | None:
+        """The parts of a text that lists several competences ("stofzuigen en dweilen"):
+        :func:`~matchcore.vocabulary.resolution.list_parts`; None when it is one, or when
+        the whole text resolves ("laden en lossen", "punctueel en stipt")."""
+        self._check_fitted()
+        memo = self.__dict__.setdefault("_parts", {})
+        if text not in memo:
+            memo[text] = None if self.resolve(text).resolved else list_parts(self, text)
+        return memo[text]
+
     def nearest(self, text: str, n: int = 3) -> list[dict[str, Any]]:
         """The ``n`` concepts whose labels look most like ``text`` (for suggestions).
 
@@ -451,11 +463,15 @@ class Vocabulary:
         for r in storage.competence_texts(self._store()):
             if self.resolve(r["name"], r["esco_uri"]).resolved:
                 continue
-            entry = found.setdefault(fold(r["name"]), {"text": r["name"], "count": 0,
-                                                       "candidates": 0, "functions": 0})
-            entry["candidates"] += r["c"]
-            entry["functions"] += r["f"]
-            entry["count"] += r["c"] + r["f"]
+            # a list of competences counts as its parts (matching.lists.as_parts): only its
+            # parts that resolve to nothing need an alias
+            parts = self.parts(r["name"]) if not r["esco_uri"] else None
+            for text in [p for p in parts if not self.resolve(p).resolved] if parts else [r["name"]]:
+                entry = found.setdefault(fold(text), {"text": text, "count": 0,
+                                                      "candidates": 0, "functions": 0})
+                entry["candidates"] += r["c"]
+                entry["functions"] += r["f"]
+                entry["count"] += r["c"] + r["f"]
         out = sorted(found.values(), key=lambda e: (-e["count"], fold(e["text"])))
         out = out[:limit] if limit else out
         for e in out:

@@ -73,6 +73,7 @@ __all__ = [
     "fold",
     "key",
     "look_up",
+    "list_parts",
     "look_up_many",
     "nearest_concepts",
 ]
@@ -181,6 +182,10 @@ def _compound(vocab, text: str, folded: str) -> Resolution | None:
 
 
 _COORDINATION = re.compile(r"\s*(?:[,;/&+]|\ben\b|\bof\b)\s*", re.IGNORECASE)
+# a list of several competences: not at "of", which in a vacancy offers a choice ("heftruck
+# of reachtruck": either will do), where the parts' shares of the line would ask for both
+_LIST = re.compile(r"\s*(?:[,;/&+]|\ben\b)\s*", re.IGNORECASE)
+_OR = re.compile(r"\bof\b", re.IGNORECASE)
 
 
 def _coordinated(vocab, text: str) -> Resolution | None:
@@ -204,6 +209,34 @@ def _coordinated(vocab, text: str) -> Resolution | None:
     first = found[0]
     return Resolution(text, first.concept, first.label, min(r.score for r in found), "synonym",
                       " + ".join(r.matched or r.label for r in found))
+
+
+LIST_WORDS = 7
+"""Content words (stop words not counted) from which a text is a written-out task ("clean,
+lubricate and adjust the machines of the line"), never a list: its words count together
+(``matching.data.TASK_WORDS``, the same number), and its comma-separated pieces ("clean",
+"and adjust machines") are no competences of their own."""
+
+
+def list_parts(vocab, text: str) -> list[str] | None:
+    """The competences of a list that names several ("stofzuigen en dweilen", "draaien,
+    frezen", "rijbewijs B en eigen wagen"): its parts, when at least one part is a label of
+    a concept (as in :func:`_coordinated`); else None. For a text that resolves to no concept
+    as a whole (:meth:`~matchcore.vocabulary.concepts.Vocabulary.parts` checks).
+
+    Why: a competence text resolves to one concept, so a coach's "stofzuigen en dweilen" was
+    free text that matched neither "stofzuigen" nor "dweilen" of a function. The matcher
+    (:func:`matchcore.matching.data.build`) takes such a text as its parts, on both sides."""
+    if _OR.search(text) or len(key(text).split()) >= LIST_WORDS:
+        return None
+    parts = [p.strip() for p in _LIST.split(text) if p and p.strip()]
+    if len(parts) < 2:
+        return None
+    for part in parts:
+        f = fold(part)
+        if f and (_exact(vocab, f, key(f, folded=True)) or _compound(vocab, part, f)):
+            return parts
+    return None
 
 
 def _close_in_length(a: str, b: str) -> bool:
