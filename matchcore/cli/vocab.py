@@ -129,11 +129,16 @@ def vocab_resolve(ctx, texts, as_json):
         if parts:   # a list of competences: the matcher counts each part (matching.lists.as_parts)
             r["parts"] = [p.as_dict() for p in v.resolve_many(parts)]
     _by_meaning(v, [r for r in rows if not r["concept"]])
+    _job_titles([r for r in rows if not r["concept"] and not r.get("parts")])
     if as_json:
         emit_json(rows)
         return
     for r in rows:
-        if r.get("parts"):
+        if r.get("job_title"):
+            click.echo(_("{text} -> no competence: a job title (ESCO: {occupation}); "
+                         "add it to the candidate's job targets").format(
+                text=repr(r["text"]), occupation=r["job_title"]))
+        elif r.get("parts"):
             click.echo(_("{text} -> a list: counts as {n} competences, {parts}").format(
                 text=repr(r["text"]), n=len(r["parts"]), parts="; ".join(
                     f"{p['text']!r} -> {p['concept']} ({p['label']})" if p["concept"]
@@ -154,6 +159,23 @@ def vocab_resolve(ctx, texts, as_json):
             else:
                 click.echo(_("{text} -> unresolved (nearest: {near})").format(
                     text=repr(r["text"]), near=near or _("none")))
+
+
+def _job_titles(unresolved: list[dict]) -> None:
+    """Mark each unresolved text that is a Dutch job title of the bundled ESCO table ("kok",
+    "keukenhulp", "magazijnier") with ``job_title``, the occupation's first Dutch title: a
+    coach who writes the job as a competence means the candidate did that job, which the
+    matcher scores as a job target against the functions' titles, not as a competence."""
+    if not unresolved:
+        return
+    from matchcore.matching.titles import esco_titles  # start-up: the title table only here
+    from matchcore.vocabulary import fold  # start-up: engines load when a command runs
+
+    by_uri, by_title = esco_titles()
+    for r in unresolved:
+        uris = by_title.get(fold(r["text"]))
+        if uris:
+            r["job_title"] = (by_uri.get(uris[0]) or [r["text"]])[0]
 
 
 def _by_meaning(v, unresolved: list[dict]) -> None:

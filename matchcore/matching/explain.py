@@ -129,6 +129,12 @@ def explain_pair(p: ScoreParams, ci: CandidateInfo, fi: FunctionInfo, comp: Comp
             lines.append(_("- {tag}: missing").format(tag=tag))
     unresolved = list(ci.free) + [k.name for k in fi.competences if not k.resolved]
     for t in ci.free:
+        if fold(t) in fi.titles:
+            # a coach wrote the job as a competence ("kok"): it names what the candidate did, and
+            # counts against the function's titles only as a job target (the J of the score)
+            lines.append(_("? '{text}' (candidate) is a job title, this function's: no competence; "
+                           "as a job target it would count against the titles").format(text=t))
+            continue
         lines.append(_("? '{text}' (candidate) did not resolve to a concept; counts by text similarity")
                      .format(text=t))
     for k in fi.competences:
