@@ -52,6 +52,25 @@ def test_the_vocabulary_gives_the_parts_only_of_a_list_that_does_not_resolve():
     assert v.parts("Nederlands, Frans en Engels") == ["Nederlands", "Frans", "Engels"]
 
 
+@pytest.mark.parametrize("text, parts", [
+    # a noun before a phrase shares its verb; a verb after a phrase shares its object
+    ("ramen en vloeren reinigen", ["ramen reinigen", "vloeren reinigen"]),
+    ("tafels afruimen en dekken", ["tafels afruimen", "tafels dekken"]),
+    ("linnen plooien en sorteren", ["linnen plooien", "linnen sorteren"]),
+    # a verb that is a competence on its own stays one
+    ("afwassen en groenten snijden", ["afwassen", "groenten snijden"]),
+    ("muren schilderen en behangen", ["muren schilderen", "behangen"]),
+    ("poetsen en strijken", ["poetsen", "strijken"]),
+])
+def test_a_list_writes_out_the_words_its_parts_share(text, parts):
+    assert Vocabulary.from_starter().parts(text) == parts
+
+
+def test_a_noun_alone_is_never_taken_for_a_competence():
+    # "stof" is a label (dusting), but here it is what the candidate bears, with "geur"
+    assert Vocabulary.from_starter().parts("stof en geur verdragen") is None
+
+
 def test_a_candidate_line_listing_two_competences_holds_both(store):
     store.upsert([_employer(SEPARATE), _candidate("K-1", ["stofzuigen en dweilen"]),
                   _candidate("K-2", ["stofzuigen", "dweilen"]), _candidate("K-3", ["stofzuigen"])])

@@ -136,6 +136,12 @@ COACH = {
     "maaltijden serveren": "gerechten-serveren", "groenten schillen": "groenten-voorbereiden",
     # Snowball stems: another form of a label's word
     "verkoop": "verkopen", "zorgvuldigheid": "nauwkeurig-werken", "zorgvuldig": "nauwkeurig-werken",
+    # what coaches add around a competence: having, liking, a little, the paper, how long
+    "heeft ervaring met orderpicken": "orderpicken", "3 jaar ervaring als heftruckchauffeur": "heftruck-besturen",
+    "basiskennis Excel": "rekenblad-gebruiken", "spreekt een beetje Engels": "engels-spreken",
+    "EHBO-brevet": "eerste-hulp-verlenen", "heftruckattest geldig tot 2027": "heftruck-besturen",
+    "werkervaring in een magazijn": "magazijnwerk", "heeft een heftruckattest": "heftruck-besturen",
+    "houdt van koken": "eenvoudige-gerechten-koken", "kan met de kassa werken": "kassa-bedienen",
     # a list of words for one thing
     "punctueel en stipt": "op-tijd-komen", "poetsen en kuisen": "schoonmaken", "poetsen/kuisen": "schoonmaken",
     "vriendelijk, beleefd": "beleefd-zijn",
@@ -167,6 +173,21 @@ def test_a_list_for_one_thing_says_which_labels(vocab):
     res = vocab.resolve("punctueel en stipt")
     assert (res.concept, res.method) == ("op-tijd-komen", "synonym")
     assert res.matched.count(" + ") == 1
+
+
+@pytest.mark.parametrize("text", ["heeft geen rijbewijs", "geen heftruckattest", "niet stipt"])
+def test_a_negation_never_resolves_to_what_it_denies(vocab, text):
+    res = vocab.resolve(text)
+    assert not res.resolved, res
+
+
+def test_how_long_is_dropped_but_codes_stay():
+    from matchcore.vocabulary.dutch import normal_key
+    assert normal_key("3 jaar ervaring als heftruckchauffeur") == normal_key("heftruckchauffeur")
+    assert normal_key("VCA geldig tot 2027") == normal_key("VCA")
+    assert normal_key("code 95") != normal_key("code")
+    assert normal_key("ISO 9001") != normal_key("ISO")
+    assert normal_key("rijbewijs CE") != normal_key("rijbewijs")
 
 
 def test_snowball_forms_share_a_normal_key():

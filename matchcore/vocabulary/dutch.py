@@ -129,9 +129,14 @@ def key(text: str, *, folded: bool = False) -> str:
 
 LIGHT_WORDS = frozenset(
     "kan kunnen kunt goed goede heel zeer erg vlot graag zijn is ben wel ook altijd echt "
-    "zich zelf die dat er ervaring weet weten niveau a1 a2 b1 b2 c1 c2".split())
+    "zich zelf die dat er ervaring werkervaring weet weten niveau a1 a2 b1 b2 c1 c2 "
+    "heeft hebben heb houdt houd beetje basiskennis geldig attest brevet certificaat "
+    "getuigschrift jaar jaren maand maanden".split())
 """Words dropped from the normal key: ability and degree words coaches add to a competence
-("kan goed", "heel", "vlot", "ervaring met"), the copula of adjectives ("stipt zijn") and the
+("kan goed", "heel", "vlot", "ervaring met", "heeft", "houdt van", "een beetje",
+"basiskennis"), the paper that proves it ("EHBO-brevet", "VCA-attest", "heftruckattest geldig
+tot 2027": the attest is the competence), how long ("3 jaar ervaring als", with the number:
+:func:`normal_key`), the copula of adjectives ("stipt zijn") and the
 language levels of the Common European Framework (A1-C2: "Nederlands B1", "Engels niveau A2"
 name the language; the level is the competence's ``level``, not another competence). The
 driving-licence categories that are written the same (A1, A2, C1) are labels of their own in the
@@ -184,8 +189,25 @@ def normal_key(text: str, *, folded: bool = False) -> str:
     :func:`snowball`, sorted. ``folded``: ``text`` is folded already (a stored key), which
     saves the folding."""
     tokens = (text if folded else fold(text)).split()
-    kept = [t for t in tokens if t not in STOP_WORDS and t not in LIGHT_WORDS] or tokens
+    drop = _how_long(tokens)
+    kept = [t for i, t in enumerate(tokens)
+            if t not in STOP_WORDS and t not in LIGHT_WORDS and i not in drop] or tokens
     return " ".join(sorted(snowball(t) for t in kept))
+
+
+_DURATION = frozenset({"jaar", "jaren", "maand", "maanden", "week", "weken"})
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _how_long(tokens: list[str]) -> set[int]:
+    """Positions of the numbers that say how long or until when, not what: "3 jaar", "6
+    maanden" (a number before a duration word) and a year ("geldig tot 2027"). Other numbers
+    are codes and stay ("code 95", "rijbewijs C1", "ISO 9001")."""
+    out = set()
+    for i, t in enumerate(tokens):
+        if t.isdigit() and ((i + 1 < len(tokens) and tokens[i + 1] in _DURATION) or _YEAR.fullmatch(t)):
+            out.add(i)
+    return out
 
 
 class Splitter:
