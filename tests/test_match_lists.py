@@ -121,5 +121,5 @@ def test_a_profile_not_in_the_store_is_split_the_same_way(store):
 
 def test_a_task_is_never_a_list_by_the_same_count_of_words():
     from matchcore.matching.data import TASK_WORDS
-    from matchcore.vocabulary.resolution import LIST_WORDS
+    from matchcore.vocabulary.lists import LIST_WORDS
     assert LIST_WORDS == TASK_WORDS

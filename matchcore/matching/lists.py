@@ -18,7 +18,7 @@ __all__ = ["LIST_MARK", "as_parts", "records_as_parts"]
 
 
 LIST_MARK = re.compile(r"[,;/&+]|\ben\b", re.IGNORECASE)
-"""What a text listing several competences has (:func:`~matchcore.vocabulary.resolution.list_parts`
+"""What a text listing several competences has (:func:`~matchcore.vocabulary.lists.list_parts`
 splits at the same marks): only such texts are asked for their parts."""
 
 

@@ -35,6 +35,7 @@ from typing import Any
 from matchcore.errors import NotFound, VocabularyError, closest, did_you_mean
 from matchcore.vocabulary import competent, storage
 from matchcore.vocabulary.dutch import HEADS, Splitter, normal_key
+from matchcore.vocabulary.lists import list_parts
 from matchcore.vocabulary.resolution import (
     PRIORITY,
     RESOLVE_THRESHOLD,
@@ -42,7 +43,6 @@ from matchcore.vocabulary.resolution import (
     TextIndex,  # noqa: F401  (also importable from here, as before the split)
     fold,
     key,
-    list_parts,
     look_up,
     look_up_many,
     nearest_concepts,
@@ -386,7 +386,7 @@ class Vocabulary:
 
     def parts(self, text: str) -> list[str] | None:
         """The parts of a text that lists several competences ("stofzuigen en dweilen"):
-        :func:`~matchcore.vocabulary.resolution.list_parts`; None when it is one, or when
+        :func:`~matchcore.vocabulary.lists.list_parts`; None when it is one, or when
         the whole text resolves ("laden en lossen", "punctueel en stipt")."""
         self._check_fitted()
         memo = self.__dict__.setdefault("_parts", {})
