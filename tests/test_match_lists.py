@@ -47,6 +47,12 @@ def test_the_vocabulary_gives_the_parts_only_of_a_list_that_does_not_resolve():
     assert v.parts("stofzuigen") is None               # no list
     assert v.parts("bloemschikken en pottenbakken") is None   # no part is known
     assert v.parts("heftruck of reachtruck") is None   # a choice, not a list: either will do
+    # "+" and "&" separate only between spaces: "C++" and "R&D" are one word
+    assert v.parts("afwassen + poetsen") == v.parts("afwassen & poetsen") == ["afwassen", "poetsen"]
+    assert "c" not in (v.parts("C++ en Excel") or []) and v.parts("R&D") is None
+    # hostile or empty lists
+    for text in ["en", ", , en ,", "/", "en en en", " \t en \n "]:
+        assert v.parts(text) is None
     # a written-out task keeps its words together
     assert v.parts("de vrachtwagens laden, lossen en de palletten stapelen met de heftruck in het magazijn") is None
     assert v.parts("Nederlands, Frans en Engels") == ["Nederlands", "Frans", "Engels"]

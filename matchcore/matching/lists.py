@@ -17,7 +17,7 @@ from matchcore.matching.arrays import res_key
 __all__ = ["LIST_MARK", "as_parts", "records_as_parts"]
 
 
-LIST_MARK = re.compile(r"[,;/&+]|\ben\b", re.IGNORECASE)
+LIST_MARK = re.compile(r"[,;/]|\s[&+]\s|\ben\b", re.IGNORECASE)
 """What a text listing several competences has (:func:`~matchcore.vocabulary.lists.list_parts`
 splits at the same marks): only such texts are asked for their parts."""
 

@@ -15,7 +15,8 @@ __all__ = ["LIST_WORDS", "list_parts"]
 
 # a list of several competences: not at "of", which in a vacancy offers a choice ("heftruck
 # of reachtruck": either will do), where the parts' shares of the line would ask for both
-_LIST = re.compile(r"\s*(?:[,;/&+]|\ben\b)\s*", re.IGNORECASE)
+# "+" and "&" only between spaces: "C++", "R&D" are one word
+_LIST = re.compile(r"\s*(?:[,;/]|\s[&+]\s|\ben\b)\s*", re.IGNORECASE)
 _OR = re.compile(r"\bof\b", re.IGNORECASE)
 
 LIST_WORDS = 7

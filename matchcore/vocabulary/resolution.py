@@ -181,7 +181,7 @@ def _compound(vocab, text: str, folded: str) -> Resolution | None:
     return None
 
 
-_COORDINATION = re.compile(r"\s*(?:[,;/&+]|\ben\b|\bof\b)\s*", re.IGNORECASE)
+_COORDINATION = re.compile(r"\s*(?:[,;/]|\s[&+]\s|\ben\b|\bof\b)\s*", re.IGNORECASE)
 
 
 def _coordinated(vocab, text: str) -> Resolution | None:
