@@ -129,3 +129,11 @@ def test_a_task_is_never_a_list_by_the_same_count_of_words():
     from matchcore.matching.data import TASK_WORDS
     from matchcore.vocabulary.lists import LIST_WORDS
     assert LIST_WORDS == TASK_WORDS
+
+
+def test_vocab_suggest_lists_only_the_parts_without_a_concept(store):
+    store.upsert([_employer(SEPARATE), _candidate("K-1", ["stofzuigen en bloemschikken", "pottenbakken"])])
+    v = Vocabulary(store).fit()
+    texts = [r["text"] for r in v.unresolved()]
+    assert "bloemschikken" in texts and "pottenbakken" in texts
+    assert "stofzuigen en bloemschikken" not in texts and "stofzuigen" not in texts
