@@ -223,9 +223,10 @@ def profile_info(data: MatchData, vocab, idf: np.ndarray, max_idf: float, compet
         # a line listing several competences counts as its parts, as for a stored function
         # (matching.lists.as_parts): each with an equal share of the line's weight
         parts = vocab.parts(c["name"]) if res[0] is None and not c.get("esco_uri") else None
+        share = weight / len(parts) if parts else weight
         for name in parts or [c["name"]]:
             hit = resolution(data, vocab, name, None) if parts else res
-            comps.append(Requirement(name, int(c.get("level") or 1), weight / len(parts or [0]),
+            comps.append(Requirement(name, int(c.get("level") or 1), share,
                                      bool(c.get("required")), data.col_index.get(hit[3]), hit[3],
                                      hit[0] is not None))
     lat, lon = _lat_lon(location)

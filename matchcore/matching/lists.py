@@ -10,16 +10,11 @@ built, the same way on both sides, stored or not.
 from __future__ import annotations
 
 import dataclasses
-import re
 
 from matchcore.matching.arrays import res_key
+from matchcore.vocabulary.lists import LIST_MARK
 
-__all__ = ["LIST_MARK", "as_parts", "records_as_parts"]
-
-
-LIST_MARK = re.compile(r"[,;/]|\s[&+]\s|\ben\b", re.IGNORECASE)
-"""What a text listing several competences has (:func:`~matchcore.vocabulary.lists.list_parts`
-splits at the same marks): only such texts are asked for their parts."""
+__all__ = ["as_parts", "records_as_parts"]
 
 
 def _split_texts(vocab, pairs) -> dict[str, list[str]]:

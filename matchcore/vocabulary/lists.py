@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import re
 
-from matchcore.vocabulary.resolution import _compound, _exact, fold, key
+from matchcore.vocabulary.resolution import LIST_SEPARATORS, key, label_of
 
-__all__ = ["LIST_WORDS", "list_parts"]
+__all__ = ["LIST_MARK", "LIST_WORDS", "list_parts"]
 
 # a list of several competences: not at "of", which in a vacancy offers a choice ("heftruck
 # of reachtruck": either will do), where the parts' shares of the line would ask for both
-# "+" and "&" only between spaces: "C++", "R&D" are one word
-_LIST = re.compile(r"\s*(?:[,;/]|\s[&+]\s|\ben\b)\s*", re.IGNORECASE)
+LIST_MARK = re.compile(LIST_SEPARATORS, re.IGNORECASE)
+"""Whether a text may be a list: the matcher asks only such texts for their parts."""
+_LIST = re.compile(rf"\s*(?:{LIST_SEPARATORS})\s*", re.IGNORECASE)
 _OR = re.compile(r"\bof\b", re.IGNORECASE)
 
 LIST_WORDS = 7
@@ -29,17 +30,18 @@ lubricate and adjust the machines of the line"), never a list: its words count t
 def list_parts(vocab, text: str) -> list[str] | None:
     """The competences of a list that names several ("stofzuigen en dweilen", "draaien,
     frezen", "rijbewijs B en eigen wagen"): its parts, when at least one part is a label of
-    a concept (as in :func:`matchcore.vocabulary.resolution._coordinated`); else None. For a text that resolves to no concept
-    as a whole (:meth:`~matchcore.vocabulary.concepts.Vocabulary.parts` checks).
+    a concept (:func:`~matchcore.vocabulary.resolution.label_of`); else None. For a text that
+    resolves to no concept as a whole (:meth:`~matchcore.vocabulary.concepts.Vocabulary.parts`
+    checks).
 
     Why: a competence text resolves to one concept, so a coach's "stofzuigen en dweilen" was
     free text that matched neither "stofzuigen" nor "dweilen" of a function. The matcher
     (:func:`matchcore.matching.data.build`) takes such a text as its parts, on both sides."""
     if _OR.search(text) or len(key(text).split()) >= LIST_WORDS:
         return None
+
     def known(part: str) -> bool:
-        f = fold(part)
-        return bool(f and (_exact(vocab, f, key(f, folded=True)) or _compound(vocab, part, f)))
+        return label_of(vocab, part) is not None
 
     parts = [p.strip() for p in _LIST.split(text) if p and p.strip()]
     if len(parts) < 2:

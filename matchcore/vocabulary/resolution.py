@@ -62,6 +62,7 @@ from matchcore.vocabulary.dutch import HEADS, LIGHT_WORDS, STOP_WORDS, codes_agr
 __all__ = [
     "FUZZY_MARGIN",
     "LENGTH_SLACK",
+    "LIST_SEPARATORS",
     "METHODS",
     "PRIORITY",
     "RESOLVE_THRESHOLD",
@@ -72,6 +73,7 @@ __all__ = [
     "TextIndex",
     "fold",
     "key",
+    "label_of",
     "look_up",
     "look_up_many",
     "nearest_concepts",
@@ -181,7 +183,20 @@ def _compound(vocab, text: str, folded: str) -> Resolution | None:
     return None
 
 
-_COORDINATION = re.compile(r"\s*(?:[,;/]|\s[&+]\s|\ben\b|\bof\b)\s*", re.IGNORECASE)
+LIST_SEPARATORS = r"[,;/]|\s[&+]\s|\ben\b"
+"""What separates the items of a list in a competence text: commas, semicolons, slashes, "en",
+and "&" or "+" between spaces ("C++", "R&D" are one word)."""
+_COORDINATION = re.compile(rf"\s*(?:{LIST_SEPARATORS}|\bof\b)\s*", re.IGNORECASE)
+
+
+def label_of(vocab, text: str) -> Resolution | None:
+    """``text`` as a label of a concept, exactly (folded text, key, normal key) or by its
+    compound parts; None when it is none (no fuzzy look-up: a list's parts are taken as written)."""
+    f = fold(text)
+    if not f:
+        return None
+    hit = _exact(vocab, f, key(f, folded=True))
+    return _named(vocab, text, *hit, 100.0) if hit else _compound(vocab, text, f)
 
 
 def _coordinated(vocab, text: str) -> Resolution | None:
@@ -194,10 +209,8 @@ def _coordinated(vocab, text: str) -> Resolution | None:
         return None
     found = []
     for part in parts:
-        f = fold(part)
-        hit = _exact(vocab, f, key(f, folded=True)) if f else None
-        res = _named(vocab, part, *hit, 100.0) if hit else _compound(vocab, part, f) if f else None
-        if res is None or not res.resolved:
+        res = label_of(vocab, part)
+        if res is None:
             return None
         found.append(res)
     if len({r.concept for r in found}) != 1:
